@@ -1,0 +1,177 @@
+"""Check stage: the model against its source texts and against itself.
+
+- every quote occurs verbatim in its source text and every figure in its quote;
+- the number reader reads each figure as exactly the fact's value, and the approximate
+  flag matches what the figure says (rounded "1,1 milyon" or hedged "yaklaşık");
+- the unit fits the figure (TL figures are in TRY, % in percent, other units count);
+- the period fits its kind (a year for year totals and monthly averages, a day or month for
+  stocks, an interval ending at the source's date for cumulative totals);
+- no two facts share a dimension key (one pass with a dict: linear in the facts);
+- a total stated in the text equals the sum of its parts; project/fact references resolve.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .model import Fact, Model, Quote, Source
+from .numbers import NumberFormatError, ParsedNumber, parse_number
+from .problems import Report, problem
+
+_HEDGES = ("yaklaşık", "Yaklaşık", "YAKLAŞIK")
+
+
+def _fmt(v: Fraction) -> str:
+    if v.denominator == 1:
+        return str(v.numerator)
+    d = v.limit_denominator(10**6)
+    as_dec = v.numerator / v.denominator
+    return f"{as_dec:g}" if d == v and len(f"{as_dec:g}") < 16 else f"{v.numerator}/{v.denominator}"
+
+
+def _read_figure(q: Quote, text: str, source_path: str, report: Report) -> ParsedNumber | None:
+    ok = True
+    if q.quote not in text:
+        report.add(problem("quote-not-in-source", q.origin.path, q.origin.line, source=source_path,
+                           quote=q.quote[:120] + ("…" if len(q.quote) > 120 else "")))
+        ok = False
+    if q.figure not in q.quote:
+        report.add(problem("figure-not-in-quote", q.origin.path, q.origin.line, figure=q.figure))
+        ok = False
+    try:
+        parsed = parse_number(q.figure)
+    except NumberFormatError as e:
+        report.add(problem("unreadable-number", q.origin.path, q.origin.line, figure=q.figure, detail=str(e)))
+        return None
+    if not ok:
+        return None
+    # a hedge written just before the figure in the quote counts even if the figure omits it
+    before = q.quote[: q.quote.find(q.figure)].rstrip()
+    if before.endswith(_HEDGES) and not parsed.hedged:
+        parsed = ParsedNumber(parsed.value, parsed.kind, parsed.precision, parsed.rounded, True)
+    return parsed
+
+
+def _check_unit(fact: Fact, parsed: ParsedNumber, model: Model, report: Report) -> None:
+    unit = model.schemes["unit"].concepts[fact.unit]
+    kind = unit.extra.get("kind", "count")
+    o = fact.origin
+    if parsed.kind == "amount" and kind != "currency":
+        report.add(problem("unit-mismatch", o.path, o.line,
+                           detail=f"figure \"{fact.quote.figure}\" is an amount of money but unit is '{fact.unit}'",
+                           fix="use unit 'TRY'"))
+    elif parsed.kind in ("percent", "ratio") and kind != "ratio":
+        report.add(problem("unit-mismatch", o.path, o.line,
+                           detail=f"figure \"{fact.quote.figure}\" is a {parsed.kind} but unit is '{fact.unit}'",
+                           fix="use unit 'percent' or 'ratio'"))
+    elif kind == "count" and fact.value.denominator != 1:
+        report.add(problem("unit-mismatch", o.path, o.line,
+                           detail=f"a count in '{fact.unit}' must be a whole number, not {_fmt(fact.value)}",
+                           fix="correct the value or the unit"))
+    elif kind == "count" and fact.value < 0 or fact.value < 0:
+        report.add(problem("unit-mismatch", o.path, o.line, detail="a figure cannot be negative",
+                           fix="correct the value"))
+
+
+def _check_period(fact: Fact, source: Source, report: Report) -> None:
+    p, kind, doc = fact.period, fact.period_kind, source.document
+    detail = fix = None
+    if kind in ("year-total", "monthly-average"):
+        if p.granularity != "year":
+            detail, fix = "it must be one calendar year", "write the year, e.g. period: \"2025\""
+    elif kind == "stock":
+        if p.granularity not in ("day", "month"):
+            detail = "a stock is counted at a date (a day or a month)"
+            fix = f"write the date it stands at, normally the source's as_of \"{doc.as_of.notation}\""
+    elif kind == "cumulative":
+        if not p.is_interval:
+            detail, fix = "a cumulative total runs from a start to an end", \
+                f"write START--END, e.g. \"2013--{doc.as_of.notation}\""
+        elif not p.stop.contains(doc.as_of.end) and not doc.as_of.begin <= p.end <= doc.as_of.end:
+            detail = f"it must end at the source's date ({doc.as_of.notation}), not {p.stop.notation}"
+            fix = f"end the period at \"{doc.as_of.notation}\""
+    if p.stop.begin > doc.published.end:  # a year still in progress when published is fine
+        detail = f"it lies after the source was published ({doc.published.notation})"
+        fix = "a source cannot report a period it has not reached; correct the period"
+    if detail:
+        report.add(problem("period-kind-mismatch", fact.origin.path, fact.origin.line,
+                           period=p.notation, kind=kind, detail=detail, fix=fix))
+
+
+def check_fact(fact: Fact, source: Source, model: Model, report: Report) -> None:
+    doc = source.document
+    parsed = _read_figure(fact.quote, doc.text, doc.text_path, report)
+    for q in fact.also_quoted:
+        again = _read_figure(q, doc.text, doc.text_path, report)
+        if again is not None and again.value != fact.value:
+            report.add(problem("value-mismatch", q.origin.path, q.origin.line, value=_fmt(fact.value),
+                               figure=q.figure, parsed=_fmt(again.value)))
+    _check_period(fact, source, report)
+    if parsed is None:
+        return
+    o = fact.origin
+    if parsed.value != fact.value:
+        report.add(problem("value-mismatch", o.path, o.line, value=_fmt(fact.value),
+                           figure=fact.quote.figure, parsed=_fmt(parsed.value)))
+        return
+    if parsed.approximate != fact.approximate:
+        state = ("rounded" if parsed.rounded else "hedged") if parsed.approximate else "exact"
+        report.add(problem("approximate-flag", o.path, o.line, figure=fact.quote.figure, state=state,
+                           flag=str(fact.approximate).lower(), expected=str(parsed.approximate).lower()))
+    fact.precision = parsed.precision if parsed.precision != 1 else None
+    _check_unit(fact, parsed, model, report)
+
+
+def check(model: Model, report: Report | None = None) -> Report:
+    """Run every check; return the report (problems appended to `report` if given)."""
+    report = report if report is not None else Report()
+    by_key: dict[tuple, Fact] = {}
+    for source in model.sources:
+        facts = {f.id: f for f in source.facts}
+        for fact in source.facts:
+            check_fact(fact, source, model, report)
+            other = by_key.setdefault(fact.key, fact)
+            if other is not fact:
+                report.add(problem("duplicate-observation", fact.origin.path, fact.origin.line,
+                                   fact=fact.id, other=other.id, where=str(other.origin)))
+        for fact in source.facts:
+            if not fact.total_of:
+                continue
+            missing = [p for p in fact.total_of if p not in facts]
+            for p in missing:
+                report.add(problem("unknown-reference", fact.origin.path, fact.origin.line,
+                                   field="total_of", value=p, what="fact"))
+            if missing:
+                continue
+            total = sum((facts[p].value for p in fact.total_of), Fraction(0))
+            if total != fact.value:
+                report.add(problem("total-mismatch", fact.origin.path, fact.origin.line, fact=fact.id,
+                                   total=_fmt(fact.value), parts=", ".join(fact.total_of), sum=_fmt(total)))
+        for project in source.projects:
+            for ref in project.facts:
+                if ref not in facts:
+                    report.add(problem("unknown-reference", project.origin.path, project.origin.line,
+                                       field="facts", value=ref, what="fact"))
+            _check_quote(project.quote, project.origin, source, report)
+            for ms in project.milestones:
+                _check_quote(ms.quote, ms.origin, source, report)
+        for facility in source.facilities:
+            _check_quote(facility.quote, facility.origin, source, report)
+            if facility.name not in facility.quote:
+                report.add(problem("figure-not-in-quote", facility.origin.path, facility.origin.line,
+                                   figure=facility.name))
+        for rule in source.rules:
+            _check_quote(rule.quote, rule.origin, source, report)
+            for p in rule.parameters:
+                q = Quote(quote=rule.quote, figure=p.figure, origin=p.origin)
+                parsed = _read_figure(q, rule.quote, source.document.text_path, report)
+                if parsed is not None and parsed.value != p.value:
+                    report.add(problem("value-mismatch", p.origin.path, p.origin.line, value=_fmt(p.value),
+                                       figure=p.figure, parsed=_fmt(parsed.value)))
+    return report
+
+
+def _check_quote(quote: str, origin, source: Source, report: Report) -> None:
+    if quote not in source.document.text:
+        report.add(problem("quote-not-in-source", origin.path, origin.line, source=source.document.text_path,
+                           quote=quote[:120] + ("…" if len(quote) > 120 else "")))

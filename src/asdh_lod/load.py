@@ -1,0 +1,601 @@
+"""Load stage: the data folder's YAML → `Model`, every value with its file and line.
+
+Structure, types, identifiers, codes and periods are checked here; every problem is
+collected (up to the report's limit) with ``file:line`` and a hint. Checks against the
+source text (quotes, numbers, totals, duplicates) are the `check` stage's.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from datetime import date, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from .model import (Concept, DatasetInfo, Document, Facility, Fact, Milestone, Model, Origin,
+                    Parameter, Project, Quote, Rule, Scheme, Source)
+from .numbers import NumberFormatError, parse_number
+from .periods import Period, PeriodError, Unit, parse_period, parse_unit
+from .problems import Report, problem
+from .yamlsrc import LList, LMap, YamlError, load_yaml, read_text
+
+LANGUAGES = ("tr", "en")
+SCHEMES = ("province", "programme", "target-group", "indicator", "unit", "period-kind",
+           "facility-type", "project-status", "document-type", "organisation", "cofog")
+SCHEME_FILES = {  # scheme id → file under data/codelists/
+    "province": "provinces.yaml", "programme": "programmes.yaml",
+    "target-group": "target-groups.yaml", "indicator": "indicators.yaml", "unit": "units.yaml",
+    "period-kind": "period-kinds.yaml", "facility-type": "facility-types.yaml",
+    "project-status": "project-statuses.yaml", "document-type": "document-types.yaml",
+    "organisation": "organisations.yaml", "cofog": "cofog.yaml",
+}
+PARAMETER_ROLES = ("minimum", "maximum", "count", "share")
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+CODE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,62}[A-Za-z0-9])?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+
+
+def display_path(file: Path) -> str:
+    """A path as people should see it in messages: relative to the working folder if inside it."""
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:  # another drive
+        return str(file)
+    return str(file) if rel.startswith("..") else rel
+
+
+def _type_name(v: Any) -> str:
+    if isinstance(v, LMap):
+        return "a mapping"
+    if isinstance(v, LList):
+        return "a list"
+    if v is None:
+        return "empty"
+    return {bool: "true/false", int: "a whole number", float: "a decimal number", str: "text",
+            date: "a date", datetime: "a timestamp"}.get(type(v), type(v).__name__)
+
+
+class Reader:
+    """Field access on LMap values that reports problems instead of raising."""
+
+    def __init__(self, path: str, report: Report, schemes: dict[str, Scheme] | None = None):
+        self.path = path
+        self.report = report
+        self.schemes = schemes or {}
+
+    def add(self, code: str, line: int | None, **fields: Any) -> None:
+        self.report.add(problem(code, self.path, line, **fields))
+
+    def origin(self, line: int | None) -> Origin:
+        return Origin(self.path, line)
+
+    def mapping(self, value: Any, where: str, line: int, required: tuple[str, ...],
+                optional: tuple[str, ...] = ()) -> LMap | None:
+        if not isinstance(value, LMap):
+            self.add("wrong-type", line, field=where, expected="a mapping", actual=_type_name(value))
+            return None
+        ok = True
+        for name in required:
+            if name not in value:
+                self.add("missing-field", value.line, where=where, field=name)
+                ok = False
+        allowed = set(required) | set(optional)
+        for name in value:
+            if name not in allowed:
+                self.add("unknown-field", value.line_of(name), where=where, field=name,
+                         allowed=", ".join(sorted(allowed)))
+        return value if ok else None
+
+    def items(self, m: LMap, key: str) -> list[tuple[Any, int]]:
+        """A list field's items with their lines; an absent field is an empty list."""
+        v = m.get(key)
+        if v is None:
+            return []
+        if not isinstance(v, LList):
+            self.add("wrong-type", m.line_of(key), field=key, expected="a list", actual=_type_name(v))
+            return []
+        return [(item, v.line_of(i)) for i, item in enumerate(v)]
+
+    def text(self, m: LMap, key: str, *, multiline: bool = False, what: str | None = None) -> str | None:
+        v = m.get(key)
+        if v is None:
+            return None
+        if not isinstance(v, str):
+            self.add("wrong-type", m.line_of(key), field=key, expected="text (in quotes)",
+                     actual=_type_name(v))
+            return None
+        if not v.strip():
+            self.add("wrong-type", m.line_of(key), field=key, expected="non-empty text", actual="empty text")
+            return None
+        bad = _CONTROL.search(v)
+        if bad or (not multiline and ("\n" in v or "\r" in v)):
+            ch = bad.group() if bad else "\n"
+            self.add("bad-text", m.line_of(key), what=what or f"'{key}'",
+                     detail=f"the control character U+{ord(ch):04X}")
+            return None
+        return v
+
+    def slug(self, m: LMap, key: str, what: str) -> str | None:
+        v = m.get(key)
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = str(v)
+        if not isinstance(v, str) or not SLUG.match(v):
+            self.add("bad-identifier", m.line_of(key), what=what, value=str(v)[:80])
+            return None
+        return v
+
+    def labels(self, m: LMap, key: str, *, required: bool = True) -> dict[str, str]:
+        v = m.get(key)
+        if v is None:
+            if required:
+                self.add("missing-field", m.line, where=f"'{key}'", field=key)
+            return {}
+        if not isinstance(v, LMap):
+            self.add("wrong-type", m.line_of(key), field=key,
+                     expected="a mapping of languages, e.g. {tr: …, en: …}", actual=_type_name(v))
+            return {}
+        out = {}
+        for lang in v:
+            if lang not in LANGUAGES:
+                self.add("unknown-field", v.line_of(lang), where=f"'{key}'", field=lang,
+                         allowed=", ".join(LANGUAGES))
+                continue
+            t = self.text(v, lang, what=f"'{key}.{lang}'")
+            if t is not None:
+                out[lang] = t.strip()
+        for lang in LANGUAGES:
+            if lang not in v:
+                self.add("missing-field", v.line, where=f"'{key}'", field=lang)
+        return out
+
+    def code(self, m: LMap, key: str, scheme: str, *, default: str | None = None) -> str | None:
+        v = m.get(key, default)
+        if v is None:
+            self.add("missing-field", m.line, where="this entry", field=key)
+            return None
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = str(v)
+        if not isinstance(v, str):
+            self.add("wrong-type", m.line_of(key), field=key, expected="a code (text)", actual=_type_name(v))
+            return None
+        codes = self.schemes.get(scheme)
+        if codes is not None and v not in codes.concepts:
+            close = difflib.get_close_matches(v, list(codes.concepts), n=1)
+            suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+            self.add("unknown-code", m.line_of(key), field=key, value=v[:80], scheme=scheme,
+                     scheme_file=SCHEME_FILES[scheme], suggestion=suggestion)
+            return None
+        return v
+
+    def unit_date(self, m: LMap, key: str) -> Unit | None:
+        v = m.get(key)
+        if v is None:
+            self.add("missing-field", m.line, where="'document'", field=key)
+            return None
+        text = v.isoformat() if isinstance(v, date) and not isinstance(v, datetime) else (
+            str(v) if isinstance(v, (int, str)) and not isinstance(v, bool) else None)
+        try:
+            if text is None:
+                raise PeriodError(f"it is {_type_name(v)}")
+            return parse_unit(text)
+        except PeriodError:
+            self.add("bad-date", m.line_of(key), field=key, value=str(v)[:40])
+            return None
+
+    def period(self, m: LMap, key: str, *, required: bool = True) -> Period | None:
+        v = m.get(key)
+        if v is None:
+            if required:
+                self.add("missing-field", m.line, where="this entry", field=key)
+            return None
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = str(v)
+        elif isinstance(v, date) and not isinstance(v, datetime):
+            v = v.isoformat()
+        if not isinstance(v, str):
+            self.add("bad-period", m.line_of(key), value=str(v)[:40], detail=f"it is {_type_name(v)}")
+            return None
+        try:
+            return parse_period(v)
+        except PeriodError as e:
+            self.add("bad-period", m.line_of(key), value=v[:40], detail=str(e))
+            return None
+
+    def number(self, m: LMap, key: str) -> Fraction | None:
+        """A number written in YAML (int, decimal, or a ratio like "2/3")."""
+        v = m.get(key)
+        if v is None:
+            self.add("missing-field", m.line, where="this entry", field=key)
+            return None
+        if isinstance(v, bool):
+            self.add("wrong-type", m.line_of(key), field=key, expected="a number", actual="true/false")
+            return None
+        if isinstance(v, int):
+            return Fraction(v)
+        if isinstance(v, float):
+            return Fraction(repr(v))
+        if isinstance(v, str):
+            try:
+                return parse_number(v).value
+            except NumberFormatError:
+                pass
+        self.add("wrong-type", m.line_of(key), field=key, expected="a number", actual=_type_name(v))
+        return None
+
+    def flag(self, m: LMap, key: str, default: bool = False) -> bool:
+        v = m.get(key, default)
+        if not isinstance(v, bool):
+            self.add("wrong-type", m.line_of(key), field=key, expected="true or false", actual=_type_name(v))
+            return default
+        return v
+
+
+# ---------------------------------------------------------------------------------------
+# code lists
+
+_CONCEPT_EXTRA = {
+    "province": ("iso", "nuts3", "wikidata"),
+    "programme": ("cofog",),
+    "unit": ("kind",),
+    "organisation": ("part_of", "province"),
+}
+
+
+def load_scheme(file: Path, report: Report) -> Scheme | None:
+    path = display_path(file)
+    try:
+        doc = load_yaml(file, path)
+    except YamlError as e:
+        report.add(e.problem)
+        return None
+    r = Reader(path, report)
+    top = r.mapping(doc, "the code list", getattr(doc, "line", 1), ("scheme", "concepts"))
+    if top is None:
+        return None
+    s = r.mapping(top["scheme"], "'scheme'", top.line_of("scheme"), ("id", "label"),
+                  ("definition", "country"))
+    if s is None:
+        return None
+    scheme_id = r.slug(s, "id", "scheme")
+    label = r.labels(s, "label")
+    definition = r.labels(s, "definition", required=False)
+    extra = {"country": s["country"]} if "country" in s else {}
+    concepts: dict[str, Concept] = {}
+    first_line: dict[str, int] = {}
+    optional = ("alt", "broader", "definition") + _CONCEPT_EXTRA.get(scheme_id or "", ())
+    for item, line in r.items(top, "concepts"):
+        c = r.mapping(item, "a concept", line, ("code", "label"), optional)
+        if c is None:
+            continue
+        code = c["code"]
+        code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
+        if not isinstance(code, str) or not CODE.match(code):
+            r.add("bad-identifier", c.line_of("code"), what="code", value=str(code)[:80])
+            continue
+        if code in concepts:
+            r.add("duplicate-id", c.line_of("code"), what="concept", value=code, first_line=first_line[code])
+            continue
+        alt: dict[str, list[str]] = {}
+        if "alt" in c:
+            if isinstance(c["alt"], LMap):
+                for lang, values in c["alt"].items():
+                    if lang not in LANGUAGES or not isinstance(values, LList) or not all(
+                            isinstance(x, str) and x.strip() and not _CONTROL.search(x) for x in values):
+                        r.add("wrong-type", c["alt"].line_of(lang), field=f"alt.{lang}",
+                              expected="a list of texts under tr or en", actual=_type_name(values))
+                        continue
+                    alt[lang] = [x.strip() for x in values]
+            else:
+                r.add("wrong-type", c.line_of("alt"), field="alt", expected="a mapping of languages",
+                      actual=_type_name(c["alt"]))
+        broader = c.get("broader")
+        if broader is not None:
+            broader = str(broader)
+        extra_fields = {k: c[k] for k in _CONCEPT_EXTRA.get(scheme_id or "", ()) if k in c}
+        extra_fields["_lines"] = {k: c.line_of(k) for k in c}
+        concepts[code] = Concept(code=code, label=r.labels(c, "label"), origin=r.origin(c.line),
+                                 alt=alt, definition=r.labels(c, "definition", required=False),
+                                 broader=broader, extra=extra_fields)
+        first_line[code] = c.line_of("code")
+    for c in concepts.values():
+        if c.broader is not None and c.broader not in concepts:
+            r.add("unknown-code", c.extra["_lines"].get("broader", c.origin.line), field="broader",
+                  value=c.broader, scheme=scheme_id, scheme_file=file.name, suggestion="")
+    if scheme_id is None:
+        return None
+    return Scheme(id=scheme_id, label=label, definition=definition, origin=r.origin(s.line),
+                  concepts=concepts, extra=extra)
+
+
+def _check_scheme_links(schemes: dict[str, Scheme], report: Report) -> None:
+    """Codes that one code list uses from another (COFOG groups, provinces, organisations)."""
+    links = (("programme", "cofog", "cofog"), ("organisation", "part_of", "organisation"),
+             ("organisation", "province", "province"))
+    for scheme_id, key, target in links:
+        if scheme_id not in schemes or target not in schemes:
+            continue
+        for c in schemes[scheme_id].concepts.values():
+            if key not in c.extra:
+                continue
+            value = c.extra[key]
+            values = value.values() if isinstance(value, dict) else [value]
+            line = c.extra["_lines"].get(key, c.origin.line)
+            if isinstance(value, dict) and not set(value) <= {"close", "broad"}:
+                report.add(problem("unknown-field", c.origin.path, line, where="'cofog'",
+                                   field=",".join(sorted(set(value) - {"close", "broad"})),
+                                   allowed="close, broad"))
+            for v in values:
+                if str(v) not in schemes[target].concepts:
+                    report.add(problem("unknown-code", c.origin.path, line, field=key, value=str(v),
+                                       scheme=target, scheme_file=SCHEME_FILES[target], suggestion=""))
+
+
+# ---------------------------------------------------------------------------------------
+# dataset.yaml
+
+def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) -> DatasetInfo | None:
+    path = display_path(file)
+    if not file.exists():
+        report.add(problem("missing-file", path, None, what="dataset metadata", name=path))
+        return None
+    try:
+        doc = load_yaml(file, path)
+    except YamlError as e:
+        report.add(e.problem)
+        return None
+    r = Reader(path, report, schemes)
+    m = r.mapping(doc, "dataset.yaml", getattr(doc, "line", 1),
+                  ("id", "base_iri", "title", "description", "publisher", "license", "issued"),
+                  ("keywords",))
+    if m is None:
+        return None
+    base = r.text(m, "base_iri")
+    if base is not None and not re.match(r"^https?://[^\s<>\"{}|\\^`]+/$", base):
+        r.add("wrong-type", m.line_of("base_iri"), field="base_iri",
+              expected="an http(s) IRI ending in '/'", actual=repr(base))
+        base = None
+    issued = r.unit_date(m, "issued")
+    keywords = {}
+    if isinstance(m.get("keywords"), LMap):
+        keywords = {lang: [str(x) for x in v] for lang, v in m["keywords"].items() if isinstance(v, LList)}
+    ident, title, desc = r.slug(m, "id", "dataset"), r.labels(m, "title"), r.labels(m, "description")
+    publisher = r.code(m, "publisher", "organisation")
+    licence = r.text(m, "license")
+    if None in (ident, base, issued, publisher, licence):
+        return None
+    return DatasetInfo(id=ident, title=title, description=desc, publisher=publisher,
+                       license=licence, base_iri=base, issued=issued.begin,
+                       origin=r.origin(m.line), keywords=keywords)
+
+
+# ---------------------------------------------------------------------------------------
+# sources
+
+_DOC_REQUIRED = ("id", "title", "publisher", "published", "as_of", "type", "language", "province")
+_FACT_REQUIRED = ("id", "quote", "figure", "value", "unit", "programme", "target_group",
+                  "indicator", "period", "period_kind")
+_FACT_OPTIONAL = ("province", "approximate", "total_of", "also_quoted", "note")
+
+
+def _quote(r: Reader, m: LMap) -> Quote | None:
+    q = r.text(m, "quote", multiline=True)
+    fig = r.text(m, "figure")
+    if "quote" not in m:
+        r.add("missing-field", m.line, where="this entry", field="quote")
+    if "figure" not in m:
+        r.add("missing-field", m.line, where="this entry", field="figure")
+    if q is None or fig is None:
+        return None
+    return Quote(quote=q, figure=fig, origin=r.origin(m.line_of("quote")))
+
+
+def _load_document(r: Reader, top: LMap, file: Path) -> Document | None:
+    d = r.mapping(top["document"], "'document'", top.line_of("document"), _DOC_REQUIRED,
+                  ("reporting_period", "text"))
+    if d is None:
+        return None
+    ident = r.slug(d, "id", "document")
+    if ident is not None and ident != file.stem:
+        r.add("bad-identifier", d.line_of("id"), what=f"document id (must equal the file name '{file.stem}')",
+              value=ident)
+        ident = None
+    text_name = d.get("text", f"{file.stem}.txt")
+    text_file = file.with_name(str(text_name))
+    text = None
+    if not text_file.is_file():
+        r.add("missing-file", d.line_of("text") if "text" in d else d.line,
+              what="source text", name=display_path(text_file))
+    else:
+        try:
+            text = read_text(text_file, display_path(text_file))
+        except YamlError as e:
+            r.report.add(e.problem)
+    values = dict(
+        title=r.labels(d, "title"), publisher=r.code(d, "publisher", "organisation"),
+        published=r.unit_date(d, "published"), as_of=r.unit_date(d, "as_of"),
+        type=r.code(d, "type", "document-type"), language=r.text(d, "language"),
+        province=r.code(d, "province", "province"),
+        reporting_period=r.period(d, "reporting_period", required=False),
+    )
+    if values["language"] not in (None, "tr", "en"):
+        r.add("unknown-code", d.line_of("language"), field="language", value=values["language"],
+              scheme="language", scheme_file="(tr or en)", suggestion="")
+        return None
+    if ident is None or text is None or any(v is None for k, v in values.items() if k != "reporting_period"):
+        return None
+    return Document(id=ident, origin=r.origin(d.line), text_path=display_path(text_file), text=text,
+                    **values)
+
+
+def _load_fact(r: Reader, item: Any, line: int, doc: Document) -> Fact | None:
+    m = r.mapping(item, "a fact", line, _FACT_REQUIRED, _FACT_OPTIONAL)
+    if m is None:
+        return None
+    values = dict(
+        id=r.slug(m, "id", "fact"), quote=_quote(r, m), value=r.number(m, "value"),
+        unit=r.code(m, "unit", "unit"), programme=r.code(m, "programme", "programme"),
+        target_group=r.code(m, "target_group", "target-group"),
+        indicator=r.code(m, "indicator", "indicator"),
+        province=r.code(m, "province", "province", default=doc.province),
+        period=r.period(m, "period"), period_kind=r.code(m, "period_kind", "period-kind"),
+    )
+    approximate = r.flag(m, "approximate")
+    total_of = []
+    for part, pline in r.items(m, "total_of"):
+        if isinstance(part, str) and SLUG.match(part):
+            total_of.append(part)
+        else:
+            r.add("bad-identifier", pline, what="total_of entry", value=str(part)[:80])
+    also = []
+    for q, qline in r.items(m, "also_quoted"):
+        qm = r.mapping(q, "an also_quoted entry", qline, ("quote", "figure"))
+        if qm is not None and (quote := _quote(r, qm)) is not None:
+            also.append(quote)
+    note = r.text(m, "note", multiline=True) if "note" in m else None
+    if any(v is None for v in values.values()):
+        return None
+    return Fact(document=doc.id, origin=r.origin(m.line), approximate=approximate,
+                total_of=total_of, also_quoted=also, note=note, **values)
+
+
+def _load_facility(r: Reader, item: Any, line: int, doc: Document) -> Facility | None:
+    m = r.mapping(item, "a facility", line, ("id", "name", "type", "operator", "quote"),
+                  ("province", "label", "note"))
+    if m is None:
+        return None
+    operator = m.get("operator")
+    if operator not in ("public", "private"):
+        r.add("wrong-type", m.line_of("operator"), field="operator", expected="public or private",
+              actual=repr(operator))
+        return None
+    values = dict(id=r.slug(m, "id", "facility"), name=r.text(m, "name"),
+                  type=r.code(m, "type", "facility-type"),
+                  province=r.code(m, "province", "province", default=doc.province),
+                  quote=r.text(m, "quote", multiline=True))
+    label = r.labels(m, "label", required=False)
+    if any(v is None for v in values.values()):
+        return None
+    return Facility(document=doc.id, privately_operated=operator == "private",
+                    origin=r.origin(m.line), label=label, **values)
+
+
+def _load_project(r: Reader, item: Any, line: int, doc: Document) -> Project | None:
+    m = r.mapping(item, "a project", line, ("id", "name", "facility_type", "status", "quote", "facts"),
+                  ("milestones", "province", "note"))
+    if m is None:
+        return None
+    milestones = []
+    for ms, mline in r.items(m, "milestones"):
+        mm = r.mapping(ms, "a milestone", mline, ("event", "period", "quote"))
+        if mm is None:
+            continue
+        event, period, quote = r.slug(mm, "event", "milestone event"), r.period(mm, "period"), r.text(
+            mm, "quote", multiline=True)
+        if None not in (event, period, quote):
+            milestones.append(Milestone(event=event, period=period, quote=quote, origin=r.origin(mm.line)))
+    facts = [f for f, _ in r.items(m, "facts") if isinstance(f, str)]
+    values = dict(id=r.slug(m, "id", "project"), name=r.labels(m, "name"),
+                  facility_type=r.code(m, "facility_type", "facility-type"),
+                  status=r.code(m, "status", "project-status"),
+                  province=r.code(m, "province", "province", default=doc.province),
+                  quote=r.text(m, "quote", multiline=True))
+    if any(v is None for v in values.values()):
+        return None
+    return Project(document=doc.id, facts=facts, milestones=milestones, origin=r.origin(m.line), **values)
+
+
+def _load_rule(r: Reader, item: Any, line: int, doc: Document) -> Rule | None:
+    m = r.mapping(item, "a rule", line, ("id", "label", "programme", "quote", "parameters"),
+                  ("valid_during", "note"))
+    if m is None:
+        return None
+    params = []
+    for p, pline in r.items(m, "parameters"):
+        pm = r.mapping(p, "a parameter", pline, ("figure", "value", "role", "unit", "label"))
+        if pm is None:
+            continue
+        role = pm.get("role")
+        if role not in PARAMETER_ROLES:
+            r.add("unknown-code", pm.line_of("role"), field="role", value=str(role), scheme="parameter-role",
+                  scheme_file=f"(one of {', '.join(PARAMETER_ROLES)})", suggestion="")
+            continue
+        pv = dict(figure=r.text(pm, "figure"), value=r.number(pm, "value"), unit=r.code(pm, "unit", "unit"))
+        label = r.labels(pm, "label")
+        if None not in pv.values():
+            params.append(Parameter(role=role, label=label, origin=r.origin(pm.line), **pv))
+    values = dict(id=r.slug(m, "id", "rule"), label=r.labels(m, "label"),
+                  programme=r.code(m, "programme", "programme"), quote=r.text(m, "quote", multiline=True))
+    valid = r.period(m, "valid_during", required=False)
+    if any(v is None for v in values.values()):
+        return None
+    return Rule(document=doc.id, parameters=params, origin=r.origin(m.line), valid_during=valid, **values)
+
+
+def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Source | None:
+    path = display_path(file)
+    try:
+        doc = load_yaml(file, path)
+    except YamlError as e:
+        report.add(e.problem)
+        return None
+    r = Reader(path, report, schemes)
+    top = r.mapping(doc, "the source file", getattr(doc, "line", 1), ("document", "facts"),
+                    ("facilities", "projects", "rules"))
+    if top is None:
+        return None
+    document = _load_document(r, top, file)
+    if document is None:
+        return None
+    source = Source(document=document, facts=[], facilities=[], projects=[], rules=[])
+    seen: dict[str, int] = {}
+    sections = (("facts", _load_fact, source.facts), ("facilities", _load_facility, source.facilities),
+                ("projects", _load_project, source.projects), ("rules", _load_rule, source.rules))
+    for key, load_one, out in sections:
+        for item, line in r.items(top, key):
+            obj = load_one(r, item, line, document)
+            if obj is None:
+                continue
+            if obj.id in seen:
+                r.add("duplicate-id", line, what=key[:-1] if key != "facilities" else "facility",
+                      value=obj.id, first_line=seen[obj.id])
+                continue
+            seen[obj.id] = line
+            out.append(obj)
+    return source
+
+
+def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None) -> tuple[Model | None, Report]:
+    """Load a data folder. Returns the model (None if anything is wrong) and the report."""
+    report = Report() if limit is None else Report(limit=limit)
+    data_dir = Path(data_dir)
+    schemes: dict[str, Scheme] = {}
+    for scheme_id in SCHEMES:
+        file = data_dir / "codelists" / SCHEME_FILES[scheme_id]
+        if not file.is_file():
+            report.add(problem("missing-file", display_path(file), None, what="code list", name=display_path(file)))
+            continue
+        s = load_scheme(file, report)
+        if s is not None:
+            if s.id != scheme_id:
+                report.add(problem("bad-identifier", s.origin.path, s.origin.line,
+                                   what=f"scheme id (must be '{scheme_id}' in this file)", value=s.id))
+            schemes[scheme_id] = s
+    _check_scheme_links(schemes, report)
+    info = load_dataset_info(data_dir / "dataset.yaml", report, schemes)
+    if info is not None and base_iri is not None:
+        info.base_iri = base_iri
+    sources = []
+    source_files = sorted((data_dir / "sources").glob("*.yaml"))
+    if not source_files:
+        report.add(problem("missing-file", display_path(data_dir / "sources"), None,
+                           what="source files (*.yaml) in", name=display_path(data_dir / "sources")))
+    for file in source_files:
+        s = load_source(file, report, schemes)
+        if s is not None:
+            sources.append(s)
+    if not report.ok or info is None:
+        return None, report
+    return Model(dataset=info, schemes=schemes, sources=sources), report

@@ -1,0 +1,99 @@
+"""Reference periods in ISO 8601 notation.
+
+A period is a calendar unit (``2025``, ``2024-05``, ``2026-01-28``) or an interval of two
+units joined by ``--`` (ISO 8601-2's alternative to ``/``, safe in URIs and file names):
+``2013--2024-05`` runs from 2013-01-01 to 2024-05-31. An unknown start is written ``..``
+(``..--2024-05``). Every period has an end date; only open intervals lack a begin date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_UNIT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Unit:
+    """A calendar unit: a year, a month or a day."""
+
+    notation: str
+    begin: date
+    end: date
+    granularity: str  # "year" | "month" | "day"
+
+    def contains(self, d: date) -> bool:
+        return self.begin <= d <= self.end
+
+
+def parse_unit(text: str) -> Unit:
+    m = _UNIT.match(text)
+    if not m:
+        raise PeriodError(f"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+    y, mo, d = m.group(1), m.group(2), m.group(3)
+    year = int(y)
+    if year < 1900 or year > 2100:
+        raise PeriodError(f"year {year} is out of range 1900-2100")
+    try:
+        if mo is None:
+            return Unit(text, date(year, 1, 1), date(year, 12, 31), "year")
+        month = int(mo)
+        if d is None:
+            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+            return Unit(text, date(year, month, 1), date(year, month, last), "month")
+        day = date(year, month, int(d))
+        return Unit(text, day, day, "day")
+    except ValueError:
+        raise PeriodError(f"'{text}' is not a calendar date") from None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reference period: one calendar unit, or an interval from `start` to `stop`."""
+
+    notation: str
+    start: Unit | None  # None for an open start ("..")
+    stop: Unit
+    is_interval: bool
+
+    @property
+    def begin(self) -> date | None:
+        return self.start.begin if self.start else None
+
+    @property
+    def end(self) -> date:
+        return self.stop.end
+
+    @property
+    def granularity(self) -> str:
+        """`year`, `month` or `day` for a single unit; `interval` otherwise."""
+        return "interval" if self.is_interval else self.stop.granularity
+
+    @property
+    def calendar_year(self) -> int | None:
+        return self.stop.begin.year if self.granularity == "year" else None
+
+
+def parse_period(text: str) -> Period:
+    """Parse period notation; raise `PeriodError` saying what is wrong."""
+    if not isinstance(text, str) or not text:
+        raise PeriodError("a period must be a non-empty string")
+    if "--" not in text:
+        return Period(text, parse_unit(text), parse_unit(text), False)
+    left, sep, right = text.partition("--")
+    if "--" in right:
+        raise PeriodError("an interval has exactly one '--'")
+    stop = parse_unit(right)
+    start = None if left == ".." else parse_unit(left)
+    if start is not None and start.begin > stop.end:
+        raise PeriodError(f"it begins ({start.begin}) after it ends ({stop.end})")
+    if start is not None and start == stop:
+        raise PeriodError(f"an interval from a unit to itself is just '{right}'")
+    return Period(text, start, stop, True)

@@ -1,0 +1,100 @@
+"""The one place URIs are minted.
+
+Every URI the project publishes is built here from the base IRI and the model's
+identifiers, so that changing the base IRI moves everything, and so that an observation's
+URI is a function of its dimension values alone (two facts with the same dimensions would
+collide, which is exactly the Data Cube's IC-12):
+
+    {base}def/{Term}                         ontology terms (namespace `asdh:`)
+    {base}code/{scheme}                      a code list (skos:ConceptScheme)
+    {base}code/{scheme}/{code}               a code (skos:Concept)
+    {base}data/{dataset}                     the qb:DataSet
+    {base}data/{dataset}/structure           its qb:DataStructureDefinition
+    {base}data/{dataset}/structure/{comp}    its component specifications
+    {base}data/{dataset}/obs/{province}/{period}/{period kind}/{programme}/{target group}/{indicator}
+    {base}id/period/{ISO 8601 period}        reference periods (time:Interval)
+    {base}id/instant/{YYYY-MM-DD}            their beginnings and ends (time:Instant)
+    {base}id/source/{document}               source documents
+    {base}sources/{document}.txt             their verbatim text, published beside the data
+    {base}id/facility/{id}  {base}id/project/{id}[/milestone/{event}]
+    {base}id/rule/{id}[/parameter/{role}-{unit}]
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+
+from .model import Fact
+from .periods import Period
+
+
+def _seg(s: str) -> str:
+    """One path segment; codes and slugs are already URI-safe, this guards the rest."""
+    return quote(s, safe="-._~")
+
+
+class Uris:
+    def __init__(self, base: str, dataset_id: str):
+        if not base.endswith("/"):
+            raise ValueError(f"base IRI must end with '/': {base}")
+        self.base = base
+        self.dataset_id = dataset_id
+        self.asdh = Namespace(base + "def/")
+        self.ontology = URIRef(base + "def/")
+
+    def scheme(self, scheme: str) -> URIRef:
+        return URIRef(f"{self.base}code/{_seg(scheme)}")
+
+    def concept(self, scheme: str, code: str) -> URIRef:
+        return URIRef(f"{self.base}code/{_seg(scheme)}/{_seg(code)}")
+
+    @property
+    def dataset(self) -> URIRef:
+        return URIRef(f"{self.base}data/{_seg(self.dataset_id)}")
+
+    @property
+    def structure(self) -> URIRef:
+        return URIRef(f"{self.dataset}/structure")
+
+    def component(self, name: str) -> URIRef:
+        return URIRef(f"{self.structure}/{_seg(name)}")
+
+    def observation(self, key: tuple[str, str, str, str, str, str]) -> URIRef:
+        return URIRef(f"{self.dataset}/obs/" + "/".join(_seg(k) for k in key))
+
+    def fact(self, fact: Fact) -> URIRef:
+        return self.observation(fact.key)
+
+    def period(self, period: Period | str) -> URIRef:
+        notation = period if isinstance(period, str) else period.notation
+        return URIRef(f"{self.base}id/period/{_seg(notation)}")
+
+    def instant(self, d: date) -> URIRef:
+        return URIRef(f"{self.base}id/instant/{d.isoformat()}")
+
+    def source(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}id/source/{_seg(doc_id)}")
+
+    def source_text(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}sources/{_seg(doc_id)}.txt")
+
+    def facility(self, ident: str) -> URIRef:
+        return URIRef(f"{self.base}id/facility/{_seg(ident)}")
+
+    def project(self, ident: str) -> URIRef:
+        return URIRef(f"{self.base}id/project/{_seg(ident)}")
+
+    def milestone(self, project: str, event: str) -> URIRef:
+        return URIRef(f"{self.project(project)}/milestone/{_seg(event)}")
+
+    def rule(self, ident: str) -> URIRef:
+        return URIRef(f"{self.base}id/rule/{_seg(ident)}")
+
+    def parameter(self, rule: str, role: str, unit: str) -> URIRef:
+        return URIRef(f"{self.rule(rule)}/parameter/{_seg(role)}-{_seg(unit)}")
+
+    def wikidata(self, qid: str) -> URIRef:
+        return URIRef(f"http://www.wikidata.org/entity/{_seg(qid)}")
