@@ -1,0 +1,120 @@
+"""Validate stage: RDF graphs → SHACL report, with problems traced back to the YAML.
+
+The shapes in `shapes/` are the source of truth. They are Turtle with IRIs relative to
+the base IRI (like the ontology), so they are parsed with that base; the SPARQL prefix
+`asdh` is declared here from the same base, because SPARQL text is not resolved by Turtle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from .mapping import parse_ontology
+from .model import Origin
+from .problems import Report, problem
+from .uris import Uris
+
+SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+
+
+def load_shapes(uris: Uris, shapes_dir: Path = SHAPES_DIR) -> Graph:
+    g = Graph()
+    files = sorted(Path(shapes_dir).glob("*.ttl"))
+    if not files:
+        raise FileNotFoundError(f"no shapes (*.ttl) in {shapes_dir}")
+    for f in files:
+        g += parse_ontology(f.read_text(encoding="utf-8"), uris)
+    for shapes_doc in set(g.subjects(SH.declare, None)):
+        decl = BNode()
+        g.add((shapes_doc, SH.declare, decl))
+        g.add((decl, SH.prefix, Literal("asdh")))
+        g.add((decl, SH.namespace, Literal(str(uris.asdh), datatype=XSD.anyURI)))
+    return g
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, in plain terms."""
+
+    shape: str          # the shape's label (or IRI)
+    severity: str       # Violation | Warning | Info
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    ic: int | None
+
+
+def _iri(short: str | None) -> str | None:
+    return short[1:-1] if short and short.startswith("<") and short.endswith(">") else None
+
+
+def _short(term, g: Graph) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    return term.n3() if isinstance(term, Literal) else f"_:{term}"
+
+
+def _shape_name(shape, shapes: Graph) -> tuple[str, int | None]:
+    """A result's source shape may be a blank property shape: name it by its node shape."""
+    owner = shape
+    for _ in range(3):
+        label = shapes.value(owner, RDFS.label)
+        if label is not None:
+            ic = next((o for p, o in shapes.predicate_objects(owner) if str(p).endswith("shapes/ic")), None)
+            return str(label), int(ic) if ic is not None else None
+        parent = shapes.value(None, SH.property, owner) or shapes.value(None, SH.sparql, owner)
+        if parent is None:
+            break
+        owner = parent
+    return (str(shape) if isinstance(shape, URIRef) else "shape"), None
+
+
+def results(report_graph: Graph, shapes: Graph, data: Graph) -> list[Result]:
+    out = []
+    for r in report_graph.subjects(RDF.type, SH.ValidationResult):
+        shape = report_graph.value(r, SH.sourceShape)
+        name, ic = _shape_name(shape, shapes)
+        msg = report_graph.value(r, SH.resultMessage)
+        sev = report_graph.value(r, SH.resultSeverity)
+        out.append(Result(
+            shape=name, ic=ic,
+            severity=str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation",
+            focus=_short(report_graph.value(r, SH.focusNode), data),
+            path=_short(report_graph.value(r, SH.resultPath), data),
+            value=_short(report_graph.value(r, SH.value), data),
+            message=str(msg) if msg is not None else "constraint violated",
+        ))
+    return sorted(out, key=lambda x: (x.shape, x.focus or "", x.path or "", x.value or "", x.message))
+
+
+def validate_graph(data: Graph, shapes: Graph, origins: dict[URIRef, Origin] | None = None,
+                   report: Report | None = None) -> Report:
+    """Run pySHACL with the shapes over `data`; one problem per validation result."""
+    report = report if report is not None else Report()
+    _conforms, report_graph, _text = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        abort_on_first=False)
+    full = {str(k): v for k, v in (origins or {}).items()}
+    for res in results(report_graph, shapes, data):
+        # shapes that target a data set name the offending observation as the value
+        node, origin = res.focus, full.get(_iri(res.focus))
+        if _iri(res.value) in full and res.value != res.focus:
+            node, origin = res.value, full[_iri(res.value)]
+        where = node + (f" {res.path}" if res.path else "")
+        if res.value and res.value not in (node, res.focus):
+            where += f" = {res.value}"
+        severity = "error" if res.severity == "Violation" else res.severity.lower()
+        report.add(problem(
+            "shacl", origin.path if origin else None, origin.line if origin else None, severity=severity,
+            message=f"{res.shape}: {res.message} [{where}]",
+            details={"shape": res.shape, "ic": res.ic, "focus": res.focus, "result_path": res.path,
+                     "value": res.value, "shacl_severity": res.severity}))
+    return report
