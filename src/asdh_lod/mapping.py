@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, Namespace
 
 from .model import Fact, Model, Origin, Source
@@ -350,8 +351,11 @@ class _Mapper:
 
 def parse_ontology(text: str, uris: Uris) -> Graph:
     """Parse our Turtle (ontology or shapes), resolving its relative IRIs against the base."""
-    g = Graph()
-    g.parse(data=text, format="turtle", publicID=uris.base)
+    parsed = Graph()
+    parsed.parse(data=text, format="turtle", publicID=uris.base)
+    g = Graph()  # blank nodes (OWL lists, SHACL property shapes) get stable, content-derived labels
+    for t in to_canonical_graph(parsed):
+        g.add(t)
     bind_prefixes(g, uris)
     return g
 

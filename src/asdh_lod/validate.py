@@ -118,3 +118,36 @@ def validate_graph(data: Graph, shapes: Graph, origins: dict[URIRef, Origin] | N
             details={"shape": res.shape, "ic": res.ic, "focus": res.focus, "result_path": res.path,
                      "value": res.value, "shacl_severity": res.severity}))
     return report
+
+
+RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
+               ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".n3": "n3"}
+
+
+def read_rdf(files: list[Path], report: Report) -> Graph | None:
+    """Parse RDF files (format from the extension; .gz allowed) into one graph."""
+    import gzip
+
+    g = Graph()
+    ok = True
+    for f in files:
+        f = Path(f)
+        name = f.name[:-3] if f.name.endswith(".gz") else f.name
+        fmt = RDF_FORMATS.get(Path(name).suffix.lower())
+        if fmt is None:
+            report.add(problem("rdf-syntax", str(f), None, detail="unknown RDF file extension",
+                               format="RDF (.ttl, .nt, .nq, .trig, .jsonld, .rdf)"))
+            ok = False
+            continue
+        data = f.read_bytes()
+        if f.name.endswith(".gz"):
+            data = gzip.decompress(data)
+        try:
+            g.parse(data=data, format=fmt, publicID=f.absolute().as_uri())
+        except Exception as e:  # noqa: BLE001 - parsers raise many types; all mean "bad syntax"
+            line = getattr(e, "lines", None) or getattr(e, "line", None)
+            detail = " ".join(str(e).split())[:300]
+            report.add(problem("rdf-syntax", str(f), line if isinstance(line, int) else None,
+                               detail=detail, format=fmt))
+            ok = False
+    return g if ok else None

@@ -1,0 +1,161 @@
+"""Publish stage: the only module that writes.
+
+`render` turns the mapped graphs into file contents in memory (deterministic: the same
+inputs give byte-identical files); `write_site` writes them into a fresh temporary folder
+beside the target and swaps it in with one atomic rename-exchange, so a reader (or a
+failed build) never sees half a site: either the previous `site/` or the new one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gzip
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from rdflib import Graph
+
+from .mapping import PREFIXES, Mapped, bind_prefixes
+from .model import Model
+
+DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
+
+
+def turtle(g: Graph) -> bytes:
+    return g.serialize(format="turtle", encoding="utf-8")
+
+
+def ntriples(g: Graph) -> bytes:
+    """N-Triples, one triple a line, sorted: stable and diff-friendly."""
+    text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def gzipped(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
+        gz.write(data)
+    return buf.getvalue()
+
+
+def jsonld_context(mapped: Mapped) -> dict:
+    """The published @context: our prefixes, so compact IRIs read as in the Turtle."""
+    ctx = dict(sorted(PREFIXES.items()))
+    ctx["asdh"] = str(mapped.uris.asdh)
+    ctx["code"] = mapped.uris.base + "code/"
+    return {"@context": ctx}
+
+
+def _sorted_json(value):
+    """Sort JSON-LD node arrays by @id and value arrays canonically, for determinism."""
+    if isinstance(value, dict):  # an @list keeps its order: it is an rdf:List
+        return {k: (v if k == "@list" else _sorted_json(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: (v.get("@id", "") if isinstance(v, dict) else "",
+                                            json.dumps(v, sort_keys=True, ensure_ascii=False)))
+    return value
+
+
+def jsonld(g: Graph, context: dict, context_url: str) -> bytes:
+    """JSON-LD compacted with the published context, which the document references by URL."""
+    doc = json.loads(g.serialize(format="json-ld", context=context["@context"], auto_compact=True))
+    graph = doc.get("@graph", [doc] if "@id" in doc else [])
+    graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
+    out = {"@context": context_url, "@graph": _sorted_json(graph)}
+    return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def render(model: Model, mapped: Mapped, shapes: Graph) -> dict[str, bytes]:
+    """Every output file of the site, as {relative path: bytes}. No I/O."""
+    whole = mapped.union()
+    context = jsonld_context(mapped)
+    nt = ntriples(whole)
+    files = {
+        f"downloads/{DUMP}.ttl": turtle(whole),
+        f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld"),
+        f"downloads/{DUMP}.nt": nt,
+        f"downloads/{DUMP}.nt.gz": gzipped(nt),
+        "downloads/ontology.ttl": turtle(mapped.ontology),
+        "downloads/codelists.ttl": turtle(mapped.codelists),
+        "downloads/shapes.ttl": turtle(_with_prefixes(shapes, mapped)),
+        "context.jsonld": (json.dumps(context, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+    }
+    for src in model.sources:
+        files[f"sources/{src.document.id}.txt"] = src.document.text.encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def _with_prefixes(g: Graph, mapped: Mapped) -> Graph:
+    out = Graph()
+    bind_prefixes(out, mapped.uris)
+    out.bind("sh", "http://www.w3.org/ns/shacl#")
+    out.bind("asdhs", mapped.uris.base + "shapes/")
+    for t in g:
+        out.add(t)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# writing
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE). False if unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    fn = getattr(libc, "renameat2", None)
+    if fn is None:
+        return False
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc != 0:
+        err = ctypes.get_errno()
+        if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: file system cannot exchange
+            return False
+        raise OSError(err, os.strerror(err), str(a))
+    return True
+
+
+def write_site(files: dict[str, bytes], out_dir: Path) -> None:
+    """Write `files` into a temporary folder beside `out_dir`, then swap it in atomically.
+
+    On any error the temporary folder is removed and `out_dir` is left as it was.
+    """
+    out_dir = Path(out_dir).absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        for rel, data in files.items():
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        os.chmod(tmp, 0o755)
+        if not out_dir.exists():
+            os.rename(tmp, out_dir)
+            return
+        if _exchange(tmp, out_dir):
+            shutil.rmtree(tmp)  # now holds the previous site
+            return
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.rmdir(old)
+        os.rename(out_dir, old)
+        try:
+            os.rename(tmp, out_dir)
+        except OSError:
+            os.rename(old, out_dir)
+            raise
+        shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
