@@ -55,21 +55,21 @@ def _read_figure(q: Quote, text: str, source_path: str, report: Report) -> Parse
 def _check_unit(fact: Fact, parsed: ParsedNumber, model: Model, report: Report) -> None:
     unit = model.schemes["unit"].concepts[fact.unit]
     kind = unit.extra.get("kind", "count")
-    o = fact.origin
+    path, line = fact.at("unit")
     if parsed.kind == "amount" and kind != "currency":
-        report.add(problem("unit-mismatch", o.path, o.line,
+        report.add(problem("unit-mismatch", path, line,
                            detail=f"figure \"{fact.quote.figure}\" is an amount of money but unit is '{fact.unit}'",
                            fix="use unit 'TRY'"))
     elif parsed.kind in ("percent", "ratio") and kind != "ratio":
-        report.add(problem("unit-mismatch", o.path, o.line,
+        report.add(problem("unit-mismatch", path, line,
                            detail=f"figure \"{fact.quote.figure}\" is a {parsed.kind} but unit is '{fact.unit}'",
                            fix="use unit 'percent' or 'ratio'"))
     elif kind == "count" and fact.value.denominator != 1:
-        report.add(problem("unit-mismatch", o.path, o.line,
+        report.add(problem("unit-mismatch", *fact.at("value"),
                            detail=f"a count in '{fact.unit}' must be a whole number, not {_fmt(fact.value)}",
                            fix="correct the value or the unit"))
-    elif kind == "count" and fact.value < 0 or fact.value < 0:
-        report.add(problem("unit-mismatch", o.path, o.line, detail="a figure cannot be negative",
+    elif fact.value < 0:
+        report.add(problem("unit-mismatch", *fact.at("value"), detail="a figure cannot be negative",
                            fix="correct the value"))
 
 
@@ -94,7 +94,7 @@ def _check_period(fact: Fact, source: Source, report: Report) -> None:
         detail = f"it lies after the source was published ({doc.published.notation})"
         fix = "a source cannot report a period it has not reached; correct the period"
     if detail:
-        report.add(problem("period-kind-mismatch", fact.origin.path, fact.origin.line,
+        report.add(problem("period-kind-mismatch", *fact.at("period"),
                            period=p.notation, kind=kind, detail=detail, fix=fix))
 
 
@@ -109,14 +109,14 @@ def check_fact(fact: Fact, source: Source, model: Model, report: Report) -> None
     _check_period(fact, source, report)
     if parsed is None:
         return
-    o = fact.origin
     if parsed.value != fact.value:
-        report.add(problem("value-mismatch", o.path, o.line, value=_fmt(fact.value),
+        report.add(problem("value-mismatch", *fact.at("value"), value=_fmt(fact.value),
                            figure=fact.quote.figure, parsed=_fmt(parsed.value)))
         return
     if parsed.approximate != fact.approximate:
         state = ("rounded" if parsed.rounded else "hedged") if parsed.approximate else "exact"
-        report.add(problem("approximate-flag", o.path, o.line, figure=fact.quote.figure, state=state,
+        where = fact.at("approximate") if "approximate" in fact.lines else fact.at("value")
+        report.add(problem("approximate-flag", *where, figure=fact.quote.figure, state=state,
                            flag=str(fact.approximate).lower(), expected=str(parsed.approximate).lower()))
     fact.precision = parsed.precision if parsed.precision != 1 else None
     _check_unit(fact, parsed, model, report)
@@ -139,13 +139,13 @@ def check(model: Model, report: Report | None = None) -> Report:
                 continue
             missing = [p for p in fact.total_of if p not in facts]
             for p in missing:
-                report.add(problem("unknown-reference", fact.origin.path, fact.origin.line,
+                report.add(problem("unknown-reference", *fact.at("total_of"),
                                    field="total_of", value=p, what="fact"))
             if missing:
                 continue
             total = sum((facts[p].value for p in fact.total_of), Fraction(0))
             if total != fact.value:
-                report.add(problem("total-mismatch", fact.origin.path, fact.origin.line, fact=fact.id,
+                report.add(problem("total-mismatch", *fact.at("total_of"), fact=fact.id,
                                    total=_fmt(fact.value), parts=", ".join(fact.total_of), sum=_fmt(total)))
         for project in source.projects:
             for ref in project.facts:

@@ -67,10 +67,10 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
 
         asdh-lod build --data data --out site
     """
-    if not data_dir.is_dir():
-        raise click.UsageError(f"data folder '{data_dir}' does not exist")
     if base_iri is not None and not (base_iri.startswith(("http://", "https://")) and base_iri.endswith("/")):
         raise click.UsageError(f"--base-iri must be an http(s) IRI ending in '/', not '{base_iri}'")
+    if not data_dir.is_dir():
+        raise click.UsageError(f"data folder '{data_dir}' does not exist")
     try:
         result = run_build(data_dir, out_dir, base_iri, limit=limit)
     except ProblemsFound as err:

@@ -47,6 +47,15 @@ def display_path(file: Path) -> str:
     return str(file) if rel.startswith("..") else rel
 
 
+def _closest(word: str, candidates) -> str | None:
+    """The most likely intended code: similar overall, and sharing the longest prefix."""
+    close = difflib.get_close_matches(word, list(candidates), n=5, cutoff=0.5)
+    if not close:
+        return None
+    return max(close, key=lambda c: (len(os.path.commonprefix([word, c])),
+                                     difflib.SequenceMatcher(None, word, c).ratio()))
+
+
 def _type_name(v: Any) -> str:
     if isinstance(v, LMap):
         return "a mapping"
@@ -163,8 +172,7 @@ class Reader:
             return None
         codes = self.schemes.get(scheme)
         if codes is not None and v not in codes.concepts:
-            close = difflib.get_close_matches(v, list(codes.concepts), n=1)
-            suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+            suggestion = f" (did you mean '{close}'?)" if (close := _closest(v, codes.concepts)) else ""
             self.add("unknown-code", m.line_of(key), field=key, value=v[:80], scheme=scheme,
                      scheme_file=SCHEME_FILES[scheme], suggestion=suggestion)
             return None
@@ -458,7 +466,7 @@ def _load_fact(r: Reader, item: Any, line: int, doc: Document) -> Fact | None:
     if any(v is None for v in values.values()):
         return None
     return Fact(document=doc.id, origin=r.origin(m.line), approximate=approximate,
-                total_of=total_of, also_quoted=also, note=note, **values)
+                total_of=total_of, also_quoted=also, note=note, lines=dict(m.key_lines), **values)
 
 
 def _load_facility(r: Reader, item: Any, line: int, doc: Document) -> Facility | None:

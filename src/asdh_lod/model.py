@@ -92,6 +92,11 @@ class Fact:
     total_of: list[str] = field(default_factory=list)
     also_quoted: list[Quote] = field(default_factory=list)
     note: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)  # field name → line, for precise problems
+
+    def at(self, field_name: str) -> tuple[str, int | None]:
+        """(path, line) of one of the fact's fields, falling back to the fact's first line."""
+        return self.origin.path, self.lines.get(field_name, self.origin.line)
 
     @property
     def key(self) -> tuple[str, str, str, str, str, str]:

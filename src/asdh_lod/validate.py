@@ -65,12 +65,12 @@ def _short(term, g: Graph) -> str | None:
 def _shape_name(shape, shapes: Graph) -> tuple[str, int | None]:
     """A result's source shape may be a blank property shape: name it by its node shape."""
     owner = shape
-    for _ in range(3):
+    for _ in range(6):
         label = shapes.value(owner, RDFS.label)
         if label is not None:
             ic = next((o for p, o in shapes.predicate_objects(owner) if str(p).endswith("shapes/ic")), None)
             return str(label), int(ic) if ic is not None else None
-        parent = shapes.value(None, SH.property, owner) or shapes.value(None, SH.sparql, owner)
+        parent = next((s for link in (SH.property, SH.sparql, SH.node) for s in shapes.subjects(link, owner)), None)
         if parent is None:
             break
         owner = parent
