@@ -18,15 +18,12 @@ from .model import Fact, Model, Quote, Source
 from .numbers import NumberFormatError, ParsedNumber, parse_number
 from .problems import Report, problem
 
-_HEDGES = ("yaklaşık", "Yaklaşık", "YAKLAŞIK")
-
-
 def _fmt(v: Fraction) -> str:
+    """A value as people write it in YAML: 1250, 1100000.5, or 2/3 when no decimal is exact."""
     if v.denominator == 1:
         return str(v.numerator)
-    d = v.limit_denominator(10**6)
-    as_dec = v.numerator / v.denominator
-    return f"{as_dec:g}" if d == v and len(f"{as_dec:g}") < 16 else f"{v.numerator}/{v.denominator}"
+    text = f"{float(v):.15g}"
+    return text if Fraction(text) == v else f"{v.numerator}/{v.denominator}"
 
 
 def _read_figure(q: Quote, text: str, source_path: str, report: Report) -> ParsedNumber | None:
@@ -45,11 +42,24 @@ def _read_figure(q: Quote, text: str, source_path: str, report: Report) -> Parse
         return None
     if not ok:
         return None
-    # a hedge written just before the figure in the quote counts even if the figure omits it
-    before = q.quote[: q.quote.find(q.figure)].rstrip()
-    if before.endswith(_HEDGES) and not parsed.hedged:
+    # a hedge written around the figure in the quote ("yaklaşık 6,67 milyar", "500 civarında")
+    # counts even if the figure leaves it out: let the number reader judge the word beside it
+    if not parsed.hedged and _hedged_in_quote(q):
         parsed = ParsedNumber(parsed.value, parsed.kind, parsed.precision, parsed.rounded, True)
     return parsed
+
+
+def _hedged_in_quote(q: Quote) -> bool:
+    at = q.quote.find(q.figure)
+    before = q.quote[:at].split()[-1:]
+    after = q.quote[at + len(q.figure):].split()[:1]
+    for words in (before + [q.figure], [q.figure] + after):
+        try:
+            if parse_number(" ".join(words)).hedged:
+                return True
+        except NumberFormatError:
+            pass
+    return False
 
 
 def _check_unit(fact: Fact, parsed: ParsedNumber, model: Model, report: Report) -> None:

@@ -8,6 +8,7 @@ source text (quotes, numbers, totals, duplicates) are the `check` stage's.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from datetime import date, datetime
@@ -35,7 +36,7 @@ SCHEME_FILES = {  # scheme id → file under data/codelists/
 PARAMETER_ROLES = ("minimum", "maximum", "count", "share")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 CODE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,62}[A-Za-z0-9])?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def display_path(file: Path) -> str:
@@ -111,6 +112,8 @@ class Reader:
     def text(self, m: LMap, key: str, *, multiline: bool = False, what: str | None = None) -> str | None:
         v = m.get(key)
         if v is None:
+            if key in m:  # written but left blank: say so rather than drop the entry silently
+                self.add("wrong-type", m.line_of(key), field=key, expected="non-empty text", actual="empty")
             return None
         if not isinstance(v, str):
             self.add("wrong-type", m.line_of(key), field=key, expected="text (in quotes)",
@@ -121,7 +124,7 @@ class Reader:
             return None
         bad = _CONTROL.search(v)
         if bad or (not multiline and ("\n" in v or "\r" in v)):
-            ch = bad.group() if bad else "\n"
+            ch = bad.group() if bad else ("\r" if "\r" in v else "\n")
             self.add("bad-text", m.line_of(key), what=what or f"'{key}'",
                      detail=f"the control character U+{ord(ch):04X}")
             return None
@@ -172,7 +175,8 @@ class Reader:
             return None
         codes = self.schemes.get(scheme)
         if codes is not None and v not in codes.concepts:
-            suggestion = f" (did you mean '{close}'?)" if (close := _closest(v, codes.concepts)) else ""
+            close = None if v.isdigit() else _closest(v, codes.concepts)  # '99' is not a typo of '79'
+            suggestion = f" (did you mean '{close}'?)" if close else ""
             self.add("unknown-code", m.line_of(key), field=key, value=v[:80], scheme=scheme,
                      scheme_file=SCHEME_FILES[scheme], suggestion=suggestion)
             return None
@@ -224,6 +228,9 @@ class Reader:
         if isinstance(v, int):
             return Fraction(v)
         if isinstance(v, float):
+            if not math.isfinite(v):
+                self.add("wrong-type", m.line_of(key), field=key, expected="a finite number", actual=repr(v))
+                return None
             return Fraction(repr(v))
         if isinstance(v, str):
             try:
@@ -270,7 +277,11 @@ def load_scheme(file: Path, report: Report) -> Scheme | None:
     scheme_id = r.slug(s, "id", "scheme")
     label = r.labels(s, "label")
     definition = r.labels(s, "definition", required=False)
-    extra = {"country": s["country"]} if "country" in s else {}
+    extra = {}
+    if "country" in s:  # the common broader concept of all codes (provinces: Türkiye)
+        c = r.mapping(s["country"], "'country'", s.line_of("country"), ("label", "iso"), ("wikidata",))
+        if c is not None and (label := r.labels(c, "label")) and (iso := r.text(c, "iso")):
+            extra["country"] = {"label": label, "iso": iso, **({"wikidata": str(c["wikidata"])} if "wikidata" in c else {})}
     concepts: dict[str, Concept] = {}
     first_line: dict[str, int] = {}
     optional = ("alt", "broader", "definition") + _CONCEPT_EXTRA.get(scheme_id or "", ())
@@ -410,9 +421,13 @@ def _load_document(r: Reader, top: LMap, file: Path) -> Document | None:
         r.add("bad-identifier", d.line_of("id"), what=f"document id (must equal the file name '{file.stem}')",
               value=ident)
         ident = None
-    text_name = d.get("text", f"{file.stem}.txt")
-    text_file = file.with_name(str(text_name))
+    text_name = str(d.get("text", f"{file.stem}.txt"))
     text = None
+    if Path(text_name).name != text_name or text_name in ("", ".", ".."):
+        r.add("bad-identifier", d.line_of("text"), what="text file (a file name beside this one, no folders)",
+              value=text_name[:80])
+        return None
+    text_file = file.with_name(text_name)
     if not text_file.is_file():
         r.add("missing-file", d.line_of("text") if "text" in d else d.line,
               what="source text", name=display_path(text_file))
@@ -430,7 +445,7 @@ def _load_document(r: Reader, top: LMap, file: Path) -> Document | None:
     )
     if values["language"] not in (None, "tr", "en"):
         r.add("unknown-code", d.line_of("language"), field="language", value=values["language"],
-              scheme="language", scheme_file="(tr or en)", suggestion="")
+              scheme="language", scheme_file="", suggestion=" (tr or en)")
         return None
     if ident is None or text is None or any(v is None for k, v in values.items() if k != "reporting_period"):
         return None

@@ -125,6 +125,18 @@ class _Mapper:
             _labels(g, s, scheme.definition, SKOS.definition)
             g.add((s, SKOS.notation, Literal(sid)))
             cls = A[SCHEME_CLASSES[sid]]
+            country = scheme.extra.get("country")
+            if country:  # the provinces' common broader concept, e.g. Türkiye
+                cu = u.concept(sid, str(country["iso"]))
+                g.add((cu, RDF.type, SKOS.Concept))
+                g.add((cu, SKOS.inScheme, s))
+                g.add((cu, SKOS.notation, Literal(str(country["iso"]))))
+                g.add((cu, SKOS.topConceptOf, s))
+                g.add((s, SKOS.hasTopConcept, cu))
+                g.add((cu, A.isoCode, Literal(str(country["iso"]))))
+                _labels(g, cu, dict(country["label"]))
+                if "wikidata" in country:
+                    g.add((cu, OWL.sameAs, u.wikidata(str(country["wikidata"]))))
             for code, c in scheme.concepts.items():
                 cu = u.concept(sid, code)
                 self.origins[cu] = c.origin
@@ -137,11 +149,12 @@ class _Mapper:
                 for lang, alts in sorted(c.alt.items()):
                     for a in alts:
                         g.add((cu, SKOS.altLabel, Literal(a, lang=lang)))
-                if c.broader is None:
+                broader = c.broader or (str(country["iso"]) if country else None)
+                if broader is None:
                     g.add((cu, SKOS.topConceptOf, s))
                     g.add((s, SKOS.hasTopConcept, cu))
                 else:
-                    g.add((cu, SKOS.broader, u.concept(sid, c.broader)))
+                    g.add((cu, SKOS.broader, u.concept(sid, broader)))
                 self._concept_extra(sid, cu, c)
 
     def _concept_extra(self, sid: str, cu: URIRef, c) -> None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_UNIT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_UNIT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 class PeriodError(ValueError):
@@ -34,7 +34,7 @@ class Unit:
 
 
 def parse_unit(text: str) -> Unit:
-    m = _UNIT.match(text)
+    m = _UNIT.fullmatch(text)
     if not m:
         raise PeriodError(f"'{text}' is not YYYY, YYYY-MM or YYYY-MM-DD")
     y, mo, d = m.group(1), m.group(2), m.group(3)

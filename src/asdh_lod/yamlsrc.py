@@ -54,33 +54,60 @@ class YamlError(Exception):
         super().__init__(str(problem))
 
 
-def _construct(node: yaml.Node, loader: Any, path: str) -> Any:
-    line = node.start_mark.line + 1
-    if node.tag not in _STD_TAGS:
-        raise YamlError(problem("yaml-tag", path, line, tag=node.tag))
-    if isinstance(node, yaml.MappingNode):
+MAX_DEPTH = 40
+
+
+class _Builder:
+    """Builds LMap/LList/scalars from a composed node tree, refusing what data never needs:
+    anchors and aliases (a repeated node: alias bombs, recursive aliases), non-standard tags,
+    and nesting deeper than MAX_DEPTH."""
+
+    def __init__(self, loader: Any, path: str):
+        self.loader = loader
+        self.path = path
+        self.seen: set[int] = set()
+
+    def fail(self, node: yaml.Node, code: str = "yaml-syntax", **fields: Any) -> YamlError:
+        return YamlError(problem(code, self.path, node.start_mark.line + 1, **fields))
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        if id(node) in self.seen:
+            return self._refuse_alias(node)
+        self.seen.add(id(node))
+        if node.tag not in _STD_TAGS:
+            raise self.fail(node, "yaml-tag", tag=node.tag)
+        if depth > MAX_DEPTH:
+            raise self.fail(node, detail=f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            seq = LList(self.build(n, depth + 1) for n in node.value)
+            seq.line, seq.item_lines = node.start_mark.line + 1, [n.start_mark.line + 1 for n in node.value]
+            return seq
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, KeyError, IndexError, AttributeError, TypeError) as e:
+            # a standard tag with a value it cannot take (!!int "", a timestamp like 2024-13-45)
+            raise self.fail(node, detail=f"bad value {node.value!r}: {e}") from None
+
+    def _refuse_alias(self, node: yaml.Node) -> Any:
+        raise self.fail(node, detail="anchors and aliases (&name, *name) are not allowed; write the value out")
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> LMap:
         m = LMap()
-        m.line, m.key_lines = line, {}
+        m.line, m.key_lines = node.start_mark.line + 1, {}
         for key_node, value_node in node.value:
-            key = _construct(key_node, loader, path)
-            if not isinstance(key, (str, int)):
-                raise YamlError(problem("yaml-syntax", path, key_node.start_mark.line + 1,
-                                        detail=f"a mapping key must be a plain word, not {key!r}"))
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, detail="merge keys (<<) are not allowed; write the fields out")
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                raise self.fail(key_node, detail=f"a mapping key must be a plain word, not {key!r}")
             key = str(key)
             if key in m:
-                raise YamlError(problem("yaml-syntax", path, key_node.start_mark.line + 1,
-                                        detail=f"key '{key}' appears twice in one mapping"))
-            m[key] = _construct(value_node, loader, path)
+                raise self.fail(key_node, detail=f"key '{key}' appears twice in one mapping")
+            m[key] = self.build(value_node, depth + 1)
             m.key_lines[key] = key_node.start_mark.line + 1
         return m
-    if isinstance(node, yaml.SequenceNode):
-        seq = LList(_construct(n, loader, path) for n in node.value)
-        seq.line, seq.item_lines = line, [n.start_mark.line + 1 for n in node.value]
-        return seq
-    try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError) as e:  # e.g. a timestamp like 2024-13-45
-        raise YamlError(problem("yaml-syntax", path, line, detail=f"bad value {node.value!r}: {e}")) from None
 
 
 def read_text(file: Path, display: str) -> str:
@@ -101,6 +128,9 @@ def parse_yaml(text: str, display: str) -> Any:
     try:
         try:
             node = loader.get_single_node()
+        except RecursionError:
+            raise YamlError(problem("yaml-syntax", display, None,
+                                    detail=f"nesting deeper than {MAX_DEPTH} levels")) from None
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             line = mark.line + 1 if mark else None
@@ -111,7 +141,7 @@ def parse_yaml(text: str, display: str) -> Any:
         if node is None:
             raise YamlError(problem("empty-file", display, 1))
         try:
-            return _construct(node, loader, display)
+            return _Builder(loader, display).build(node)
         except yaml.constructor.ConstructorError as e:
             mark = e.problem_mark
             raise YamlError(problem("yaml-syntax", display, mark.line + 1 if mark else None,
