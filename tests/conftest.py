@@ -22,6 +22,25 @@ def need(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+SRC = "data/sources/tiny-haber.yaml"  # the tiny source as problems name it (working folder: tmp)
+TXT = "data/sources/tiny-haber.txt"
+
+
+def mutate(data: Path, old: str, new: str, name: str = "tiny-haber.yaml") -> None:
+    """Replace the first `old` in data/sources/`name` by `new` (`old` must occur)."""
+    f = data / "sources" / name
+    text = f.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} does not occur in {name}"
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def data(tiny: Path, monkeypatch) -> Path:
+    """The tiny data folder, with the working folder set so paths show as data/…."""
+    monkeypatch.chdir(tiny.parent)
+    return tiny
+
+
 @pytest.fixture
 def tiny(tmp_path: Path) -> Path:
     """A small, valid data folder: the real code lists and dataset.yaml, one tiny source."""

@@ -25,23 +25,7 @@ from asdh_lod.check import check
 from asdh_lod.load import load
 from asdh_lod.problems import TYPES, Report
 
-SRC = "data/sources/tiny-haber.yaml"
-TXT = "data/sources/tiny-haber.txt"
-
-
-@pytest.fixture
-def data(tiny: Path, monkeypatch) -> Path:
-    """The tiny data folder, with the working folder set so paths show as data/…."""
-    monkeypatch.chdir(tiny.parent)
-    return tiny
-
-
-def mutate(data: Path, old: str, new: str, name: str = "tiny-haber.yaml") -> None:
-    """Replace the first `old` in data/sources/`name` by `new` (`old` must occur)."""
-    f = data / "sources" / name
-    text = f.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} does not occur in {name}"
-    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import SRC, TXT, mutate
 
 
 def checked(data: Path) -> Report:

@@ -9,18 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from asdh_lod.cli import main
+from conftest import mutate
 
 
 @pytest.fixture
 def runner():
     return CliRunner()
-
-
-def _mutate(data: Path, old: str, new: str) -> None:
-    f = data / "sources" / "tiny-haber.yaml"
-    text = f.read_text(encoding="utf-8")
-    assert old in text
-    f.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -41,7 +35,7 @@ def test_failed_build_leaves_site_untouched(runner, tiny, tmp_path, monkeypatch)
     assert runner.invoke(main, ["build", "--data", "data", "--out", "site"]).exit_code == 0
     (out / "marker.txt").write_text("previous edition")
     before = _snapshot(out)
-    _mutate(tiny, "value: 1250", "value: 1251")
+    mutate(tiny, "value: 1250", "value: 1251")
     r = runner.invoke(main, ["build", "--data", "data", "--out", "site"])
     assert r.exit_code == 1
     assert r.stderr.splitlines() == [
@@ -55,8 +49,8 @@ def test_failed_build_leaves_site_untouched(runner, tiny, tmp_path, monkeypatch)
 
 def test_build_reports_many_problems_at_once(runner, tiny, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _mutate(tiny, "unit: person", "unit: people")
-    _mutate(tiny, "programme: social-service-centres", "programme: shm")
+    mutate(tiny, "unit: person", "unit: people")
+    mutate(tiny, "programme: social-service-centres", "programme: shm")
     r = runner.invoke(main, ["build", "--data", "data", "--out", "site"])
     assert r.exit_code == 1
     assert r.stderr.splitlines() == [
@@ -71,7 +65,7 @@ def test_build_reports_many_problems_at_once(runner, tiny, tmp_path, monkeypatch
 
 def test_build_json_report(runner, tiny, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _mutate(tiny, "total_of: [aep-trainees, eoe-trainees]", "total_of: [aep-trainees]")
+    mutate(tiny, "total_of: [aep-trainees, eoe-trainees]", "total_of: [aep-trainees]")
     r = runner.invoke(main, ["build", "--data", "data", "--out", "site", "--format", "json"])
     assert r.exit_code == 1
     report = json.loads(r.stdout)
