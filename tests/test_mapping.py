@@ -9,7 +9,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
 from asdh_lod.mapping import number_literal
-from asdh_lod.pipeline import build, prepare
+from asdh_lod.pipeline import build
 from asdh_lod.uris import Uris
 
 
@@ -77,7 +77,7 @@ def test_also_quoted_figures_carry_every_quote(built):
 
 def test_dsd_components(built):
     from asdh_lod.mapping import QB
-    g, u = built.mapped.data, built.mapped.uris
+    g = built.mapped.data
     dims = {str(d).rsplit("/", 1)[-1] for d in g.objects(None, QB.dimension)}
     assert dims == {"refArea", "refPeriod", "periodKind", "programme", "targetGroup", "indicator"}
     assert not list(g.objects(None, QB.measureType))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
 
 from asdh_lod.mapping import QB, SDMX_ATTRIBUTE, SDMX_MEASURE

@@ -8,6 +8,7 @@ subject back to the file and line it came from, so that SHACL results can point 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -15,7 +16,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, Namespace
 
 from .model import Fact, Model, Origin, Source
-from .periods import Period, Unit
+from .periods import Period, Unit, parse_period
 from .uris import Uris
 
 QB = Namespace("http://purl.org/linked-data/cube#")
@@ -89,7 +90,6 @@ def number_literal(value: Fraction, unit_kind: str) -> Literal:
         d //= 5
     if d != 1:
         return Literal(f"{value.numerator}/{value.denominator}", datatype=OWL.rational)
-    from decimal import Decimal, localcontext
     with localcontext() as ctx:
         ctx.prec = 60
         dec = Decimal(value.numerator) / Decimal(value.denominator)
@@ -182,7 +182,6 @@ class _Mapper:
     # -- periods -------------------------------------------------------------------------
     def period(self, p: Period | Unit) -> URIRef:
         if isinstance(p, Unit):
-            from .periods import parse_period
             p = parse_period(p.notation)
         self.periods.setdefault(p.notation, p)
         return self.u.period(p)

@@ -54,7 +54,7 @@ def _iri(short: str | None) -> str | None:
     return short[1:-1] if short and short.startswith("<") and short.endswith(">") else None
 
 
-def _short(term, g: Graph) -> str | None:
+def _short(term) -> str | None:
     if term is None:
         return None
     if isinstance(term, URIRef):
@@ -77,7 +77,7 @@ def _shape_name(shape, shapes: Graph) -> tuple[str, int | None]:
     return (str(shape) if isinstance(shape, URIRef) else "shape"), None
 
 
-def results(report_graph: Graph, shapes: Graph, data: Graph) -> list[Result]:
+def results(report_graph: Graph, shapes: Graph) -> list[Result]:
     out = []
     for r in report_graph.subjects(RDF.type, SH.ValidationResult):
         shape = report_graph.value(r, SH.sourceShape)
@@ -87,9 +87,9 @@ def results(report_graph: Graph, shapes: Graph, data: Graph) -> list[Result]:
         out.append(Result(
             shape=name, ic=ic,
             severity=str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation",
-            focus=_short(report_graph.value(r, SH.focusNode), data),
-            path=_short(report_graph.value(r, SH.resultPath), data),
-            value=_short(report_graph.value(r, SH.value), data),
+            focus=_short(report_graph.value(r, SH.focusNode)),
+            path=_short(report_graph.value(r, SH.resultPath)),
+            value=_short(report_graph.value(r, SH.value)),
             message=str(msg) if msg is not None else "constraint violated",
         ))
     return sorted(out, key=lambda x: (x.shape, x.focus or "", x.path or "", x.value or "", x.message))
@@ -103,7 +103,7 @@ def validate_graph(data: Graph, shapes: Graph, origins: dict[URIRef, Origin] | N
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
         abort_on_first=False)
     full = {str(k): v for k, v in (origins or {}).items()}
-    for res in results(report_graph, shapes, data):
+    for res in results(report_graph, shapes):
         # shapes that target a data set name the offending observation as the value
         node, origin = res.focus, full.get(_iri(res.focus))
         if _iri(res.value) in full and res.value != res.focus:
