@@ -99,3 +99,10 @@ def test_source_texts_are_published_unchanged(built):
     if shared.is_dir():  # the copies in data/sources are the shared originals, unchanged
         for txt in shared.glob("*.txt"):
             assert (DATA / "sources" / txt.name).read_bytes() == txt.read_bytes()
+
+
+def test_published_shapes_parse_with_oxigraph_to_the_shapes_used(built):
+    from asdh_lod.validate import SHAPES_DIR, load_shapes
+
+    used = load_shapes(built.mapped.uris, SHAPES_DIR)
+    _assert_same(used, _via_oxigraph((built.out / "downloads" / "shapes.ttl").read_bytes(), ox.RdfFormat.TURTLE))

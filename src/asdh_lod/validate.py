@@ -99,11 +99,13 @@ def validate_graph(data: Graph, shapes: Graph, origins: dict[URIRef, Origin] | N
                    report: Report | None = None) -> Report:
     """Run pySHACL with the shapes over `data`; one problem per validation result."""
     report = report if report is not None else Report()
+    shapes_copy = Graph()  # pySHACL adds triples to the shapes graph it is given: keep ours pure
+    shapes_copy += shapes
     _conforms, report_graph, _text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        data, shacl_graph=shapes_copy, inference="none", advanced=True, allow_warnings=True,
         abort_on_first=False)
     full = {str(k): v for k, v in (origins or {}).items()}
-    for res in results(report_graph, shapes):
+    for res in results(report_graph, shapes_copy):
         # shapes that target a data set name the offending observation as the value
         node, origin = res.focus, full.get(_iri(res.focus))
         if _iri(res.value) in full and res.value != res.focus:
