@@ -12,11 +12,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from .model import Fact, Model, Quote, Source
 from .numbers import NumberFormatError, ParsedNumber, parse_number
 from .problems import Report, problem
+
 
 def _fmt(v: Fraction) -> str:
     """A value as people write it in YAML: 1250, 1100000.5, or 2/3 when no decimal is exact."""
@@ -45,7 +47,7 @@ def _read_figure(q: Quote, text: str, source_path: str, report: Report) -> Parse
     # a hedge written around the figure in the quote ("yaklaşık 6,67 milyar", "500 civarında")
     # counts even if the figure leaves it out: let the number reader judge the word beside it
     if not parsed.hedged and _hedged_in_quote(q):
-        parsed = ParsedNumber(parsed.value, parsed.kind, parsed.precision, parsed.rounded, True)
+        parsed = replace(parsed, hedged=True)
     return parsed
 
 

@@ -287,7 +287,7 @@ class _Mapper:
         g.add((u.source_text(d.id), RDF.type, FOAF.Document))
         g.add((u.source_text(d.id), DCTERMS.format, Literal("text/plain")))
 
-    def resources(self, src: Source, obs: dict[str, URIRef]) -> None:
+    def resources(self, src: Source, obs: dict[str, URIRef], unit_kinds: dict[str, str]) -> None:
         g, u, A = self.data, self.u, self.A
         doc = u.source(src.document.id)
 
@@ -330,7 +330,6 @@ class _Mapper:
                 g.add((m, A.milestoneEvent, Literal(ms.event, lang="en")))
                 g.add((m, A.plannedPeriod, self.period(ms.period)))
                 provenance(m, ms.quote)
-        unit_kinds = {c.code: c.extra.get("kind", "count") for c in self.model.schemes["unit"].concepts.values()}
         for r in src.rules:
             s = u.rule(r.id)
             self.origins[s] = r.origin
@@ -357,7 +356,7 @@ class _Mapper:
         for src in self.model.sources:
             self.document(src)
             obs = {f.id: self.observation(f, unit_kinds) for f in src.facts}
-            self.resources(src, obs)
+            self.resources(src, obs, unit_kinds)
         self.period_graph()
 
 
