@@ -34,6 +34,11 @@ def mutate(data: Path, old: str, new: str, name: str = "tiny-haber.yaml") -> Non
     f.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def where(report) -> list[tuple[str, str | None, int | None]]:
+    """(code, path, line) of each problem in a report: what a person would look up."""
+    return [(p.code, p.path, p.line) for p in report.problems]
+
+
 @pytest.fixture
 def data(tiny: Path, monkeypatch) -> Path:
     """The tiny data folder, with the working folder set so paths show as data/…."""

@@ -25,7 +25,7 @@ from asdh_lod.check import check
 from asdh_lod.load import load
 from asdh_lod.problems import TYPES, Report
 
-from conftest import SRC, TXT, mutate
+from conftest import SRC, TXT, mutate, where
 
 
 def checked(data: Path) -> Report:
@@ -36,10 +36,6 @@ def checked(data: Path) -> Report:
     out = check(model)
     assert isinstance(out, Report)
     return out
-
-
-def where(report: Report) -> list[tuple[str, str | None, int | None]]:
-    return [(p.code, p.path, p.line) for p in report.problems]
 
 
 def test_good_fixture_is_clean(data):

@@ -27,7 +27,7 @@ from asdh_lod.load import load
 from asdh_lod.model import Model
 from asdh_lod.problems import TYPES, Report
 
-from conftest import SRC, TXT, mutate
+from conftest import SRC, TXT, mutate, where
 
 
 def load_bad(data: Path) -> Report:
@@ -35,10 +35,6 @@ def load_bad(data: Path) -> Report:
     assert model is None
     assert not report.ok
     return report
-
-
-def where(report: Report) -> list[tuple[str, str | None, int | None]]:
-    return [(p.code, p.path, p.line) for p in report.problems]
 
 
 # --- the good fixture ---------------------------------------------------------------------
