@@ -613,3 +613,11 @@ def test_period_with_trailing_newline_is_bad(data):
     mutate(data, PERIOD0, '    period: "2025\\n"\n    period_kind: monthly-average')
     report = load_bad(data)
     assert where(report) == [("bad-period", SRC, 21)]
+
+
+def test_missing_issued_names_dataset_yaml(data):
+    f = data / "dataset.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("issued: 2026-11-21\n", ""), encoding="utf-8")
+    report = load_bad(data)
+    assert [(p.code, p.path, p.message) for p in report.problems] == [
+        ("missing-field", "data/dataset.yaml", "dataset.yaml has no 'issued'")]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
-from .model import Fact, Model, Quote, Source
+from .model import Fact, Model, Origin, Quote, Source
 from .numbers import NumberFormatError, ParsedNumber, parse_number
 from .problems import Report, problem
 
@@ -28,21 +28,25 @@ def _fmt(v: Fraction) -> str:
     return text if Fraction(text) == v else f"{v.numerator}/{v.denominator}"
 
 
-def _read_figure(q: Quote, text: str, source_path: str, report: Report) -> ParsedNumber | None:
-    ok = True
-    if q.quote not in text:
-        report.add(problem("quote-not-in-source", q.origin.path, q.origin.line, source=source_path,
-                           quote=q.quote[:120] + ("…" if len(q.quote) > 120 else "")))
-        ok = False
-    if q.figure not in q.quote:
+def _quote_in_source(quote: str, origin: Origin, source: Source, report: Report) -> bool:
+    if quote in source.document.text:
+        return True
+    report.add(problem("quote-not-in-source", origin.path, origin.line, source=source.document.text_path,
+                       quote=quote[:120] + ("…" if len(quote) > 120 else "")))
+    return False
+
+
+def _read_figure(q: Quote, report: Report) -> ParsedNumber | None:
+    """The number `q.figure` states, if it stands in its quote and reads as a number."""
+    in_quote = q.figure in q.quote
+    if not in_quote:
         report.add(problem("figure-not-in-quote", q.origin.path, q.origin.line, figure=q.figure))
-        ok = False
     try:
         parsed = parse_number(q.figure)
     except NumberFormatError as e:
         report.add(problem("unreadable-number", q.origin.path, q.origin.line, figure=q.figure, detail=str(e)))
         return None
-    if not ok:
+    if not in_quote:
         return None
     # a hedge written around the figure in the quote ("yaklaşık 6,67 milyar", "500 civarında")
     # counts even if the figure leaves it out: let the number reader judge the word beside it
@@ -111,15 +115,16 @@ def _check_period(fact: Fact, source: Source, report: Report) -> None:
 
 
 def check_fact(fact: Fact, source: Source, model: Model, report: Report) -> None:
-    doc = source.document
-    parsed = _read_figure(fact.quote, doc.text, doc.text_path, report)
+    in_source = _quote_in_source(fact.quote.quote, fact.quote.origin, source, report)
+    parsed = _read_figure(fact.quote, report)
     for q in fact.also_quoted:
-        again = _read_figure(q, doc.text, doc.text_path, report)
-        if again is not None and again.value != fact.value:
+        again_in_source = _quote_in_source(q.quote, q.origin, source, report)
+        again = _read_figure(q, report)
+        if again_in_source and again is not None and again.value != fact.value:
             report.add(problem("value-mismatch", q.origin.path, q.origin.line, value=_fmt(fact.value),
                                figure=q.figure, parsed=_fmt(again.value)))
     _check_period(fact, source, report)
-    if parsed is None:
+    if parsed is None or not in_source:
         return
     if parsed.value != fact.value:
         report.add(problem("value-mismatch", *fact.at("value"), value=_fmt(fact.value),
@@ -164,26 +169,21 @@ def check(model: Model, report: Report | None = None) -> Report:
                 if ref not in facts:
                     report.add(problem("unknown-reference", project.origin.path, project.origin.line,
                                        field="facts", value=ref, what="fact"))
-            _check_quote(project.quote, project.origin, source, report)
+            _quote_in_source(project.quote, project.origin, source, report)
             for ms in project.milestones:
-                _check_quote(ms.quote, ms.origin, source, report)
+                _quote_in_source(ms.quote, ms.origin, source, report)
         for facility in source.facilities:
-            _check_quote(facility.quote, facility.origin, source, report)
+            _quote_in_source(facility.quote, facility.origin, source, report)
             if facility.name not in facility.quote:
                 report.add(problem("figure-not-in-quote", facility.origin.path, facility.origin.line,
                                    figure=facility.name))
         for rule in source.rules:
-            _check_quote(rule.quote, rule.origin, source, report)
+            _quote_in_source(rule.quote, rule.origin, source, report)
             for p in rule.parameters:
                 q = Quote(quote=rule.quote, figure=p.figure, origin=p.origin)
-                parsed = _read_figure(q, rule.quote, source.document.text_path, report)
+                parsed = _read_figure(q, report)
                 if parsed is not None and parsed.value != p.value:
                     report.add(problem("value-mismatch", p.origin.path, p.origin.line, value=_fmt(p.value),
                                        figure=p.figure, parsed=_fmt(parsed.value)))
     return report
 
-
-def _check_quote(quote: str, origin, source: Source, report: Report) -> None:
-    if quote not in source.document.text:
-        report.add(problem("quote-not-in-source", origin.path, origin.line, source=source.document.text_path,
-                           quote=quote[:120] + ("…" if len(quote) > 120 else "")))

@@ -182,10 +182,10 @@ class Reader:
             return None
         return v
 
-    def unit_date(self, m: LMap, key: str) -> Unit | None:
+    def unit_date(self, m: LMap, key: str, where: str) -> Unit | None:
         v = m.get(key)
         if v is None:
-            self.add("missing-field", m.line, where="'document'", field=key)
+            self.add("missing-field", m.line, where=where, field=key)
             return None
         text = v.isoformat() if isinstance(v, date) and not isinstance(v, datetime) else (
             str(v) if isinstance(v, (int, str)) and not isinstance(v, bool) else None)
@@ -376,7 +376,7 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
         r.add("wrong-type", m.line_of("base_iri"), field="base_iri",
               expected="an http(s) IRI ending in '/'", actual=repr(base))
         base = None
-    issued = r.unit_date(m, "issued")
+    issued = r.unit_date(m, "issued", "dataset.yaml")
     keywords = {}
     if isinstance(m.get("keywords"), LMap):
         keywords = {lang: [str(x) for x in v] for lang, v in m["keywords"].items() if isinstance(v, LList)}
@@ -438,7 +438,7 @@ def _load_document(r: Reader, top: LMap, file: Path) -> Document | None:
             r.report.add(e.problem)
     values = dict(
         title=r.labels(d, "title"), publisher=r.code(d, "publisher", "organisation"),
-        published=r.unit_date(d, "published"), as_of=r.unit_date(d, "as_of"),
+        published=r.unit_date(d, "published", "'document'"), as_of=r.unit_date(d, "as_of", "'document'"),
         type=r.code(d, "type", "document-type"), language=r.text(d, "language"),
         province=r.code(d, "province", "province"),
         reporting_period=r.period(d, "reporting_period", required=False),

@@ -8,7 +8,6 @@ subject back to the file and line it came from, so that SHACL results can point 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -16,6 +15,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, Namespace
 
 from .model import Fact, Model, Origin, Source
+from .numbers import exact_decimal
 from .periods import Period, Unit, parse_period
 from .uris import Uris
 
@@ -43,9 +43,8 @@ SCHEME_CLASSES = {
     "document-type": "DocumentType", "organisation": "Organisation", "cofog": "COFOGGroup",
 }
 
-# the cube's dimensions, in key order (matches Fact.key): (property local name, scheme)
-DIMENSIONS = (("refArea", "province"), ("refPeriod", None), ("periodKind", "period-kind"),
-              ("programme", "programme"), ("targetGroup", "target-group"), ("indicator", "indicator"))
+# the cube's dimension properties, in key order (matches Fact.key)
+DIMENSIONS = ("refArea", "refPeriod", "periodKind", "programme", "targetGroup", "indicator")
 
 
 @dataclass
@@ -83,16 +82,9 @@ def number_literal(value: Fraction, unit_kind: str) -> Literal:
     """xsd:integer for counts, xsd:decimal for money and terminating fractions, owl:rational otherwise."""
     if unit_kind == "count" and value.denominator == 1:
         return Literal(value.numerator, datatype=XSD.integer)
-    d = value.denominator
-    while d % 2 == 0:
-        d //= 2
-    while d % 5 == 0:
-        d //= 5
-    if d != 1:
+    dec = exact_decimal(value)
+    if dec is None:
         return Literal(f"{value.numerator}/{value.denominator}", datatype=OWL.rational)
-    with localcontext() as ctx:
-        ctx.prec = 60
-        dec = Decimal(value.numerator) / Decimal(value.denominator)
     text = format(dec.normalize(), "f")
     if "." not in text:
         text += ".0"
@@ -224,7 +216,7 @@ class _Mapper:
         g.add((dsd, RDF.type, QB.DataStructureDefinition))
         g.add((dsd, RDFS.label, Literal("Structure of " + info.title["en"], lang="en")))
         g.add((dsd, RDFS.label, Literal(info.title["tr"] + " yapısı", lang="tr")))
-        components = [(A[name], QB.dimension, True) for name, _ in DIMENSIONS]
+        components = [(A[name], QB.dimension, True) for name in DIMENSIONS]
         components += [(SDMX_MEASURE.obsValue, QB.measure, True),
                        (SDMX_ATTRIBUTE.unitMeasure, QB.attribute, True),
                        (A.approximate, QB.attribute, True),

@@ -56,7 +56,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["NumberFormatError", "ParsedNumber", "parse_number"]
+__all__ = ["NumberFormatError", "ParsedNumber", "exact_decimal", "parse_number"]
 
 
 class NumberFormatError(ValueError):
@@ -94,11 +94,16 @@ class ParsedNumber:
 
     def as_decimal(self) -> Decimal | None:
         """The exact value as a Decimal if it terminates in base 10, else None."""
-        places = _decimal_places(self.value.denominator)
-        if places is None:
-            return None
-        scaled = self.value.numerator * 10**places // self.value.denominator
-        return Decimal(f"{scaled}E-{places}")  # from a string: exact, no context rounding
+        return exact_decimal(self.value)
+
+
+def exact_decimal(value: Fraction) -> Decimal | None:
+    """`value` as an exact Decimal if it terminates in base 10 (1/8 → 0.125), else None (2/3)."""
+    places = _decimal_places(value.denominator)
+    if places is None:
+        return None
+    scaled = value.numerator * 10**places // value.denominator
+    return Decimal(f"{scaled}E-{places}")  # from a string: exact, no context rounding
 
 
 def parse_number(text: str) -> ParsedNumber:

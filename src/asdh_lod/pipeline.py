@@ -34,15 +34,12 @@ class BuildResult:
     mapped: Mapped
     files: dict[str, bytes]
     report: Report
+    triples: int  # in the published whole graph
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def observations(self) -> int:
         return len(self.model.facts)
-
-    @property
-    def triples(self) -> int:
-        return len(self.mapped.data) + len(self.mapped.codelists) + len(self.mapped.ontology)
 
 
 def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -66,14 +63,16 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
     seconds["map"] = time.perf_counter() - t
     t = time.perf_counter()
     shapes = load_shapes(mapped.uris, shapes_dir)
-    validate_graph(mapped.union(), shapes, mapped.origins, report)
+    whole = mapped.union()
+    validate_graph(whole, shapes, mapped.origins, report)
     seconds["validate"] = time.perf_counter() - t
     if not report.ok:
         raise ProblemsFound("validate", report)
     t = time.perf_counter()
-    files = render(model, mapped, shapes)
+    files = render(model, mapped, whole, shapes)
     seconds["render"] = time.perf_counter() - t
-    return BuildResult(model=model, mapped=mapped, files=files, report=report, seconds=seconds)
+    return BuildResult(model=model, mapped=mapped, files=files, report=report, triples=len(whole),
+                       seconds=seconds)
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,

@@ -72,9 +72,10 @@ def jsonld(g: Graph, context: dict, context_url: str) -> bytes:
     return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def render(model: Model, mapped: Mapped, shapes: Graph) -> dict[str, bytes]:
-    """Every output file of the site, as {relative path: bytes}. No I/O."""
-    whole = mapped.union()
+def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[str, bytes]:
+    """Every output file of the site, as {relative path: bytes}. No I/O.
+
+    `whole` is `mapped.union()`, built once by the caller (it also validated it)."""
     context = jsonld_context(mapped)
     nt = ntriples(whole)
     files = {
