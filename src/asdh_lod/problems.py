@@ -47,6 +47,8 @@ _TYPES = [
                 "give each entry its own id"),
     ProblemType("unknown-code", "Unknown code", "{field} '{value}' is not in code list '{scheme}'",
                 "use a code from data/codelists/{scheme_file}{suggestion}"),
+    ProblemType("unknown-term", "Unknown vocabulary term", "{field} '{value}' is not in {vocabulary}",
+                "use one of: {allowed}"),
     ProblemType("unknown-reference", "Unknown reference", "{field} names '{value}', which is not a {what} in this file",
                 "name an existing {what} id"),
     ProblemType("bad-date", "Bad date", "'{field}' value '{value}' is not a date",
