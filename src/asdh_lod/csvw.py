@@ -6,8 +6,9 @@ and English labels, the value, and its provenance. `csvw_metadata` describes tha
 (csv2rdf) regenerates the cube's observation triples from it: `aboutUrl` mints the same
 observation IRI as `uris.observation`, `propertyUrl`/`valueUrl` give the same properties and
 code IRIs, `datatype` the same literal types. Label columns map to the concepts'
-`skos:prefLabel` and the period columns to the periods' `time:hasBeginning`/`time:hasEnd`,
-which are triples of the published graph too. Pure functions, no I/O.
+`skos:prefLabel`, which are triples of the published graph too; columns for people only
+(the observation IRI, the period's dates, the plain value) are `suppressOutput`. Pure
+functions, no I/O.
 
 Values: the cube types a count as xsd:integer and money (or a fractional count) as
 xsd:decimal; a CSVW column has one datatype, so the figure is written three times: `value`
@@ -23,7 +24,7 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 
-from rdflib.namespace import DCTERMS, RDF, SKOS, TIME
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .mapping import QB, SDMX_ATTRIBUTE, SDMX_MEASURE, number_literal
 from .model import Model
@@ -86,10 +87,9 @@ def columns(uris: Uris) -> list[Column]:
     period = f"{b}id/period/{{period}}"
     cols.append(Column("period", "reference period (ISO 8601)", property=A + "refPeriod",
                        value_url=period, required=True))
-    cols.append(Column("period_start", "period start", "date", property=str(TIME.hasBeginning),
-                       about_url=period, value_url=f"{b}id/instant/{{period_start}}"))
-    cols.append(Column("period_end", "period end", "date", property=str(TIME.hasEnd),
-                       about_url=period, value_url=f"{b}id/instant/{{period_end}}", required=True))
+    # the period's dates, for people; in RDF the period IRI carries them (time:hasBeginning/End)
+    cols.append(Column("period_start", "period start", "date"))
+    cols.append(Column("period_end", "period end", "date", required=True))
     for name, scheme, prop in _CODED[1:]:
         coded(name, scheme, A + prop, name.replace("_", " "))
     coded("unit", "unit", str(SDMX_ATTRIBUTE.unitMeasure), "unit")
