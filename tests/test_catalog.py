@@ -71,6 +71,8 @@ def test_every_download_is_a_distribution_with_its_real_size_and_checksum(cat, s
         ("downloads/asdh-lod.nt.gz", "RDF_N_TRIPLES", "application/n-triples"),
         ("downloads/asdh-lod.csv", "CSV", "text/csv"),
     }
+    csv_schema = cat.value(u.catalog_part("distribution-csv"), DCTERMS.conformsTo)
+    assert (site / str(csv_schema)[len(u.base):]).is_file()  # the CSVW metadata
     gz = u.catalog_part("distribution-n-triples-gzip")
     assert cat.value(gz, DCAT.compressFormat) == URIRef("http://www.iana.org/assignments/media-types/application/gzip")
 

@@ -69,6 +69,17 @@ class Download:
     media_type: str   # IANA media type
     compress: str | None = None  # IANA media type of the compression
     void_feature: str | None = None  # W3C format IRI, for void:feature
+    schema: str | None = None   # path of a schema the file conforms to (dct:conformsTo)
+
+    @property
+    def description(self) -> str:
+        if self.file_type == "CSV":
+            return ("Every observation as one CSV row, with codes and their Turkish and English "
+                    "labels; the CSVW metadata beside it (asdh-lod.csv-metadata.json) maps the "
+                    "table back to the cube's RDF.")
+        fmt = self.label.split(",")[0]
+        how = f"gzip-compressed {fmt}" if self.compress else fmt
+        return f"The whole dataset (the cube, its code lists and ontology) as {how}."
 
 
 DOWNLOADS = (
@@ -80,7 +91,8 @@ DOWNLOADS = (
              void_feature="N-Triples"),
     Download("n-triples-gzip", "downloads/asdh-lod.nt.gz", "N-Triples, gzip", "RDF_N_TRIPLES",
              "application/n-triples", compress="application/gzip"),
-    Download("csv", "downloads/asdh-lod.csv", "CSV", "CSV", "text/csv"),
+    Download("csv", "downloads/asdh-lod.csv", "CSV", "CSV", "text/csv",
+             schema="downloads/asdh-lod.csv-metadata.json"),
 )
 RDF_DUMPS = tuple(d for d in DOWNLOADS if d.file_type != "CSV")
 
@@ -271,18 +283,16 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
 
     # distributions: sizes and checksums of the bytes that are published
     for d in DOWNLOADS:
-        if d.path not in files:
-            raise ValueError(f"the catalogue describes {d.path}, which the site does not have")
+        for path in (d.path, d.schema):
+            if path is not None and path not in files:
+                raise ValueError(f"the catalogue describes {path}, which the site does not have")
         data = files[d.path]
         dist, url = u.catalog_part(f"distribution-{d.key}"), u.file(d.path)
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(f"{info.title['en']} ({d.label})", lang="en")))
         g.add((dist, DCTERMS.title, Literal(f"{info.title['tr']} ({d.label})", lang="tr")))
-        g.add((dist, DCTERMS.description, Literal(
-            f"The whole dataset as {d.label}." if d.file_type != "CSV" else
-            "Every observation as one CSV row, with codes and Turkish and English labels; "
-            "CSVW metadata beside it maps the table back to the RDF.", lang="en")))
+        g.add((dist, DCTERMS.description, Literal(d.description, lang="en")))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCTERMS.format, EU_FILE_TYPE[d.file_type]))
@@ -301,6 +311,11 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
         g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
         g.add((ck, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+        if d.schema:  # the CSVW table schema the CSV conforms to (DCAT-AP "linked schemas")
+            schema = u.file(d.schema)
+            g.add((dist, DCTERMS.conformsTo, schema))
+            g.add((schema, RDF.type, DCTERMS.Standard))
+            g.add((schema, DCTERMS.title, Literal("CSVW metadata (W3C CSV on the Web) of the CSV", lang="en")))
         g.add((dist, DCTERMS.license, licence))
         g.add((dist, DCTERMS.issued, issued))
         g.add((dist, DCTERMS.modified, modified))
