@@ -164,11 +164,29 @@ def test_base_iri_moves_the_templates(tiny):
     assert first.startswith("https://example.org/x/data/")
 
 
-def test_a_quote_holding_the_separator_is_refused(tiny):
-    from asdh_lod.pipeline import prepare
+def test_a_quote_holding_the_separator_is_a_problem_before_anything_is_written(data, tmp_path):
+    from conftest import SRC, mutate
+    from asdh_lod.pipeline import build
+    from asdh_lod.problems import ProblemsFound
 
-    result = prepare(tiny)
-    fact = result.model.facts[0]
-    fact.quote = type(fact.quote)(quote="a | b", figure=fact.quote.figure, origin=fact.quote.origin)
-    with pytest.raises(ValueError, match="quote contains the CSV separator"):
-        C.observations_csv(result.model, Uris(result.model.dataset.base_iri, "provincial"))
+    txt = data / "sources" / "tiny-haber.txt"
+    txt.write_text(txt.read_text(encoding="utf-8").replace(
+        "Bu alanda toplam", "Bu alanda | toplam", 1), encoding="utf-8")
+    mutate(data, '"Bu alanda toplam 12', '"Bu alanda | toplam 12')
+    out = tmp_path / "site"
+    with pytest.raises(ProblemsFound) as e:
+        build(data, out)
+    assert [(p.code, p.path, p.line) for p in e.value.report.problems] == [("quote-has-separator", SRC, 25)]
+    assert str(e.value.report.problems[0]) == (
+        f'{SRC}:25: [quote-has-separator] quote contains " | ", which separates a figure\'s quotes in '
+        'the CSV download (quote a passage without " | ")')
+    assert not out.exists()
+    with pytest.raises(ValueError, match="quote contains the CSV separator"):  # render never guesses
+        C.observations_csv(_model(data), Uris("https://w3id.org/asdh-lod/", "provincial"))
+
+
+def _model(data):
+    from asdh_lod.load import load
+
+    model, _ = load(data)
+    return model

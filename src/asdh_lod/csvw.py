@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .mapping import QB, SDMX_ATTRIBUTE, SDMX_MEASURE, number_literal
 from .model import Model
+from .problems import Report, problem
 from .uris import Uris
 
 CSV_PATH = "downloads/asdh-lod.csv"
@@ -141,9 +142,8 @@ def rows(model: Model, uris: Uris) -> list[dict[str, str]]:
         lit = number_literal(f.value, unit_kinds[f.unit])
         is_int = lit.datatype is not None and str(lit.datatype).endswith("#integer")
         quotes = [q.quote for q in [f.quote, *f.also_quoted]]
-        for q in quotes:
-            if QUOTE_SEPARATOR in q:
-                raise ValueError(f"{f.origin}: quote contains the CSV separator {QUOTE_SEPARATOR!r}")
+        if any(QUOTE_SEPARATOR in q for q in quotes):  # check_csv reports it before rendering
+            raise ValueError(f"{f.origin}: quote contains the CSV separator {QUOTE_SEPARATOR!r}")
         row = {"observation": str(uris.fact(f))}
         for name, scheme, _ in (*_CODED, ("unit", "unit", None)):
             code = getattr(f, name)
@@ -164,6 +164,15 @@ def rows(model: Model, uris: Uris) -> list[dict[str, str]]:
         row["fact_id"] = f"{f.document}#{f.id}"
         out.append(row)
     return sorted(out, key=lambda r: r["observation"])
+
+
+def check_csv(model: Model, report: Report) -> None:
+    """Report what the CSV cannot carry faithfully (run before rendering, with the checks)."""
+    for f in model.facts:
+        for q in [f.quote, *f.also_quoted]:
+            if QUOTE_SEPARATOR in q.quote:
+                report.add(problem("quote-has-separator", q.origin.path, q.origin.line,
+                                   separator=QUOTE_SEPARATOR))
 
 
 def observations_csv(model: Model, uris: Uris) -> bytes:

@@ -76,6 +76,9 @@ _TYPES = [
                 "correct the total or its parts"),
     ProblemType("unit-mismatch", "Unit does not fit the figure", "{detail}",
                 "{fix}"),
+    ProblemType("quote-has-separator", "Quote holds the CSV separator",
+                "quote contains \"{separator}\", which separates a figure's quotes in the CSV download",
+                "quote a passage without \"{separator}\""),
     # SHACL
     ProblemType("shacl", "SHACL constraint violated", "{message}",
                 "fix the data that produced this node"),
