@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SH, VOID, XSD
 
 from asdh_lod import catalog as K
 from asdh_lod.mapping import QB
@@ -86,6 +86,7 @@ def test_coverage_themes_languages_contact(cat, built):
     spatial = set(cat.objects(u.dataset, DCTERMS.spatial))
     assert URIRef("http://publications.europa.eu/resource/authority/country/TUR") in spatial
     assert {u.concept("province", "23"), u.concept("province", "25"), u.concept("province", "TR")} <= spatial
+    assert (u.concept("province", "TR"), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q43")) in cat
     themes = set(cat.objects(u.dataset, DCAT.theme))
     assert URIRef("http://publications.europa.eu/resource/authority/data-theme/SOCI") in themes
     assert u.concept("cofog", "10.4") in themes  # from the programmes' COFOG alignment

@@ -268,6 +268,8 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
     for p in places:
         g.add((ds, DCTERMS.spatial, p))
         g.add((p, RDF.type, DCTERMS.Location))
+        for same in mapped.codelists.objects(p, OWL.sameAs):  # e.g. the Wikidata item
+            g.add((p, OWL.sameAs, same))
     if places:
         g.add((cat, DCTERMS.spatial, places[0]))
 
