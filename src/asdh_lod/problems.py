@@ -47,6 +47,8 @@ _TYPES = [
                 "give each entry its own id"),
     ProblemType("unknown-code", "Unknown code", "{field} '{value}' is not in code list '{scheme}'",
                 "use a code from data/codelists/{scheme_file}{suggestion}"),
+    ProblemType("unknown-term", "Unknown vocabulary term", "{field} '{value}' is not in {vocabulary}",
+                "use one of: {allowed}"),
     ProblemType("unknown-reference", "Unknown reference", "{field} names '{value}', which is not a {what} in this file",
                 "name an existing {what} id"),
     ProblemType("bad-date", "Bad date", "'{field}' value '{value}' is not a date",
@@ -74,6 +76,9 @@ _TYPES = [
                 "correct the total or its parts"),
     ProblemType("unit-mismatch", "Unit does not fit the figure", "{detail}",
                 "{fix}"),
+    ProblemType("quote-has-separator", "Quote holds the CSV separator",
+                "quote contains \"{separator}\", which separates a figure's quotes in the CSV download",
+                "quote a passage without \"{separator}\""),
     # SHACL
     ProblemType("shacl", "SHACL constraint violated", "{message}",
                 "fix the data that produced this node"),
