@@ -482,12 +482,13 @@ class Mention:
     label: str
 
 
-def _root(word: str) -> str:
-    """The stem a label's last word is matched by: "Programı" → "program", "Evleri" → "ev"."""
+def _root(word: str, compound: bool = False) -> str:
+    """The stem a label's last word is matched by: "Programı" → "program", "Evleri" → "ev"
+    (two-letter stems only after another word: "Çocuk Evleri")."""
     w = fold(word)
     for pattern in (r"(l[ae]r)?(s[iuü]|[iuü])$", r"m[ae]$"):
         stripped = re.sub(pattern, "", w)
-        if len(stripped) >= 3 or (stripped and len(w) <= 5 and len(stripped) >= 2):
+        if len(stripped) >= 3 or (len(stripped) >= 2 and (compound or len(w) <= 5)):
             w = stripped
     return w
 
@@ -498,7 +499,7 @@ def _label_pattern(label: str) -> re.Pattern | None:
         return None
     if len(words) == 1 and label.isupper() and len(label) <= 6:
         return re.compile(r"(?<![^\W\d_])" + re.escape(label) + r"(?![^\W\d_])")  # acronym, as written
-    parts = [re.escape(fold(w)) for w in words[:-1]] + [re.escape(_root(words[-1])) + r"[\w'’]*"]
+    parts = [re.escape(fold(w)) for w in words[:-1]] + [re.escape(_root(words[-1], len(words) > 1)) + r"[\w'’]*"]
     return re.compile(r"(?<![^\W\d_])" + r"[\s*]+".join(parts))
 
 
@@ -570,7 +571,7 @@ def infer_meta(text: str, schemes: dict[str, Scheme], doc_id: str, *, province: 
                 published = f"{m.group(2)}-{_MONTHS.index(m.group(1)) + 1:02d}"
                 cues["published"] = f"the cover date {text[m.start(1):m.end(2)]!r}"
     if reporting_period is None:
-        m = re.search(fold(r"(\d{4})\s+(?:yılına ilişkin\s+)?faaliyet rapor"), low)
+        m = re.search(fold(r"(\d{4})\s+(?:yılına\s+(?:ilişkin|ait)\s+)?faaliyet rapor"), low)
         if m:
             reporting_period = m.group(1)
             cues["reporting_period"] = f"{text[m.start():m.end()]!r}"
@@ -1007,8 +1008,9 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             if state.kind is not None:
                 kind, period = _finish_period(ctx, state, state.year)
                 cue, strength = f"{state.cue!r} before the figure", 0.85 if own_cue_seen else 0.65
-                if kind == "monthly-average" and unit.value == "TRY" and "toplam" in clause_low:
-                    kind, cue = "year-total", f"'toplam' (total) after {state.cue!r}"
+                if kind == "monthly-average" and unit.value == "TRY" and not _MONTHLY.search(clause_low):
+                    # money is paid in totals: a monthly average is only one said of the amount itself
+                    kind, cue = "year-total", f"an amount of money, not itself averaged ({state.cue!r} is about people)"
             if olup_before and last_kind_before_olup is not None and not (own_cue_seen and any(
                     prev_end <= e <= num.start for e, _ in cues)):
                 kind, period, cue = last_kind_before_olup
