@@ -194,9 +194,10 @@ def test_excluded_numbers_are_listed_in_the_draft(schemes):
 
 # --- a text written for the tests: another province, other wording ------------------------------
 
-def test_malatya_news_item_matches_its_hand_written_facts(schemes):
+@pytest.mark.parametrize("name", ["malatya-haber", "kayseri-haber"])
+def test_other_provinces_news_items_match_their_hand_written_facts(schemes, name):
     report = Report()
-    source = load_source(FIXTURES / "malatya-haber.yaml", report, schemes)
+    source = load_source(FIXTURES / f"{name}.yaml", report, schemes)
     assert report.ok, report.lines()
     draft = extract(source.document.text, schemes, meta_from_curated(source))
     cmp = compare(source, draft)

@@ -331,7 +331,7 @@ def _exclusion(text: str, num: Number, sent: Sentence, year_like: bool) -> str |
     if num.tokens[i].kind == "iso":
         return "date"
     if num.tokens[i].kind == "ratio":
-        return "ratio of a rule"
+        return "round-the-clock service (7/24)" if num.figure == "7/24" else "ratio of a rule"
     if num.tokens[i].kind == "pct":
         if re.search(r"oranind|ve üzeri|ve altı|en az|en fazla|kadar|altind|üzerind", low_sent):
             return "percentage of a rule"
@@ -403,7 +403,7 @@ _UNIT_WORDS: list[tuple[re.Pattern, str]] = [
     (_rx(r"^(hane)"), "household"),
     (_rx(r"^(kreş|merkez|konukev|huzurev|bakımev|kulüb|kulüp|site|kuruluş)"), "facility"),
     (_rx(r"^ev(?=$|i|ler)"), "facility"),
-    (_rx(r"^(aile|aileye)$"), "family"),
+    (_rx(r"^aile(?=$|ye|nin|ler|y[ie]$)"), "family"),
     (_rx(r"^(çocu)"), "child"),
     (_rx(r"^(kişi|birey|vatandaş|kullanıcı|genç|kadın|erkek|engelli|yaşlı|şehit|gazi|yakın)"), "person"),
 ]
@@ -443,7 +443,7 @@ _PROGRAMME_CUES: list[tuple[re.Pattern, str, str]] = [
 _MONTHLY = _rx(r"her ay ortalama|aylık ortalama|ayda ortalama")
 _SINCE = _rx(r"(\d{4})\s+yılından\s+(itibaren|bu yana|bugüne kadar)")
 _BETWEEN = _rx(r"(\d{4})\s*[-–]\s*(\d{4})\s+yılları\s+arasında")
-_ASOF = _rx(r"(\d{4})\s+yılı\s+itibarıyla")
+_ASOF = _rx(r"(\d{4})\s+yılı\s+(?:sonu\s+itibarıyla|itibarıyla|sonunda)")
 _INYEAR = _rx(r"(\d{4})\s+yıl(ı boyunca|ı içerisinde|ı içinde|ında)\b")
 _SAMEYEAR = _rx(r"\b(yıl boyunca|aynı yıl içerisinde|aynı yıl içinde|yıl içerisinde|yıl içinde)\b")
 _ANAPHOR = _rx(r"^(bu kapsamda|bu alanda)|\bise\b")
@@ -825,7 +825,7 @@ def _guess_indicator(ctx: _Ctx, unit: str, clause_low: str, sent_low: str, progr
         return Guess("events", "unit 'event'", 0.8)
     if unit == "household" and has(r"kayıt altına"):
         return Guess("households-registered", "'kayıt altına alındı' (registered)", 0.85)
-    if unit == "family" and has(r"bakımını|üstlen"):
+    if unit == "family" and (has(r"bakımını|üstlen") or programme == "foster-care"):
         return Guess("caregiving-families", "'bakımını üstlenmiştir' (took on the care)", 0.8)
     if unit == "card" or has(r"aktif kullanıcı"):
         if has(r"aktif kullanıcı"):
