@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extract import QUALIFIERS, Comparison, Meta, compare, extract, load_schemes
+from .extract import Comparison, Meta, compare, extract, load_schemes
 from .load import load_source
 from .problems import ProblemsFound, Report
 
@@ -20,9 +20,6 @@ TARGETS = {"recall": 1.0, "spurious": 0.05, "unit": 0.9, "period_kind": 0.9, "pr
 @dataclass
 class Evaluation:
     comparisons: list[Comparison]
-
-    def _all(self, attr: str) -> tuple[int, int]:
-        raise NotImplementedError
 
     @property
     def curated(self) -> int:

@@ -27,7 +27,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable
 
 from .model import Scheme, Source
 from .numbers import NumberFormatError, ParsedNumber, exact_decimal, parse_number
@@ -677,18 +676,18 @@ def _words_before(ctx: _Ctx, num: Number, start: int, limit: int, skip_numbers: 
     return out
 
 
-def _guess_unit(ctx: _Ctx, num: Number, sent: Sentence, clause: str) -> tuple[Guess, list[Token]]:
+def _guess_unit(ctx: _Ctx, num: Number, sent: Sentence, clause: str) -> Guess:
     p = num.parsed
     if p.kind == "amount":
-        return Guess("TRY", f"currency word in {num.figure!r}", 1.0), []
+        return Guess("TRY", f"currency word in {num.figure!r}", 1.0)
     if p.kind == "percent":
-        return Guess("percent", "'%'", 1.0), []
+        return Guess("percent", "'%'", 1.0)
     after = _words_after(ctx, num, sent.end, 5, commas=False)
     label = _line_label(ctx, num)
     if label is not None:
         u = _unit_of_word(_clean_word(label.text))
         if u:
-            return Guess(u, f"line label {label.text!r}", 0.8), [label]
+            return Guess(u, f"line label {label.text!r}", 0.8)
     chosen = None
     for idx, t in enumerate(after):
         low = _clean_word(t.text)
@@ -700,30 +699,28 @@ def _guess_unit(ctx: _Ctx, num: Number, sent: Sentence, clause: str) -> tuple[Gu
     if chosen is not None:
         unit, t, idx = chosen
         low = _clean_word(t.text)
-        if unit in ("person", "child") or _unit_of_word(low) and low == _root_of(low, unit):
+        if unit in ("person", "child") or low == _root_of(low, unit):
             # a modifier before a compound head ("Çocuk Evinde", "kadın kooperatifi")
             for t2 in after[idx + 1:]:
                 low2 = _clean_word(t2.text)
                 u2 = _unit_of_word(low2)
                 stem = _stem_len(low2, u2)
                 if u2 and u2 != unit and stem is not None and _POSSESSIVE.match(low2[stem:]):
-                    return Guess(u2, f"compound head {t2.text!r} after the figure", 0.85), after
-                if _POSSESSIVE.match(low2[-3:]) and u2 is None and low2[-1:] in "iuü" and False:
-                    break
+                    return Guess(u2, f"compound head {t2.text!r} after the figure", 0.85)
         if unit in ("person", "child") and re.search(r"\bkart\w*\s+(veril|dağıt|teslim)", fold(clause)):
-            return Guess("card", "cards given to people ('kart verildi')", 0.75), after
-        return Guess(unit, f"noun {t.text!r} after the figure", 0.9), after
+            return Guess("card", "cards given to people ('kart verildi')", 0.75)
+        return Guess(unit, f"noun {t.text!r} after the figure", 0.9)
     before = _words_before(ctx, num, sent.start, 3)
     if before and before[-1].low.startswith("sayis"):
         for t in reversed(before[:-1]):
             unit = _unit_of_word(_clean_word(t.text))
             if unit:
-                return Guess(unit, f"'{t.text} {before[-1].text}' before the figure", 0.85), before
+                return Guess(unit, f"'{t.text} {before[-1].text}' before the figure", 0.85)
     for t in reversed(_words_before(ctx, num, sent.start, 6)):
         unit = _unit_of_word(_clean_word(t.text))
         if unit:
-            return Guess(unit, f"noun {t.text!r} before the figure", 0.6), []
-    return Guess("person", "no noun found: default", 0.3), after
+            return Guess(unit, f"noun {t.text!r} before the figure", 0.6)
+    return Guess("person", "no noun found: default", 0.3)
 
 
 def _stem_len(low: str, unit: str | None) -> int | None:
@@ -798,7 +795,7 @@ def _guess_group(ctx: _Ctx, num: Number, sent: Sentence, programme: Guess,
     return Guess("total", "no group named", 0.6)
 
 
-def _guess_indicator(ctx: _Ctx, unit: str, clause_low: str, sent_low: str, programme: str,
+def _guess_indicator(unit: str, clause_low: str, programme: str,
                      line_label: bool) -> Guess:
     def has(rx: str, where: str = clause_low) -> bool:
         return re.search(fold(rx), where) is not None
@@ -911,15 +908,12 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
     facts: list[DraftFact] = []
     excluded: list[Excluded] = []
     headings: dict[str, Mention | None] = {"major": None, "minor": None}
-    heading_text: dict[str, str] = {"major": "", "minor": ""}
     section = 0
     prev_state: _PeriodState | None = None
     prev_para = -1
     prev_sentence_prog: tuple[str, str] | None = None
     heading_numbers: list[tuple[Number, Sentence, int]] = []
     section_of: dict[int, int] = {}
-    ids: dict[str, int] = {}
-    unit_of_fact: dict[int, str] = {}
 
     for sent in sentences:
         raw = sent.text(text)
@@ -929,9 +923,8 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             level = "major" if raw.replace("İ", "I").isupper() or raw.isupper() else "minor"
             if level == "major":
                 section += 1
-                headings["minor"], heading_text["minor"] = None, ""
+                headings["minor"] = None
             headings[level] = ment[-1] if ment else None
-            heading_text[level] = raw.strip()
             prev_state, prev_sentence_prog = None, None
         if sent.paragraph != prev_para:
             prev_state = None
@@ -976,7 +969,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             clause = text[clause_start:clause_end]
             clause_low = low[clause_start:clause_end]
             # ---- unit
-            unit, np_words = _guess_unit(ctx, num, sent, clause)
+            unit = _guess_unit(ctx, num, sent, clause)
             # ---- programme
             mine = next(c for c in comma if c[0] <= num.start < c[1])
             owned = [c for c in comma if c != mine and any(c[0] <= f.start < c[1] for f in figures)]
@@ -992,7 +985,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             region = clause_low
             if not _VERB.search(low[num.end:clause_end]):  # no verb yet: read on to it
                 region = low[clause_start:figures[fi + 1].start if fi + 1 < len(figures) else sent.end]
-            indicator = _guess_indicator(ctx, unit.value, region, sent_low, programme.value,
+            indicator = _guess_indicator(unit.value, region, programme.value,
                                          _line_label(ctx, num) is not None)
             if indicator.value == "cards-issued" and unit.value in ("person", "child"):
                 unit = Guess("card", "indicator 'cards-issued' counts cards", 0.75)
@@ -1047,7 +1040,6 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
         _detect_totals(ctx, sent, sent_facts, facts, section_of, section)
         for f in sent_facts:
             section_of[id(f)] = section
-            unit_of_fact[id(f)] = f.get("unit")
         facts.extend(sent_facts)
         if sent_facts:
             prev_sentence_prog = (sent_facts[-1].get("programme"), "the previous sentence's programme")
@@ -1452,10 +1444,6 @@ def load_schemes(data_dir) -> tuple[dict[str, Scheme], list]:
             if s is not None:
                 schemes[sid] = s
     return schemes, report.problems
-
-
-def iter_qualifiers() -> Iterable[str]:
-    return iter(QUALIFIERS)
 
 
 # ---------------------------------------------------------------------------------------
