@@ -309,6 +309,28 @@ def test_extract_prints_the_draft_deterministically():
     assert a.stdout.count("    reviewed: false") == 52
 
 
+def test_extract_needs_the_province_when_the_text_does_not_name_one(tmp_path):
+    txt = tmp_path / "haber.txt"
+    txt.write_text("date 2025-03-01 İlimizde 2024 yılında 1.204 kişiye eğitim verildi.\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["extract", str(txt), "--data", str(DATA)])
+    assert r.exit_code == 2
+    assert "Error: cannot tell the document's province from the text: pass --province" in r.stderr
+    r = CliRunner().invoke(main, ["extract", str(txt), "--data", str(DATA), "--province", "44"])
+    assert r.exit_code == 0, r.output
+    assert '  province: "44"' in r.stdout.splitlines()
+    assert '    figure: "1.204"' in r.stdout.splitlines()
+
+
+def test_windows_line_endings_and_percentages_in_words(schemes):
+    text = "Engelli hizmetleri\r\n\r\nİlimizde 2024 yılında engelli istihdamı yüzde 12 arttı ve 1.204 engelli " \
+           "bireye hizmet verildi.\r\n"
+    draft = extract(text, schemes, news())
+    assert [f.figure for f in draft.facts] == ["1.204"]
+    assert ("12", "percentage in words ('yüzde …'): a share or a change, not a count") in [
+        (e.text, e.reason) for e in draft.excluded]
+    assert draft.facts[0].quote.startswith("İlimizde 2024")
+
+
 # --- the diff ---------------------------------------------------------------------------------
 
 def test_diff_of_a_curated_file_that_agrees():

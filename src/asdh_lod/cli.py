@@ -183,6 +183,9 @@ def extract(source: Path | None, data_dir: Path, province, published, title, tit
             write_atomic(out_file, text, force=force)
             click.echo(f"drafted {len(draft.facts)} facts ({len(draft.excluded)} numbers left out) "
                        f"into {out_file}; review each and set 'reviewed: true'", err=True)
+            if source.resolve().parent != out_file.resolve().parent:
+                click.echo(f"note: the build reads the text beside the draft: copy {source} "
+                           f"to {out_file.parent}/", err=True)
     except ExtractError as e:
         raise click.UsageError(str(e)) from None
     except ProblemsFound as err:

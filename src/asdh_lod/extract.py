@@ -160,7 +160,7 @@ _TERMINAL = ".!?:;"
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     out = []
-    for m in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text):
+    for m in re.finditer(r"\S(?:.|\n(?![ \t\r]*\n))*", text):
         body = m.group().rstrip()
         out.append((m.start(), m.start() + len(body)))
     return out
@@ -346,6 +346,8 @@ def _exclusion(text: str, num: Number, sent: Sentence, year_like: bool) -> str |
         return "date (year of a month)"
     if nxt_low == "sayili":
         return "law number"
+    if prv is not None and prv.low == "yüzde":
+        return "percentage in words ('yüzde …'): a share or a change, not a count"
     if plain and len(num.figure) <= 2 and re.match(r"\.\s+[^\W\d_]", text[num.end:num.end + 3]) \
             and num.end + 1 < sent.end - 1:
         return "ordinal"
@@ -586,7 +588,8 @@ def infer_meta(text: str, schemes: dict[str, Scheme], doc_id: str, *, province: 
         for c in schemes["province"].concepts.values():
             name = fold(c.label.get("tr", ""))
             if name:
-                n = len(re.findall(r"(?<![^\W\d_])" + re.escape(name) + r"(?![^\W\d_]{0,0}[a-zçğöşü]{6,})", low))
+                # the name as a word, with at most a short suffix ("Erzurum'da", "Elazığlı")
+                n = len(re.findall(r"(?<![^\W\d_])" + re.escape(name) + r"(?![^\W\d_]{5,})", low))
                 if n:
                     counts.append((n, c.code, c.label["tr"]))
         if counts:
