@@ -307,17 +307,11 @@ _DURATION = re.compile(r"^(gün|saat|yil|ay|hafta|dakika)$")
 
 
 def _definition(sentence_low: str) -> bool:
-    """A sentence that defines something ("… merkezlerdir."): its numbers are rules."""
-    words = re.findall(r"[^\W\d_]+", sentence_low)
-    if not words:
-        return False
-    w = words[-1]
-    if not re.search(r"(d|t)[iuü]r$", w):
-        return False
-    if re.search(r"m[iuü]ş(t|d)[iuü]r$|m[ae]kt[ae]d[iuü]r$|mevcuttur$", w):
-        return False
-    tail = sentence_low.replace("*", "").rstrip(" .")
-    return not re.search(r"\d['’]?\w*$", tail)  # "sayısı 1.891'dir": a figure, not a definition
+    """A sentence that defines a kind of service: a plural noun and the copula at its end
+    ("… merkezlerdir.", "… birimleridir."). Its numbers are rules, not figures. A locative
+    with the copula ("bakım altındadır") states a fact and is not one."""
+    words = re.findall(r"[^\W\d_]+", sentence_low.replace("*", ""))
+    return bool(words) and re.search(r"l[ae]r[iı]?[dt][iı]r$", words[-1]) is not None
 
 
 def _exclusion(text: str, num: Number, sent: Sentence, year_like: bool) -> str | None:
@@ -448,7 +442,7 @@ _ASOF = _rx(r"(\d{4})\s+yılı\s+(?:sonu\s+itibarıyla|itibarıyla|sonunda)")
 _INYEAR = _rx(r"(\d{4})\s+yıl(ı boyunca|ı içerisinde|ı içinde|ında)\b")
 _SAMEYEAR = _rx(r"\b(yıl boyunca|aynı yıl içerisinde|aynı yıl içinde|yıl içerisinde|yıl içinde)\b")
 _ANAPHOR = _rx(r"^(bu kapsamda|bu alanda)|\bise\b")
-_STOCK = _rx(r"\b(bulunmakta\w*|bulunurken|bulunan|mevcut\w*|sürdürülürken|\w+m[ae]kt[ae](d[ıi]r)?)\b")
+_STOCK = _rx(r"\b(bulunmakta\w*|bulunurken|bulunan|mevcut\w*|sürdürülürken|\w+m[ae]kt[ae](d[ıi]r)?|\w+[dt][ae]d[ıiuü]r)\b")
 _PERFECT = _rx(r"\b\w+m[ıiuü]ş(t[ıiuü]r)?\b")
 _STOCK_INDICATORS = {"capacity", "facilities", "foundations", "registered-persons", "investment-cost"}
 _BOOKLET_STOCK_INDICATORS = _STOCK_INDICATORS | {"beneficiaries", "caregiving-families"}
@@ -606,8 +600,8 @@ def infer_meta(text: str, schemes: dict[str, Scheme], doc_id: str, *, province: 
             publisher = "ministry"
             cues["publisher"] = "no organisation named: the ministry"
     if doc_type is None:
-        if "kitapçi" in low:
-            doc_type, cues["type"] = "province-booklet", "'kitapçığı' in the text"
+        if "kitapçi" in low or "bilgi notu" in low:
+            doc_type, cues["type"] = "province-booklet", "'kitapçığı' / 'bilgi notu' in the text"
         elif re.search(fold(r"yayımlandı|paylaştı|açıkladı|haber"), low):
             doc_type, cues["type"] = "news-item", "reports on a publication ('yayımlandı', 'paylaştı')"
         else:
@@ -833,7 +827,8 @@ def _guess_indicator(unit: str, clause_low: str, programme: str,
         return Guess("cards-issued", "cards given", 0.8)
     for rx, code, cue in ((r"tedbir kararı", "protective-orders", "'tedbir kararı' (protective order)"),
                           (r"istihdam", "persons-employed", "'istihdam' (employed)"),
-                          (r"ziyaret", "persons-visited", "'ziyaret edildi' (visited)"),
+                          (r"ziyaret" if unit in ("person", "child") else r"(?!)", "persons-visited",
+                           "'ziyaret edildi' (visited)"),
                           (r"hak kazan", "entitled-persons", "'hak kazandı' (found eligible)")):
         if has(rx):
             return Guess(code, cue, 0.85)
