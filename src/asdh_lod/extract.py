@@ -897,6 +897,70 @@ def _finish_period(ctx: _Ctx, st: _PeriodState, year: str | None) -> tuple[str, 
     return st.kind, y
 
 
+class _PeriodReader:
+    """A sentence's period, read left to right, figure by figure.
+
+    Strongest first: an explicit period before the figure in the sentence ("2013 yılından
+    itibaren", "her ay ortalama", "2025 yılında"; or the previous sentence's, after "bu
+    kapsamda" / "ise"); the figure before 'olup' for the clause after it; the verb after the
+    figure ("bulunmaktadır" → stock); the indicator (capacities are stocks); the document
+    (a report's year, or a booklet's total so far)."""
+
+    def __init__(self, ctx: _Ctx, sent: Sentence, inherited: _PeriodState | None):
+        self.ctx, self.sent = ctx, sent
+        self.cues = _period_cues(ctx, sent)
+        self.state = inherited or _PeriodState()
+        self.own = False  # a cue of this sentence has been read
+        self.olup = [sent.start + m.start() for m in re.finditer(r"\bolup\b", ctx.low[sent.start:sent.end])]
+        self.last: tuple[str, str, str] | None = None  # kind, period, cue of the previous figure
+
+    def guess(self, num: Number, prev_end: int, clause_low: str, unit: str, indicator: str) -> tuple[Guess, Guess]:
+        ctx, meta = self.ctx, self.ctx.meta
+        state = self.state
+        for end, st in self.cues:
+            if end <= num.start:
+                if st.kind == "monthly-average" or st.kind == "year-total" and st.year is None:
+                    st = _PeriodState(st.kind, year=st.year or state.year, cue=st.cue)
+                state = st
+                self.own = True
+        self.state = state
+        kind = period = None
+        cue, strength = "", 0.0
+        if state.kind is not None:
+            kind, period = _finish_period(ctx, state, state.year)
+            cue, strength = f"{state.cue!r} before the figure", 0.85 if self.own else 0.65
+            if kind == "monthly-average" and unit == "TRY" and not _MONTHLY.search(clause_low):
+                # money is paid in totals: only an amount said to be a monthly average is one
+                kind, cue = "year-total", f"an amount of money, not itself averaged ({state.cue!r} is about people)"
+        olup_before = any(prev_end <= o < num.start for o in self.olup)
+        own_here = any(prev_end <= e <= num.start for e, _ in self.cues)
+        if olup_before and self.last is not None and not own_here:
+            kind, period, cue = self.last
+            cue, strength = f"{cue} (shared across 'olup')", 0.6
+        if kind is None:
+            verb_end = next((o for o in self.olup if o > num.end), self.sent.end)
+            tail = ctx.low[num.end:verb_end].replace("*", " ")
+            booklet = meta.reporting_period is None
+            stocks = _BOOKLET_STOCK_INDICATORS if booklet and not _PERFECT.search(tail) else _STOCK_INDICATORS
+            if (m := _STOCK.search(tail)) is not None:
+                kind, period = "stock", _stock_period(ctx, None)
+                cue, strength = f"{ctx.text[num.end + m.start():num.end + m.end()]!r} (present state)", 0.75
+            elif indicator in stocks:
+                kind, period = "stock", _stock_period(ctx, None)
+                cue, strength = f"indicator {indicator!r} is a stock", 0.6
+            elif booklet:
+                kind, period = "cumulative", f"..--{meta.as_of}"
+                m = _PERFECT.search(tail)
+                cue = (f"{ctx.text[num.end + m.start():num.end + m.end()]!r} (has been) with no start year"
+                       if m else "no period stated in a booklet: total so far")
+                strength = 0.55
+            else:
+                kind, period = "year-total", meta.reporting_period
+                cue, strength = f"no period stated: the report year {meta.reporting_period}", 0.6
+        self.last = (kind, period, cue)
+        return Guess(period, cue, strength), Guess(kind, cue, strength)
+
+
 def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
     """Find every figure in `text` and guess its qualifiers; see the module docstring."""
     low = fold(text)
@@ -944,16 +1008,12 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             for num in figures:
                 heading_numbers.append((num, sent, section))
             continue
-        cues = _period_cues(ctx, sent)
-        own_cue_seen = False
-        anaphor = bool(_ANAPHOR.search(sent_low.replace("*", "").strip()))
-        state = _PeriodState()
-        if anaphor and prev_state is not None and prev_state.kind is not None:
-            state = _PeriodState(**prev_state.__dict__)
-            state.cue = f"{prev_state.cue!r} in the previous sentence ('{'ise' if ' ise ' in sent_low else 'bu'}')"
+        inherited = None
+        if prev_state is not None and _ANAPHOR.search(sent_low.replace("*", "").strip()):
+            inherited = _PeriodState(**prev_state.__dict__)
+            inherited.cue = f"{prev_state.cue!r} in the previous sentence ('{'ise' if ' ise ' in sent_low else 'bu'}')"
+        periods = _PeriodReader(ctx, sent, inherited)
         sentence_groups: set[str] = set()
-        last_kind_before_olup: tuple[str, str, str] | None = None
-        olup_positions = [sent.start + m.start() for m in re.finditer(r"\bolup\b", sent_low)]
         sent_mentions = [m for m in ctx.mentions if sent.start <= m.start < sent.end]
         sent_cue_mentions = [(sent.start + m.start(), code, cue) for rx, code, cue in _PROGRAMME_CUES
                              for m in rx.finditer(sent_low)]
@@ -988,51 +1048,12 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             if indicator.value == "cards-issued" and unit.value in ("person", "child"):
                 unit = Guess("card", "indicator 'cards-issued' counts cards", 0.75)
             # ---- period and kind
-            for end, st in cues:
-                if end <= num.start:
-                    if st.kind == "monthly-average" or st.kind == "year-total" and st.year is None:
-                        st = _PeriodState(st.kind, year=st.year or state.year, cue=st.cue)
-                    state = st
-                    own_cue_seen = True
-            olup_before = [o for o in olup_positions if prev_end <= o < num.start]
-            kind, period, cue, strength = None, None, "", 0.0
-            if state.kind is not None:
-                kind, period = _finish_period(ctx, state, state.year)
-                cue, strength = f"{state.cue!r} before the figure", 0.85 if own_cue_seen else 0.65
-                if kind == "monthly-average" and unit.value == "TRY" and not _MONTHLY.search(clause_low):
-                    # money is paid in totals: a monthly average is only one said of the amount itself
-                    kind, cue = "year-total", f"an amount of money, not itself averaged ({state.cue!r} is about people)"
-            if olup_before and last_kind_before_olup is not None and not (own_cue_seen and any(
-                    prev_end <= e <= num.start for e, _ in cues)):
-                kind, period, cue = last_kind_before_olup
-                cue, strength = f"{cue} (shared across 'olup')", 0.6
-            if kind is None:
-                verb_end = next((o for o in olup_positions if o > num.end), sent.end)
-                tail = low[num.end:verb_end].replace("*", " ")
-                booklet = meta.reporting_period is None
-                if (m := _STOCK.search(tail)) is not None:
-                    kind, period = "stock", _stock_period(ctx, None)
-                    cue, strength = f"{text[num.end + m.start():num.end + m.end()]!r} (present state)", 0.75
-                elif indicator.value in (_BOOKLET_STOCK_INDICATORS if booklet and not _PERFECT.search(tail)
-                                         else _STOCK_INDICATORS):
-                    kind, period = "stock", _stock_period(ctx, None)
-                    cue, strength = f"indicator {indicator.value!r} is a stock", 0.6
-                elif booklet:
-                    kind, period = "cumulative", f"..--{meta.as_of}"
-                    m = _PERFECT.search(tail)
-                    cue = (f"{text[num.end + m.start():num.end + m.end()]!r} (has been) with no start year"
-                           if m else "no period stated in a booklet: total so far")
-                    strength = 0.55
-                else:
-                    kind, period = "year-total", meta.reporting_period
-                    cue, strength = f"no period stated: the report year {meta.reporting_period}", 0.6
-            last_kind_before_olup = (kind, period, cue)
+            period, kind = periods.guess(num, prev_end, clause_low, unit.value, indicator.value)
             fact = DraftFact(
                 id="", quote=raw.strip(), figure=num.figure, value=num.parsed.value, start=num.start,
                 parsed=num.parsed,
                 guesses={"unit": unit, "programme": programme, "target_group": group,
-                         "indicator": indicator, "period": Guess(period, cue, strength),
-                         "period_kind": Guess(kind, cue, strength)})
+                         "indicator": indicator, "period": period, "period_kind": kind})
             fact.approximate, fact.approximate_cue = _approximate(num, fact.quote, text)
             sent_facts.append(fact)
         _detect_totals(ctx, sent, sent_facts, facts, section_of, section)
@@ -1044,7 +1065,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
         last_mentions = [m for m in sent_mentions if not lex.is_top(m.code)]
         if last_mentions:
             prev_sentence_prog = (last_mentions[-1].code, f"{last_mentions[-1].label!r} in the previous sentence")
-        prev_state = state if state.kind is not None else None
+        prev_state = periods.state if periods.state.kind is not None else None
     facts = _merge_repeats(facts, section_of, heading_numbers, text)
     _assign_ids(facts)
     _link_totals(facts)
