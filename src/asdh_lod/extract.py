@@ -116,6 +116,7 @@ class DraftFact:
     approximate_cue: str = ""
     total_of: list[str] = field(default_factory=list)
     also_quoted: list[tuple[str, str, int]] = field(default_factory=list)  # quote, figure, start
+    section: int = 0           # the number of major headings before it
 
     def get(self, name: str) -> str:
         return self.guesses[name].value
@@ -961,6 +962,23 @@ class _PeriodReader:
         return Guess(period, cue, strength), Guess(kind, cue, strength)
 
 
+def _figures(text: str, sent: Sentence, nums: list[Number], excluded: list[Excluded]) -> list[Number]:
+    """The statistical figures among a sentence's numbers; the others go to `excluded`."""
+    figures = []
+    for num in nums:
+        year_like = num.figure.isdigit() and len(num.figure) == 4 and 1900 <= int(num.figure) <= 2100
+        reason = _exclusion(text, num, sent, year_like)
+        if reason is None and num.parsed is None:
+            reason = "not a number"
+        if reason is None:
+            figures.append(num)
+            continue
+        a, b = max(sent.start, num.start - 30), min(sent.end, num.end + 30)
+        excluded.append(Excluded(num.figure, num.start, _line_of(text, num.start), reason,
+                                 re.sub(r"\s+", " ", text[a:b]).strip()))
+    return figures
+
+
 def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
     """Find every figure in `text` and guess its qualifiers; see the module docstring."""
     low = fold(text)
@@ -975,7 +993,6 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
     prev_para = -1
     prev_sentence_prog: tuple[str, str] | None = None
     heading_numbers: list[tuple[Number, Sentence, int]] = []
-    section_of: dict[int, int] = {}
 
     for sent in sentences:
         raw = sent.text(text)
@@ -992,18 +1009,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             prev_state = None
             prev_para = sent.paragraph
         sent_low = low[sent.start:sent.end]
-        figures: list[Number] = []
-        for num in nums:
-            year_like = num.figure.isdigit() and len(num.figure) == 4 and 1900 <= int(num.figure) <= 2100
-            reason = _exclusion(text, num, sent, year_like)
-            if reason is None and num.parsed is None:
-                reason = "not a number"
-            if reason is not None:
-                a, b = max(sent.start, num.start - 30), min(sent.end, num.end + 30)
-                excluded.append(Excluded(num.figure, num.start, _line_of(text, num.start), reason,
-                                         re.sub(r"\s+", " ", text[a:b]).strip()))
-                continue
-            figures.append(num)
+        figures = _figures(text, sent, nums, excluded)
         if sent.heading:
             for num in figures:
                 heading_numbers.append((num, sent, section))
@@ -1056,9 +1062,9 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
                          "indicator": indicator, "period": period, "period_kind": kind})
             fact.approximate, fact.approximate_cue = _approximate(num, fact.quote, text)
             sent_facts.append(fact)
-        _detect_totals(ctx, sent, sent_facts, facts, section_of, section)
         for f in sent_facts:
-            section_of[id(f)] = section
+            f.section = section
+        _detect_totals(ctx, sent, sent_facts, facts)
         facts.extend(sent_facts)
         if sent_facts:
             prev_sentence_prog = (sent_facts[-1].get("programme"), "the previous sentence's programme")
@@ -1066,7 +1072,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
         if last_mentions:
             prev_sentence_prog = (last_mentions[-1].code, f"{last_mentions[-1].label!r} in the previous sentence")
         prev_state = periods.state if periods.state.kind is not None else None
-    facts = _merge_repeats(facts, section_of, heading_numbers, text)
+    facts = _merge_repeats(facts, heading_numbers, text)
     _assign_ids(facts)
     _link_totals(facts)
     return Draft(meta=meta, facts=facts, excluded=excluded)
@@ -1180,14 +1186,13 @@ def _guess_programme(ctx: _Ctx, num: Number, sent: Sentence, clause: tuple[int, 
                  "nothing named: a guess", 0.2)
 
 
-def _detect_totals(ctx: _Ctx, sent: Sentence, sent_facts: list[DraftFact], earlier: list[DraftFact],
-                   section_of: dict[int, int], section: int) -> None:
+def _detect_totals(ctx: _Ctx, sent: Sentence, sent_facts: list[DraftFact], earlier: list[DraftFact]) -> None:
     """A figure stated as 'toplam …' that equals the sum of the figures just before it."""
     low = ctx.low[sent.start:sent.end]
     if "toplam" not in low:
         return
     for i, f in enumerate(sent_facts):
-        pool = [g for g in earlier if section_of.get(id(g)) == section] + sent_facts[:i]
+        pool = [g for g in earlier if g.section == f.section] + sent_facts[:i]
         same = [g for g in pool if g.get("unit") == f.get("unit") or
                 {g.get("unit"), f.get("unit")} <= {"person", "child"}]
         total = Fraction(0)
@@ -1210,12 +1215,12 @@ def _detect_totals(ctx: _Ctx, sent: Sentence, sent_facts: list[DraftFact], earli
                 break
 
 
-def _merge_repeats(facts: list[DraftFact], section_of: dict[int, int],
-                   heading_numbers: list[tuple[Number, Sentence, int]], text: str) -> list[DraftFact]:
+def _merge_repeats(facts: list[DraftFact], heading_numbers: list[tuple[Number, Sentence, int]],
+                   text: str) -> list[DraftFact]:
     """The same figure stated twice in a section becomes one fact with `also_quoted`."""
     out: list[DraftFact] = []
     for f in facts:
-        twin = next((g for g in out if section_of.get(id(g)) == section_of.get(id(f))
+        twin = next((g for g in out if g.section == f.section
                      and g.value == f.value and g.value >= 10
                      and all(g.get(k) == f.get(k) for k in ("unit", "programme", "target_group", "indicator"))),
                     None)
@@ -1225,7 +1230,7 @@ def _merge_repeats(facts: list[DraftFact], section_of: dict[int, int],
         out.append(f)
     for num, sent, section in heading_numbers:
         # a heading that repeats a figure of its section ("46 proje hayata geçirildi")
-        twin = next((g for g in out if section_of.get(id(g)) in (section, section + 1) and g.value == num.parsed.value
+        twin = next((g for g in out if g.section in (section, section + 1) and g.value == num.parsed.value
                      and g.start > num.start), None)
         if twin is not None:
             twin.also_quoted.append((sent.text(text).strip(), num.figure, num.start))
