@@ -1242,15 +1242,22 @@ def _slug(text: str) -> str:
 
 
 def _assign_ids(facts: list[DraftFact]) -> None:
-    seen: dict[str, int] = {}
+    """Readable ids: programme[-target group]-indicator, the group added where it tells
+    two facts apart, a number only where nothing else does."""
+    taken: set[str] = set()
     for f in facts:
-        parts = [f.get("programme"), f.get("indicator")]
-        if f.get("target_group") not in ("total",) and f.get("target_group") not in f.get("programme"):
-            parts.insert(1, f.get("target_group"))
-        base = _slug("-".join(parts))[:70].strip("-")
-        n = seen.get(base, 0) + 1
-        seen[base] = n
-        f.id = base if n == 1 else f"{base}-{n}"
+        programme, group, indicator = f.get("programme"), f.get("target_group"), f.get("indicator")
+        short = _slug(f"{programme}-{indicator}")[:80].strip("-")
+        full = _slug(f"{programme}-{group}-{indicator}")[:80].strip("-")
+        named = group != "total" and group not in programme
+        candidates = [full, short] if named else [short, full]
+        ident = next((c for c in candidates if c not in taken), None)
+        n = 2
+        while ident is None:
+            ident = f"{candidates[0]}-{n}" if f"{candidates[0]}-{n}" not in taken else None
+            n += 1
+        taken.add(ident)
+        f.id = ident
 
 
 def _link_totals(facts: list[DraftFact]) -> None:
