@@ -277,6 +277,36 @@ def test_a_draft_file_fact_without_the_flag_is_unreviewed(tmp_path, monkeypatch)
     assert "every fact of a file marked 'draft: true' needs 'reviewed: true'" in report.problems[0].message
 
 
+def test_validate_refuses_an_unreviewed_draft_too(tmp_path):
+    data = _draft_into(tmp_path, ELAZIG)
+    r = CliRunner().invoke(main, ["validate", "--data", str(data)])
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[-1] == "Error: load: 52 problems found; nothing was written"
+    assert all("[unreviewed-draft]" in line for line in r.stderr.splitlines()[:-1])
+
+
+@pytest.mark.parametrize("field, bad, expected", [
+    ("confidence", "1.5", "'confidence' must be a number from 0 to 1, not 1.5"),
+    ("confidence", "high", "'confidence' must be a number from 0 to 1, not text"),
+    ("cues", "[a, b]", "'cues' must be a mapping of qualifier names to texts, not a list"),
+    ("reviewed", "yes please", "'reviewed' must be true or false, not text"),
+])
+def test_review_fields_are_checked(tmp_path, field, bad, expected):
+    data = _draft_into(tmp_path, ERZURUM)
+    f = data / "sources" / f"{ERZURUM}.yaml"
+    lines = f.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"    {field}:"))
+    lines[at] = f"    {field}: {bad}"
+    if field == "cues":
+        while lines[at + 1].startswith("      "):
+            del lines[at + 1]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model, report = load(data)
+    assert model is None
+    found = [(p.line, p.message) for p in report.problems if p.code == "wrong-type"]
+    assert found == [(at + 1, expected)]
+
+
 @pytest.mark.parametrize("name", [ERZURUM, ELAZIG])
 def test_reviewed_draft_of_a_real_document_passes_the_whole_build(tmp_path, name):
     """Quotes verbatim, values and approximate flags as the checker reads them, codes that
