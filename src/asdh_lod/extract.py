@@ -49,7 +49,7 @@ _SCALES = ("bin", "milyon", "milyar", "trilyon")
 _APOS = "'’‘ʼ"
 
 _TOKEN = re.compile(r"""
-    (?P<iso>(?<!\d)\d{4}-\d{2}-\d{2}(?!\d))
+    (?P<iso>(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)|(?<![\d.])\d{1,2}[./]\d{1,2}[./]\d{4}(?![\d.]))
   | (?P<pct>%\s?\d+(?:,\d+)?)
   | (?P<ratio>(?<![\d/])\d+/\d+(?![\d/]))
   | (?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?)
@@ -394,7 +394,7 @@ _UNIT_WORDS: list[tuple[re.Pattern, str]] = [
     (_rx(r"^(başvuru)"), "application"),
     (_rx(r"^(proje)"), "project"),
     (_rx(r"^(kooperatif)"), "cooperative"),
-    (_rx(r"^(vakf|vakıf)"), "foundation"),
+    (_rx(r"^(vakf|vakıf|sydv)"), "foundation"),
     (_rx(r"^(afet|etkinlik)"), "event"),
     (_rx(r"^(hane)"), "household"),
     (_rx(r"^(kreş|merkez|konukev|huzurev|bakımev|kulüb|kulüp|site|kuruluş)"), "facility"),
@@ -440,9 +440,10 @@ _MONTHLY = _rx(r"her ay ortalama|aylık ortalama|ayda ortalama")
 _SINCE = _rx(r"(\d{4})\s+yılından\s+(itibaren|bu yana|bugüne kadar)")
 _BETWEEN = _rx(r"(\d{4})\s*[-–]\s*(\d{4})\s+yılları\s+arasında")
 _ASOF = _rx(r"(\d{4})\s+yılı\s+(?:sonu\s+itibarıyla|itibarıyla|sonunda)")
+_DATE_ASOF = _rx(r"(?:(\d{4}-\d{2}-\d{2})|(\d{1,2})[./](\d{1,2})[./](\d{4}))\s+(?:tarihi\s+)?itibarıyla")
 _INYEAR = _rx(r"(\d{4})\s+yıl(ı boyunca|ı içerisinde|ı içinde|ında)\b")
 _SAMEYEAR = _rx(r"\b(yıl boyunca|aynı yıl içerisinde|aynı yıl içinde|yıl içerisinde|yıl içinde)\b")
-_ANAPHOR = _rx(r"^(bu kapsamda|bu alanda)|\bise\b")
+_ANAPHOR = _rx(r"^(bu kapsamda|bu alanda|bu amaçla)|\bise\b")
 _STOCK = _rx(r"\b(bulunmakta\w*|bulunurken|bulunan|mevcut\w*|sürdürülürken|\w+m[ae]kt[ae](d[ıi]r)?|\w+[dt][ae]d[ıiuü]r)\b")
 _PERFECT = _rx(r"\b\w+m[ıiuü]ş(t[ıiuü]r)?\b")
 _STOCK_INDICATORS = {"capacity", "facilities", "foundations", "registered-persons", "investment-cost"}
@@ -822,9 +823,9 @@ def _guess_indicator(unit: str, clause_low: str, programme: str,
         return Guess("households-registered", "'kayıt altına alındı' (registered)", 0.85)
     if unit == "family" and (has(r"bakımını|üstlen") or programme == "foster-care"):
         return Guess("caregiving-families", "'bakımını üstlenmiştir' (took on the care)", 0.8)
-    if unit == "card" or has(r"aktif kullanıcı"):
-        if has(r"aktif kullanıcı"):
-            return Guess("active-card-holders", "'aktif kullanıcı' (active users)", 0.85)
+    if unit == "card" or has(r"aktif kullanıcı|kart\w* sahibi"):
+        if has(r"aktif kullanıcı|kart\w* sahibi"):
+            return Guess("active-card-holders", "'aktif kullanıcı' / 'kart sahibi' (card holders)", 0.85)
         return Guess("cards-issued", "cards given", 0.8)
     for rx, code, cue in ((r"tedbir kararı", "protective-orders", "'tedbir kararı' (protective order)"),
                           (r"istihdam", "persons-employed", "'istihdam' (employed)"),
@@ -870,6 +871,9 @@ def _period_cues(ctx: _Ctx, sent: Sentence) -> list[tuple[int, _PeriodState]]:
         add(m, _PeriodState("cumulative", m.group(1), m.group(2), m.group(2)))
     for m in _SINCE.finditer(low):
         add(m, _PeriodState("cumulative", m.group(1), as_of, None))
+    for m in _DATE_ASOF.finditer(low):
+        day = m.group(1) or f"{m.group(4)}-{int(m.group(3)):02d}-{int(m.group(2)):02d}"
+        add(m, _PeriodState("stock", end=day, year=day[:4]))
     for m in _ASOF.finditer(low):
         add(m, _PeriodState("stock", year=m.group(1)))
     for m in _INYEAR.finditer(low):
@@ -893,7 +897,7 @@ def _finish_period(ctx: _Ctx, st: _PeriodState, year: str | None) -> tuple[str, 
     if st.kind == "cumulative":
         return st.kind, f"{st.start or '..'}--{st.end or ctx.meta.as_of}"
     if st.kind == "stock":
-        return st.kind, _stock_period(ctx, st.year or year)
+        return st.kind, st.end or _stock_period(ctx, st.year or year)
     y = st.year or year or reporting or ctx.meta.as_of[:4]
     return st.kind, y
 
@@ -1072,7 +1076,8 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
         if last_mentions:
             prev_sentence_prog = (last_mentions[-1].code, f"{last_mentions[-1].label!r} in the previous sentence")
         prev_state = periods.state if periods.state.kind is not None else None
-    facts = _merge_repeats(facts, heading_numbers, text)
+    facts = _merge_repeats(facts, heading_numbers, text, excluded)
+    excluded.sort(key=lambda e: e.start)
     _assign_ids(facts)
     _link_totals(facts)
     return Draft(meta=meta, facts=facts, excluded=excluded)
@@ -1114,7 +1119,7 @@ def _comma_clauses(low: str, sent: Sentence) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:] + [sent.end]) if a < b] or [(sent.start, sent.end)]
 
 
-_CLAUSE_ANAPHOR = _rx(r"\b(bu alanda|bu kapsamda)\b")
+_CLAUSE_ANAPHOR = _rx(r"\b(bu alanda|bu kapsamda|bu amaçla)\b")
 
 
 def _guess_programme(ctx: _Ctx, num: Number, sent: Sentence, clause: tuple[int, int],
@@ -1172,6 +1177,8 @@ def _guess_programme(ctx: _Ctx, num: Number, sent: Sentence, clause: tuple[int, 
     words = {_group_of_word(_clean_word(t.text)) for t in num.tokens if t.kind == "word"}
     if words & {"martyrs", "veterans"}:
         return Guess("martyrs-veterans-services", "martyrs' relatives or veterans in the sentence", 0.6)
+    if prev_figure_prog is not None and not lex.is_top(prev_figure_prog):
+        return Guess(prev_figure_prog, "nothing named in its clause: the programme of the figure before", 0.5)
     if m is not None:
         return Guess(m.code, f"{m.label!r} (a service area) beside the figure", 0.5)
     if topic is not None:
@@ -1216,8 +1223,9 @@ def _detect_totals(ctx: _Ctx, sent: Sentence, sent_facts: list[DraftFact], earli
 
 
 def _merge_repeats(facts: list[DraftFact], heading_numbers: list[tuple[Number, Sentence, int]],
-                   text: str) -> list[DraftFact]:
-    """The same figure stated twice in a section becomes one fact with `also_quoted`."""
+                   text: str, unmatched: list[Excluded]) -> list[DraftFact]:
+    """The same figure stated twice in a section becomes one fact with `also_quoted`; a
+    number in a heading that the text does not repeat goes to `unmatched`."""
     out: list[DraftFact] = []
     for f in facts:
         twin = next((g for g in out if g.section == f.section
@@ -1234,6 +1242,10 @@ def _merge_repeats(facts: list[DraftFact], heading_numbers: list[tuple[Number, S
                      and g.start > num.start), None)
         if twin is not None:
             twin.also_quoted.append((sent.text(text).strip(), num.figure, num.start))
+        else:
+            unmatched.append(Excluded(num.figure, num.start, _line_of(text, num.start),
+                                      "in a heading, and not repeated below it: check it",
+                                      re.sub(r"\s+", " ", sent.text(text)).strip()))
     return out
 
 
