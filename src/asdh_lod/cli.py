@@ -160,8 +160,8 @@ def extract(source: Path | None, data_dir: Path, province, published, title, tit
 
     Examples:
 
+    \b
         asdh-lod extract malatya-haber.txt --province 44 --out data/sources/malatya-haber.yaml
-
         asdh-lod extract --diff data/sources/erzurum-2025-faaliyet-raporu-haber.yaml
     """
     from .extract import ExtractError, diff_file, draft_file, write_atomic

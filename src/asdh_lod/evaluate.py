@@ -60,9 +60,7 @@ def meta_from_curated(source) -> Meta:
     """The document record a curator would pass on the command line, from the curated file."""
     d = source.document
     return Meta(id=d.id, title=d.title.get("tr", d.id), publisher=d.publisher,
-                published=d.published.notation if hasattr(d.published, "notation") else str(d.published),
-                as_of=d.as_of.notation if hasattr(d.as_of, "notation") else str(d.as_of),
-                type=d.type, province=d.province,
+                published=d.published.notation, as_of=d.as_of.notation, type=d.type, province=d.province,
                 reporting_period=d.reporting_period.notation if d.reporting_period else None)
 
 
