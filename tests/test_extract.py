@@ -225,6 +225,19 @@ def test_other_provinces_news_items_match_their_hand_written_facts(schemes, name
     assert cmp.recall() == 1.0 and len(cmp.pairs) == {"malatya-haber": 16, "kayseri-haber": 16}.get(name, 13)
 
 
+def test_rize_bulleted_list_and_its_one_known_miss(schemes):
+    """A bulleted list ("- … sayısı: 2.906"), quoted speech and the present tense "-iyor".
+    One miss is left, on purpose visible here: "bakılan çocuk: 52" (no verb, no cue) is read
+    as the report year's total, where the curator reads the children in care at the date."""
+    report = Report()
+    source = load_source(FIXTURES / "rize-haber.yaml", report, schemes)
+    assert report.ok, report.lines()
+    cmp = compare(source, extract(source.document.text, schemes, meta_from_curated(source)))
+    assert cmp.recall() == 1.0 and cmp.extra == []
+    assert {p.curated.id: p.differences for p in cmp.pairs if p.differences} == {
+        "foster-care-children": {"period": ("2024-12-31", "2024"), "period_kind": ("stock", "year-total")}}
+
+
 def test_booklet_metadata_from_its_cover(tmp_path):
     from asdh_lod.extract import draft_file
     m = draft_file(FIXTURES / "sivas-kitapcik.txt", DATA).meta

@@ -193,24 +193,49 @@ def segment(text: str) -> list[Sentence]:
             continue
         merged.append([s, e])
     sentences = []
-    for p, (s, e) in enumerate(merged):
-        body = text[s:e]
-        if body.rstrip()[-1:] not in _TERMINAL and "\n" not in body and len(body) <= 140:
-            sentences.append(Sentence(s, e, p, heading=True))
+    for p, (ps, pe) in enumerate(merged):
+        body = text[ps:pe]
+        if body.rstrip()[-1:] not in _TERMINAL and "\n" not in body and len(body) <= 140 \
+                and not _BULLET.match(body):
+            sentences.append(Sentence(ps, pe, p, heading=True))
             continue
-        cut = s
-        for m in re.finditer(r"[.!?](?:\*\*)?(?=\s+[\"“*]*[A-ZÇĞİÖŞÜ0-9])", body):
-            before = body[:m.start()]
-            if re.search(r"(?<![\d.])\d{1,2}$", before) and not re.search(r"\d[.,]\d{1,2}$", before):
-                continue  # "4. Ulusal Eylem Planı": an ordinal, not a sentence end
-            end = s + m.end()
-            sentences.append(Sentence(cut, end, p))
-            cut = end
-            while cut < e and text[cut].isspace():
-                cut += 1
-        if cut < e:
-            sentences.append(Sentence(cut, e, p))
+        for s, e in _items(text, ps, pe):
+            sentences.extend(_split_sentences(text, s, e, p))
     return sentences
+
+
+_BULLET = re.compile(r"[ \t]*[-•–·*][ \t]+(?=\S)")
+
+
+def _items(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A paragraph cut before each bulleted line ("- Evde bakım …: 2.906"): each is a sentence."""
+    cuts = [s] + [s + m.start() + 1 for m in re.finditer(r"\n(?=[ \t]*[-•–·*][ \t]+\S)", text[s:e])]
+    out = []
+    for a, b in zip(cuts, cuts[1:] + [e]):
+        chunk = text[a:b]
+        a2 = a + len(chunk) - len(chunk.lstrip())
+        b2 = a + len(chunk.rstrip())
+        if a2 < b2:
+            out.append((a2, b2))
+    return out
+
+
+def _split_sentences(text: str, s: int, e: int, p: int) -> list[Sentence]:
+    out = []
+    body = text[s:e]
+    cut = s
+    for m in re.finditer(r"[.!?](?:\*\*)?(?=\s+[\"“*]*[A-ZÇĞİÖŞÜ0-9])", body):
+        before = body[:m.start()]
+        if re.search(r"(?<![\d.])\d{1,2}$", before) and not re.search(r"\d[.,]\d{1,2}$", before):
+            continue  # "4. Ulusal Eylem Planı": an ordinal, not a sentence end
+        end = s + m.end()
+        out.append(Sentence(cut, end, p))
+        cut = end
+        while cut < e and text[cut].isspace():
+            cut += 1
+    if cut < e:
+        out.append(Sentence(cut, e, p))
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -444,7 +469,8 @@ _DATE_ASOF = _rx(r"(?:(\d{4}-\d{2}-\d{2})|(\d{1,2})[./](\d{1,2})[./](\d{4}))\s+(
 _INYEAR = _rx(r"(\d{4})\s+yıl(ı boyunca|ı içerisinde|ı içinde|ında)\b")
 _SAMEYEAR = _rx(r"\b(yıl boyunca|aynı yıl içerisinde|aynı yıl içinde|yıl içerisinde|yıl içinde)\b")
 _ANAPHOR = _rx(r"^(bu kapsamda|bu alanda|bu amaçla)|\bise\b")
-_STOCK = _rx(r"\b(bulunmakta\w*|bulunurken|bulunan|mevcut\w*|sürdürülürken|\w+m[ae]kt[ae](d[ıi]r)?|\w+[dt][ae]d[ıiuü]r)\b")
+_STOCK = _rx(r"\b(bulunmakta\w*|bulunurken|bulunan|mevcut\w*|sürdürülürken|\w+m[ae]kt[ae](d[ıi]r)?"
+              r"|\w+[dt][ae]d[ıiuü]r|\w+[ıiuü]yor\w*)\b")
 _PERFECT = _rx(r"\b\w+m[ıiuü]ş(t[ıiuü]r)?\b")
 _STOCK_INDICATORS = {"capacity", "facilities", "foundations", "registered-persons", "investment-cost"}
 _BOOKLET_STOCK_INDICATORS = _STOCK_INDICATORS | {"beneficiaries", "caregiving-families"}
@@ -950,6 +976,10 @@ class _PeriodReader:
             if (m := _STOCK.search(tail)) is not None:
                 kind, period = "stock", _stock_period(ctx, None)
                 cue, strength = f"{ctx.text[num.end + m.start():num.end + m.end()]!r} (present state)", 0.75
+            elif re.search(r"sayisi\W*$", fold(ctx.text[max(self.sent.start, num.start - 12):num.start])) \
+                    and not _VERB.search(tail) and indicator in _BOOKLET_STOCK_INDICATORS:
+                kind, period = "stock", _stock_period(ctx, None)
+                cue, strength = "'… sayısı: N' with no verb: a count at the date", 0.6
             elif indicator in stocks:
                 kind, period = "stock", _stock_period(ctx, None)
                 cue, strength = f"indicator {indicator!r} is a stock", 0.6
