@@ -409,7 +409,7 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(fold(pattern))
 
 
-# noun (folded, apostrophes removed) → unit, and whether it is a compound head (a place)
+# the noun after a figure (folded, apostrophes removed) → its unit; first match wins
 _UNIT_WORDS: list[tuple[re.Pattern, str]] = [
     (_rx(r"^(kapasite)"), "place"),
     (_rx(r"^(kart)"), "card"),
@@ -653,11 +653,13 @@ def infer_meta(text: str, schemes: dict[str, Scheme], doc_id: str, *, province: 
 
 @dataclass
 class _Ctx:
+    """What every guess may look at: the text (as written and folded), the document record,
+    the code lists' labels and where they are named."""
+
     text: str
     low: str
     meta: Meta
     lex: Lexicon
-    sentences: list[Sentence]
     mentions: list[Mention]
 
 
@@ -1018,7 +1020,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
     low = fold(text)
     lex = Lexicon(schemes)
     sentences = segment(text)
-    ctx = _Ctx(text, low, meta, lex, sentences, lex.mentions(text, low))
+    ctx = _Ctx(text, low, meta, lex, lex.mentions(text, low))
     facts: list[DraftFact] = []
     excluded: list[Excluded] = []
     headings: dict[str, Mention | None] = {"major": None, "minor": None}
