@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from asdh_lod.evaluate import evaluate, render_table  # noqa: E402
+from asdh_lod.problems import ProblemsFound  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ROOT / "data")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "extract-evaluation.md")
     args = ap.parse_args(argv)
-    result = evaluate(args.data)
+    try:
+        result = evaluate(args.data)
+    except ProblemsFound as err:  # a curated file that does not load: say where, write nothing
+        print("\n".join(err.report.lines()), file=sys.stderr)
+        print(f"Error: {err}", file=sys.stderr)
+        return 1
     table = render_table(result)
     print(table, end="")
     args.out.write_text(table, encoding="utf-8")
