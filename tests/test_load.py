@@ -272,8 +272,9 @@ def test_unknown_field_typo(data):
     assert missing.message == "a fact has no 'quote'"
     assert unknown.message == "a fact has an unknown field 'quotee'"
     assert unknown.hint == (
-        "remove it or correct its spelling; allowed: also_quoted, approximate, figure, id, indicator, "
-        "note, period, period_kind, programme, province, quote, target_group, total_of, unit, value")
+        "remove it or correct its spelling; allowed: also_quoted, approximate, confidence, cues, figure, id, "
+        "indicator, note, period, period_kind, programme, province, quote, reviewed, target_group, total_of, "
+        "unit, value")
 
 
 def test_facts_must_be_a_list(data):

@@ -462,7 +462,8 @@ def _catalogue_fields(r: Reader, m: LMap) -> dict | None:
 _DOC_REQUIRED = ("id", "title", "publisher", "published", "as_of", "type", "language", "province")
 _FACT_REQUIRED = ("id", "quote", "figure", "value", "unit", "programme", "target_group",
                   "indicator", "period", "period_kind")
-_FACT_OPTIONAL = ("province", "approximate", "total_of", "also_quoted", "note")
+_FACT_OPTIONAL = ("province", "approximate", "total_of", "also_quoted", "note",
+                  "reviewed", "confidence", "cues")  # the last three: review fields of drafts
 
 
 def _quote(r: Reader, m: LMap) -> Quote | None:
@@ -544,10 +545,42 @@ def _load_fact(r: Reader, item: Any, line: int, doc: Document) -> Fact | None:
         if qm is not None and (quote := _quote(r, qm)) is not None:
             also.append(quote)
     note = r.text(m, "note", multiline=True) if "note" in m else None
+    _check_review_fields(r, m)
     if any(v is None for v in values.values()):
         return None
     return Fact(document=doc.id, origin=r.origin(m.line), approximate=approximate,
                 total_of=total_of, also_quoted=also, note=note, lines=dict(m.key_lines), **values)
+
+
+def _check_review_fields(r: Reader, m: LMap) -> None:
+    """`reviewed`, `confidence` and `cues`, written on draft facts by `asdh-lod extract`."""
+    if "reviewed" in m:
+        r.flag(m, "reviewed")
+    if "confidence" in m:
+        v = m["confidence"]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            r.add("wrong-type", m.line_of("confidence"), field="confidence",
+                  expected="a number from 0 to 1", actual=_type_name(v) if not isinstance(v, (int, float)) else repr(v))
+    if "cues" in m:
+        v = m["cues"]
+        if not isinstance(v, LMap) or not all(isinstance(x, str) for x in v.values()):
+            r.add("wrong-type", m.line_of("cues"), field="cues",
+                  expected="a mapping of qualifier names to texts", actual=_type_name(v))
+
+
+def _check_reviewed(r: Reader, item: Any, line: int, draft: bool) -> None:
+    """A drafted fact is refused until the curator sets `reviewed: true` on it."""
+    if not isinstance(item, LMap):
+        return
+    reviewed = item.get("reviewed")
+    if reviewed is False or (draft and reviewed is not True):
+        fact = item.get("id", "?")
+        detail = f" (confidence {item['confidence']})" if isinstance(item.get("confidence"), (int, float)) \
+            and not isinstance(item.get("confidence"), bool) else ""
+        if reviewed is None:
+            detail += "; every fact of a file marked 'draft: true' needs 'reviewed: true'"
+        r.add("unreviewed-draft", item.line_of("reviewed") if "reviewed" in item else line,
+              fact=str(fact)[:80], detail=detail)
 
 
 def _load_facility(r: Reader, item: Any, line: int, doc: Document) -> Facility | None:
@@ -632,9 +665,10 @@ def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Sourc
         return None
     r = Reader(path, report, schemes)
     top = r.mapping(doc, "the source file", getattr(doc, "line", 1), ("document", "facts"),
-                    ("facilities", "projects", "rules"))
+                    ("facilities", "projects", "rules", "draft"))
     if top is None:
         return None
+    draft = r.flag(top, "draft") if "draft" in top else False
     document = _load_document(r, top, file)
     if document is None:
         return None
@@ -644,6 +678,8 @@ def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Sourc
                 ("projects", _load_project, source.projects), ("rules", _load_rule, source.rules))
     for key, load_one, out in sections:
         for item, line in r.items(top, key):
+            if key == "facts":
+                _check_reviewed(r, item, line, draft)
             obj = load_one(r, item, line, document)
             if obj is None:
                 continue

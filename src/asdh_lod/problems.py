@@ -55,6 +55,10 @@ _TYPES = [
                 "write YYYY, YYYY-MM or YYYY-MM-DD in quotes"),
     ProblemType("bad-period", "Bad period", "period '{value}' is not valid: {detail}",
                 "write a period as YYYY, YYYY-MM, YYYY-MM-DD, START--END or ..--END"),
+    ProblemType("unreviewed-draft", "Unreviewed draft fact",
+                "fact '{fact}' was drafted by 'asdh-lod extract' and is not reviewed yet{detail}",
+                "check its quote, value and qualifiers against the source, then set 'reviewed: true' "
+                "on it (or delete the fact)"),
     # checks against the text
     ProblemType("quote-not-in-source", "Quote not in source", "quote does not occur in {source}: \"{quote}\"",
                 "copy the quote verbatim from the source text"),
