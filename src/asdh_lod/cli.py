@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from . import query as query_mod
 from .pipeline import build as run_build
 from .pipeline import prepare
 from .problems import DEFAULT_LIMIT, ProblemsFound, Report
@@ -126,6 +127,45 @@ def validate(files: tuple[Path, ...], data_dir: Path, base_iri: str | None, fmt:
         _emit(report, fmt)
     else:
         click.echo(f"valid: {len(graph)} triples in {len(files)} file{'s' if len(files) != 1 else ''}")
+
+
+@main.command()
+@click.argument("query_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-e", "--expression", metavar="SPARQL", help="The query text (instead of a .rq file).")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The built site whose dump to query.")
+@click.option("--format", "fmt", type=click.Choice(query_mod.FORMATS), default="table", show_default=True,
+              help="table, csv, tsv or json (SPARQL results JSON) for SELECT/ASK; "
+                   "table/turtle or ntriples for CONSTRUCT/DESCRIBE.")
+def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: str) -> None:
+    """Run a SPARQL query against the built dump, in-process (Oxigraph).
+
+    The query is a .rq file or -e TEXT. Our prefixes (asdh:, code:, qb:, skos:,
+    sdmx-measure:, …) are predeclared; the default graph is the union of the dump's
+    named graphs. Exit 0 with the answer, 1 on a syntax error (with its line:column)
+    or a missing build, 2 on a usage error.
+
+    Examples:
+
+        asdh-lod query queries/home-care-allowance-by-province.rq
+
+        asdh-lod query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation }' --format csv
+    """
+    if (query_file is None) == (expression is None):
+        raise click.UsageError("give a .rq file or -e 'SPARQL', not both and not neither")
+    try:
+        if query_file is not None:
+            if not query_file.is_file():
+                raise click.UsageError(f"query file '{query_file}' does not exist")
+            text, where = query_mod.read_query(query_file), str(query_file)
+        else:
+            text, where = expression, "-e"
+        store = query_mod.open_store(site_dir)
+        answer = query_mod.run(store, text, query_mod.prefixes(site_dir), where=where)
+        out = query_mod.render(answer, fmt)
+    except query_mod.QueryError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(out, nl=False)
 
 
 def _base_from(data_dir: Path) -> str:
