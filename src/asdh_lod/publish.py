@@ -18,12 +18,26 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph
+from collections.abc import Callable
+
+from rdflib import Graph, URIRef
 
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
 
 DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
+
+# The named graphs of the TriG and N-Quads dumps, in order: name (→ uris.graph(name), i.e.
+# {base}graph/{name}) and the function giving its triples. One line a graph.
+NAMED_GRAPHS: tuple[tuple[str, Callable[[Model, Mapped], Graph]], ...] = (
+    ("ontology", lambda model, mapped: mapped.ontology),    # the OWL ontology
+    ("codelists", lambda model, mapped: mapped.codelists),  # the SKOS code lists
+    ("data", lambda model, mapped: mapped.data),            # the cube, its observations and resources
+)
+
+
+def named_graphs(model: Model, mapped: Mapped) -> dict[URIRef, Graph]:
+    return {mapped.uris.graph(name): part(model, mapped) for name, part in NAMED_GRAPHS}
 
 
 def turtle(g: Graph) -> bytes:
@@ -35,6 +49,42 @@ def ntriples(g: Graph) -> bytes:
     text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def nquads(graphs: dict[URIRef, Graph]) -> bytes:
+    """N-Quads, one quad a line, sorted: the N-Triples of each graph with its name."""
+    lines: set[str] = set()
+    for name, g in graphs.items():
+        suffix = f" <{name}> ."
+        for line in ntriples(g).decode("utf-8").splitlines():
+            assert line.endswith(" ."), line
+            lines.add(line[:-2] + suffix)
+    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+
+
+def trig(graphs: dict[URIRef, Graph], mapped: Mapped) -> bytes:
+    """TriG: each named graph as Turtle with our prefixes, graphs in IRI order.
+
+    Written graph by graph from rdflib's (deterministic) Turtle, because rdflib's TriG
+    serializer orders graphs at random."""
+    heads: set[str] = set()
+    bodies = []
+    for name in sorted(graphs):
+        g = Graph()
+        bind_prefixes(g, mapped.uris)
+        for t in graphs[name]:
+            g.add(t)
+        text = turtle(g).decode("utf-8")
+        lines = text.splitlines()
+        heads.update(line for line in lines if line.startswith("@prefix "))
+        # not indented: a long literal ("""…""") may span lines, and indenting would change it
+        body = [line for line in lines if not line.startswith("@prefix ")]
+        while body and not body[0]:
+            body.pop(0)
+        while body and not body[-1]:
+            body.pop()
+        bodies.append(f"<{name}> {{\n" + "\n".join(body) + "\n}\n")
+    return ("\n".join(sorted(heads)) + "\n\n" + "\n".join(bodies)).encode("utf-8")
 
 
 def gzipped(data: bytes) -> bytes:
@@ -78,11 +128,16 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[st
     `whole` is `mapped.union()`, built once by the caller (it also validated it)."""
     context = jsonld_context(mapped)
     nt = ntriples(whole)
+    graphs = named_graphs(model, mapped)
+    nq = nquads(graphs)
     files = {
         f"downloads/{DUMP}.ttl": turtle(whole),
         f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld"),
         f"downloads/{DUMP}.nt": nt,
         f"downloads/{DUMP}.nt.gz": gzipped(nt),
+        f"downloads/{DUMP}.nq": nq,
+        f"downloads/{DUMP}.nq.gz": gzipped(nq),
+        f"downloads/{DUMP}.trig": trig(graphs, mapped),
         "downloads/ontology.ttl": turtle(mapped.ontology),
         "downloads/codelists.ttl": turtle(mapped.codelists),
         "downloads/shapes.ttl": turtle(_with_prefixes(shapes, mapped)),

@@ -18,6 +18,8 @@ collide, which is exactly the Data Cube's IC-12):
     {base}sources/{document}.txt             their verbatim text, published beside the data
     {base}id/facility/{id}  {base}id/project/{id}[/milestone/{event}]
     {base}id/rule/{id}[/parameter/{role}-{unit}]
+    {base}graph/{name}                       named graphs of the TriG/N-Quads dumps: data,
+                                             ontology, codelists (catalog: the DCAT catalogue)
 """
 
 from __future__ import annotations
@@ -95,6 +97,10 @@ class Uris:
 
     def parameter(self, rule: str, role: str, unit: str) -> URIRef:
         return URIRef(f"{self.rule(rule)}/parameter/{_seg(role)}-{_seg(unit)}")
+
+    def graph(self, name: str) -> URIRef:
+        """A named graph of the TriG/N-Quads dumps (see publish.NAMED_GRAPHS)."""
+        return URIRef(f"{self.base}graph/{_seg(name)}")
 
     def wikidata(self, qid: str) -> URIRef:
         return URIRef(f"http://www.wikidata.org/entity/{_seg(qid)}")
