@@ -168,6 +168,65 @@ def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: 
     click.echo(out, nl=False)
 
 
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The Graph Store HTTP Protocol URL, e.g. http://localhost:7878/store (Oxigraph) "
+                   "or http://localhost:3030/ds/data (Fuseki).")
+@click.option("--update-endpoint", metavar="URL",
+              help="The SPARQL Update URL for the swap. Default: the endpoint's last path segment "
+                   "replaced by 'update'.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The built site whose edition to push.")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60.0, show_default=True,
+              help="Seconds to wait for each request.")
+@click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
+              help="Retries after a 5xx answer or a timeout, with exponential backoff (1 s, 2 s, 4 s, …).")
+def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: float, retries: int) -> None:
+    """Load the built edition into a SPARQL store, so that readers never see half of it.
+
+    Each named graph (ontology, code lists, data) is PUT into a staging graph with the
+    SPARQL 1.1 Graph Store HTTP Protocol; then one SPARQL Update request moves them all
+    in (MOVE … TO …), which a transactional store applies at once. A failure before that
+    leaves the live graphs as they were. Credentials: the environment variables
+    ASDH_LOD_ENDPOINT_USER and ASDH_LOD_ENDPOINT_PASSWORD (Basic) or ASDH_LOD_ENDPOINT_TOKEN
+    (Bearer), else a netrc entry for the host; never the command line.
+
+    Example:
+
+        asdh-lod push --endpoint http://localhost:7878/store
+    """
+    from . import push as push_mod
+
+    try:
+        push_mod.check_url(endpoint, "--endpoint")
+        if update_endpoint:
+            push_mod.check_url(update_endpoint, "--update-endpoint")
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
+    bar = None
+
+    def on_start(edition) -> None:
+        nonlocal bar
+        if sys.stderr.isatty():
+            bar = click.progressbar(length=edition.size, label="uploading", file=sys.stderr,
+                                    show_pos=False, show_percent=True)
+            bar.__enter__()
+
+    try:
+        auth = push_mod.credentials(endpoint)
+        result = push_mod.push(site_dir, endpoint, update_endpoint=update_endpoint, auth=auth, timeout=timeout,
+                               retries=retries, on_start=on_start,
+                               progress=lambda n: bar.update(n) if bar is not None else None)
+    except push_mod.PushError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    triples = sum(result.graphs.values())
+    click.echo(f"pushed {len(result.graphs)} graphs, {triples} triples ({result.bytes} bytes) to {endpoint}"
+               + (f" after {result.retries} retr{'y' if result.retries == 1 else 'ies'}" if result.retries else ""))
+
+
 def _base_from(data_dir: Path) -> str:
     """The base IRI in data/dataset.yaml, if there is one readable; else the default."""
     import yaml

@@ -20,6 +20,7 @@ collide, which is exactly the Data Cube's IC-12):
     {base}id/rule/{id}[/parameter/{role}-{unit}]
     {base}graph/{name}                       named graphs of the TriG/N-Quads dumps: data,
                                              ontology, codelists (catalog: the DCAT catalogue)
+    {base}graph/{name}/staging/{token}       where `asdh-lod push` uploads a graph before the swap
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ from rdflib import Namespace, URIRef
 
 from .model import Fact
 from .periods import Period
+
+
+def staging_graph(graph: str, token: str) -> str:
+    """The staging graph `asdh-lod push` uploads a named graph into before swapping it in."""
+    return f"{graph}/staging/{_seg(token)}"
 
 
 def _seg(s: str) -> str:
