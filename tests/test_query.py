@@ -41,6 +41,7 @@ def test_prefixes_follow_the_site(site):
     assert p["asdh"] == "https://w3id.org/asdh-lod/def/"
     assert p["code"] == "https://w3id.org/asdh-lod/code/"
     assert p["period"] == "https://w3id.org/asdh-lod/id/period/"
+    assert p["graph"] == "https://w3id.org/asdh-lod/graph/"
     assert p["qb"] == "http://purl.org/linked-data/cube#"
 
 
@@ -112,7 +113,7 @@ def test_query_file_and_syntax_error_position(site, tmp_path):
 def test_unknown_prefix_is_named(site):
     r = invoke("-e", "SELECT * WHERE {\n ?s nope:x ?o }", "--site", site)
     assert r.exit_code == 1
-    assert r.output.startswith("Error: -e:2:11: SPARQL syntax error: unknown prefix 'nope:' (predeclared: asdh:, code:")
+    assert r.output.startswith("Error: -e:2:11: SPARQL syntax error: unknown prefix 'nope:' (predeclared: asdh:, code:, dcat:, dct:, foaf:, graph:")
 
 
 def test_missing_build(tmp_path):
@@ -166,3 +167,9 @@ def test_csv_is_real_csv(site):
     r = invoke("-e", "SELECT ?q WHERE { ?o asdh:sourceQuote ?q } ORDER BY ?q LIMIT 3", "--site", site, "--format", "csv")
     rows = list(csv.reader(io.StringIO(r.output)))
     assert rows[0] == ["q"] and len(rows) == 4 and all(len(x) == 1 for x in rows)
+
+
+def test_from_picks_named_graphs_as_an_endpoint_would(store, site, built):
+    a = q.run(store, "SELECT (COUNT(*) AS ?n) FROM graph:data FROM graph:ontology WHERE { ?s ?p ?o }",
+              q.prefixes(site))
+    assert int(next(iter(a.raw))["n"].value) == len(built.mapped.data) + len(built.mapped.ontology)

@@ -10,9 +10,9 @@ the site's published JSON-LD context, so they follow the base IRI the site was b
     ASK        table ("true"/"false"), csv, tsv, json
     CONSTRUCT, DESCRIBE   table or turtle (Turtle with our prefixes), ntriples
 
-The default graph is the union of the named graphs (as in Oxigraph's
-`--union-default-graph`), so a query needs no GRAPH clause; `GRAPH ?g { … }` still tells
-which graph a triple is in. Problems raise `QueryError`; a syntax error carries its
+The default graph is the union of the named graphs, so a query needs no GRAPH clause;
+`GRAPH ?g { … }` still tells which graph a triple is in, and `FROM <…graph/data>` picks
+graphs as on any endpoint holding the pushed named graphs. Problems raise `QueryError`; a syntax error carries its
 line and column in the query text as the user wrote it.
 """
 
@@ -86,8 +86,10 @@ def prefixes(site: Path | None = None) -> dict[str, str]:
             found = {}
     if not found:
         found = dict(PREFIXES, asdh=DEFAULT_BASE + "def/", code=DEFAULT_BASE + "code/")
-    if "asdh" in found and "period" not in found and found["asdh"].endswith("def/"):
-        found["period"] = found["asdh"][: -len("def/")] + "id/period/"
+    if "asdh" in found and found["asdh"].endswith("def/"):
+        base = found["asdh"][: -len("def/")]
+        found.setdefault("period", base + "id/period/")
+        found.setdefault("graph", base + "graph/")
     return dict(sorted(found.items()))
 
 
@@ -100,11 +102,15 @@ def open_store(site: Path) -> ox.Store:
             data = gzip.decompress(data)
         except (OSError, EOFError) as err:
             raise QueryError(f"{path}: not a readable gzip file ({err}): rebuild with asdh-lod build") from err
-    store = ox.Store()
     try:
-        store.load(data, format=fmt)
+        quads = list(ox.parse(data, format=fmt))
     except SyntaxError as err:
         raise QueryError(f"{path}: {err}: rebuild with asdh-lod build") from err
+    store = ox.Store()
+    store.extend(quads)
+    if fmt == ox.RdfFormat.N_QUADS:  # the default graph: the union of the named graphs, as a copy, so
+        # that FROM <…> still chooses graphs (union-default-graph mode would ignore it)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     return store
 
 
@@ -122,7 +128,7 @@ def run(store: ox.Store, text: str, prefixes: dict[str, str] | None = None, *,
     """Parse and run `text`; `where` names it in errors (a file name, or "query")."""
     pre = dict(prefixes or {})
     try:
-        result = store.query(text, prefixes=pre, use_default_graph_as_union=True)
+        result = store.query(text, prefixes=pre)
     except SyntaxError as err:
         m = _POSITION.match(str(err))
         if m:
