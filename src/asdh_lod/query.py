@@ -229,3 +229,16 @@ def table(answer: Answer) -> str:
     out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def describe(text: str) -> tuple[str, str]:
+    """A .rq file's title (its first comment line: the question it answers) and description
+    (the comment lines after it, up to the first line of SPARQL)."""
+    comments = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        comments.append(line[1:].strip())
+    if not comments or not comments[0]:
+        return "", ""
+    return comments[0], " ".join(c for c in comments[1:] if c)
