@@ -83,3 +83,45 @@ def test_a_wrong_expectation_fails(built):
     with pytest.raises(AssertionError, match="row 1"):
         assert_matches("home-care-allowance-by-province",
                        "province,period,periodKind,persons\r\nElazığ,2024-05,stock,5395\r\nErzurum,2025,monthly-average,5939\r\n")
+
+
+def _section_rows(html: str, name: str) -> list[list[str]]:
+    import re
+    from html import unescape
+    section = html.split(f'<section id="{name}">', 1)[1].split("</section>", 1)[0]
+    head = [unescape(c) for c in re.findall(r"<th>(.*?)</th>", section)]
+    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = [[unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return [head] + rows
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_site_page_shows_each_answer(name, built):
+    html = (built.out / "queries" / "index.html").read_text(encoding="utf-8")
+    shown = _section_rows(html, name)
+    out = io.StringIO()
+    csv.writer(out).writerows(shown)
+    assert_matches(name, out.getvalue())
+    assert (built.out / "queries" / f"{name}.rq").read_bytes() == (QUERIES / f"{name}.rq").read_bytes()
+
+
+def test_a_failing_example_query_stops_the_build(tiny, tmp_path):
+    from asdh_lod.pipeline import build
+    from asdh_lod.problems import ProblemsFound
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "bad.rq").write_text("# Which?\nSELECT ?s\nWHER { ?s ?p ?o }\n", encoding="utf-8")
+    (tmp_path / "queries" / "untitled.rq").write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(ProblemsFound) as err:
+        build(tiny, tmp_path / "site")
+    assert [str(p) for p in err.value.report.sorted()] == [
+        "queries/bad.rq:3: [query-error] SPARQL syntax error at 3:6: expected one of DISTINCT, WHERE "
+        "(fix the query; try it with asdh-lod query queries/bad.rq)",
+        "queries/untitled.rq:1: [query-error] the query must start with a comment line saying what it answers "
+        "(fix the query; try it with asdh-lod query queries/untitled.rq)"]
+    assert not (tmp_path / "site").exists()
+
+
+def test_page_is_escaped(built):
+    html = (built.out / "queries" / "index.html").read_text(encoding="utf-8")
+    assert "PREFIX asdh: &lt;https://w3id.org/asdh-lod/def/&gt;" in html and "<https://" not in html

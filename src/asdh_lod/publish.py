@@ -18,12 +18,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rdflib import Graph, URIRef
 
+from . import querypage
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
+from .query import prefixes_for
+from .querypage import ExampleQuery
 
 DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
 
@@ -122,10 +125,13 @@ def jsonld(g: Graph, context: dict, context_url: str) -> bytes:
     return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[str, bytes]:
+def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
+           queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every output file of the site, as {relative path: bytes}. No I/O.
 
-    `whole` is `mapped.union()`, built once by the caller (it also validated it)."""
+    `whole` is `mapped.union()`, built once by the caller (it also validated it);
+    `queries` are the example queries (queries/*.rq), run on the edition for their page;
+    `web_assets` the vendored browser files of the in-browser SPARQL page (querypage)."""
     context = jsonld_context(mapped)
     nt = ntriples(whole)
     graphs = named_graphs(model, mapped)
@@ -145,6 +151,10 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[st
     }
     for src in model.sources:
         files[f"sources/{src.document.id}.txt"] = src.document.text.encode("utf-8")
+    files.update(querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=prefixes_for(mapped.uris.base),
+                                 title=model.dataset.title.get("en") or model.dataset.id,
+                                 graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
+                                 web_assets=web_assets))
     return dict(sorted(files.items()))
 
 

@@ -85,12 +85,18 @@ def prefixes(site: Path | None = None) -> dict[str, str]:
         except (OSError, ValueError, KeyError, TypeError):
             found = {}
     if not found:
-        found = dict(PREFIXES, asdh=DEFAULT_BASE + "def/", code=DEFAULT_BASE + "code/")
+        return prefixes_for(DEFAULT_BASE)
     if "asdh" in found and found["asdh"].endswith("def/"):
         base = found["asdh"][: -len("def/")]
         found.setdefault("period", base + "id/period/")
         found.setdefault("graph", base + "graph/")
     return dict(sorted(found.items()))
+
+
+def prefixes_for(base: str) -> dict[str, str]:
+    """Our prefixes for a site built with base IRI `base`."""
+    return dict(sorted(dict(PREFIXES, asdh=base + "def/", code=base + "code/", period=base + "id/period/",
+                            graph=base + "graph/").items()))
 
 
 def open_store(site: Path) -> ox.Store:
