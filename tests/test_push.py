@@ -320,3 +320,29 @@ def test_cli_errors(tmp_path, v2, server):
     assert r.exit_code == 1
     assert r.output.startswith(f"Error: uploading <{BASE}graph/codelists>: cannot reach {server.store}: "
                                "Connection refused; nothing was swapped in")
+
+
+def test_progress_bar_on_a_terminal_only(server, v2):
+    import pty
+    import sys
+    exe = Path(sys.executable).parent / "asdh-lod"
+    master, slave = pty.openpty()
+    try:
+        r = subprocess.run([str(exe), "push", "--endpoint", server.store, "--site", str(v2)],
+                           stdout=subprocess.PIPE, stderr=slave, timeout=120, env=env_without_credentials())
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+    assert r.returncode == 0
+    assert r.stdout.decode().startswith("pushed 3 graphs")
+    bar = b"".join(chunks).decode(errors="replace")
+    assert "uploading" in bar and "100%" in bar
