@@ -36,6 +36,7 @@ NAMED_GRAPHS: tuple[tuple[str, Callable[[Model, Mapped], Graph]], ...] = (
     ("ontology", lambda model, mapped: mapped.ontology),    # the OWL ontology
     ("codelists", lambda model, mapped: mapped.codelists),  # the SKOS code lists
     ("data", lambda model, mapped: mapped.data),            # the cube, its observations and resources
+    # ("catalog", lambda model, mapped: <the DCAT-AP catalogue graph>),  # catalog.py, at merge
 )
 
 
