@@ -176,9 +176,16 @@ def render(answer: Answer, fmt: str = "table") -> bytes:
                              f"use --format turtle or ntriples, not {fmt}")
         rdf = GRAPH_FORMATS["ntriples" if fmt == "ntriples" else "turtle"]
         triples = sorted(answer.raw, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         if rdf == ox.RdfFormat.N_TRIPLES:
-            return ox.serialize(triples, format=rdf)
-        return ox.serialize(triples, format=rdf, prefixes=answer.prefixes)
+            return nt
+        from rdflib import Graph  # rdflib's Turtle is deterministic: sorted prefixes and subjects
+
+        g = Graph()
+        for p, ns in answer.prefixes.items():
+            g.bind(p, ns, override=True, replace=True)
+        g.parse(data=nt.decode("utf-8"), format="nt")
+        return g.serialize(format="turtle", encoding="utf-8")
     if fmt in ("turtle", "ntriples"):
         raise QueryError(f"a {'ASK' if answer.kind == 'boolean' else 'SELECT'} query returns "
                          f"{'a boolean' if answer.kind == 'boolean' else 'a table'}: use --format "
