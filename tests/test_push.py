@@ -73,8 +73,12 @@ def test_read_edition_splits_the_named_graphs(v2, built):
 
 def test_swap_is_one_update_request(v2):
     ed = p.read_edition(v2)
-    assert p.swap_update(ed) == "".join(
-        f"MOVE <{g}/staging/{ed.token}> TO <{g}>" + (" ;\n" if g != GRAPHS[-1] else "\n") for g in GRAPHS)
+    update = p.swap_update(ed)
+    assert update.startswith("".join(f"MOVE <{g}/staging/{ed.token}> TO <{g}> ;\n" for g in GRAPHS))
+    assert update.endswith(" ||\n         ".join(f'STRSTARTS(STR(?g), "{g}/staging/")' for g in GRAPHS) + ") }\n")
+    import pyoxigraph as ox
+    ox.Store().update("".join(f"INSERT DATA {{ GRAPH <{g}/staging/{ed.token}> {{ <s:s> <p:p> 1 }} }} ;\n"
+                              for g in GRAPHS) + update)  # valid SPARQL Update
 
 
 def test_missing_build(tmp_path):
@@ -346,3 +350,28 @@ def test_progress_bar_on_a_terminal_only(server, v2):
     assert r.stdout.decode().startswith("pushed 3 graphs")
     bar = b"".join(chunks).decode(errors="replace")
     assert "uploading" in bar and "100%" in bar
+
+
+def test_a_killed_push_leaves_the_previous_edition(server, v1, v2):
+    """kill -9 in the middle of the uploads: no clean-up runs, the live graphs still hold
+    the previous edition; the next push, of any edition, leaves no staging graph."""
+    import signal
+    import sys
+    import time
+    p.push(v1, server.store, **fast())
+    exe = Path(sys.executable).parent / "asdh-lod"
+    slow = lambda n, method, path: ("sleep", 0.5) if method == "PUT" else None  # noqa: E731
+    with Proxy(server.url, slow) as proxy:
+        proc = subprocess.Popen([str(exe), "push", "--endpoint", proxy.store, "--site", str(v2)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env_without_credentials())
+        deadline = time.monotonic() + 60
+        while not any(s == 201 or s == 204 for m, path, s in proxy.log if m == "PUT"):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    live = {g: n for g, n in counts(server).items() if g in GRAPHS}
+    assert live == edition_counts(v1)
+    assert any("/staging/" in g for g in counts(server))  # the killed push left its upload behind
+    p.push(v1, server.store, **fast())  # another edition's push (another token) sweeps it away
+    assert counts(server) == edition_counts(v1)

@@ -6,7 +6,8 @@
    (`{graph}/staging/{token}`, token = a digest of the dump) with the Graph Store HTTP
    Protocol (`PUT {endpoint}?graph={staging IRI}`);
 2. sends ONE SPARQL 1.1 Update request to the update endpoint:
-   `MOVE <staging 1> TO <graph 1> ; MOVE <staging 2> TO <graph 2> ; …`.
+   `MOVE <staging 1> TO <graph 1> ; MOVE <staging 2> TO <graph 2> ; … ; DELETE …` (the
+   last operation empties staging graphs that a killed earlier push left behind).
 
 A server that runs one update request as one transaction with snapshot-isolated reads
 (Oxigraph does; so do Fuseki/TDB2 and GraphDB) switches every graph of the edition at
@@ -31,6 +32,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import http.client
 import netrc
 import os
 import socket
@@ -109,8 +111,12 @@ def read_edition(site: Path) -> Edition:
 
 
 def swap_update(edition: Edition) -> str:
-    """The one SPARQL Update request that moves every staged graph in."""
-    return " ;\n".join(f"MOVE <{staging_graph(g, edition.token)}> TO <{g}>" for g in edition.graphs) + "\n"
+    """The one SPARQL Update request that moves every staged graph in, and empties any
+    staging graph a killed earlier push left behind."""
+    moves = [f"MOVE <{staging_graph(g, edition.token)}> TO <{g}>" for g in edition.graphs]
+    leftovers = " ||\n         ".join(f'STRSTARTS(STR(?g), "{staging_graph(g, "")}")' for g in edition.graphs)
+    sweep = f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }}\nWHERE {{ GRAPH ?g {{ ?s ?p ?o }}\n  FILTER ({leftovers}) }}"
+    return " ;\n".join(moves + [sweep]) + "\n"
 
 
 def drop_update(edition: Edition) -> str:
@@ -212,7 +218,7 @@ class Client:
                                     answered=False) from err
             except ssl.SSLError as err:
                 raise PushError(f"{what}: TLS problem with {_public(url)}: {err}") from err
-            except (ConnectionError, http_client_errors()) as err:
+            except (ConnectionError, http.client.HTTPException) as err:  # reset, closed without an answer
                 if attempt > self.retries:
                     raise PushError(f"{what}: the connection to {_public(url)} failed: {_reason(err)}",
                                     answered=False) from err
@@ -244,11 +250,6 @@ class Client:
                 progress(-sent)  # a retry sends it again
             raise
         self.result.bytes += len(body)
-
-
-def http_client_errors() -> type[Exception]:
-    import http.client
-    return http.client.HTTPException
 
 
 def _reason(reason) -> str:
