@@ -218,7 +218,7 @@ def compact(iri: str, prefixes: dict[str, str]) -> str:
     return f"{best}:{iri[len(prefixes[best]):]}" if best else f"<{iri}>"
 
 
-def _numeric(term) -> bool:
+def is_numeric(term) -> bool:
     return isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC
 
 
@@ -231,7 +231,7 @@ def table(answer: Answer) -> str:
         for i, n in enumerate(names):
             term = solution[n]
             row.append(cell(term, answer.prefixes).replace("\n", " "))
-            if term is not None and not _numeric(term):
+            if term is not None and not is_numeric(term):
                 right[i] = False
         rows.append(row)
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]

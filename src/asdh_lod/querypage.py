@@ -132,7 +132,7 @@ def run_all(nq: bytes, queries: list[ExampleQuery], prefixes: dict[str, str]) ->
         else:
             r.columns = [v.value for v in answer.raw.variables]
             for solution in answer.raw:
-                r.rows.append([{"text": _text(solution[c], prefixes), "num": q._numeric(solution[c])}
+                r.rows.append([{"text": _text(solution[c], prefixes), "num": q.is_numeric(solution[c])}
                                for c in r.columns])
         out.append(r)
     if not report.ok:
