@@ -88,6 +88,12 @@ _TYPES = [
                 "fix the data that produced this node"),
     ProblemType("rdf-syntax", "RDF syntax error", "{detail}",
                 "fix the RDF file; it must be valid {format}"),
+    # example queries (queries/*.rq)
+    ProblemType("query-error", "Example query fails", "{detail}",
+                "fix the query; try it with asdh-lod query {name}"),
+    ProblemType("web-assets-missing", "Browser assets missing",
+                "{name} is not installed (needed for the in-browser SPARQL page)",
+                "run npm ci --prefix {web} (./dev publish and ./dev test do it)"),
 ]
 
 TYPES: dict[str, ProblemType] = {t.code: t for t in _TYPES}

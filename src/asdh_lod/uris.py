@@ -23,6 +23,9 @@ collide, which is exactly the Data Cube's IC-12):
     {base}void                               the VoID description (void.ttl, .well-known/void)
     {base}void#{part}                        its subsets (one per published graph)
     {base}{path}                             a published file, e.g. downloads/asdh-lod.ttl
+    {base}graph/{name}                       named graphs of the TriG/N-Quads dumps: data,
+                                             ontology, codelists (catalog: the DCAT catalogue)
+    {base}graph/{name}/staging/{token}       where `asdh-lod push` uploads a graph before the swap
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ from rdflib import Namespace, URIRef
 
 from .model import Fact
 from .periods import Period
+
+
+def staging_graph(graph: str, token: str) -> str:
+    """The staging graph `asdh-lod push` uploads a named graph into before swapping it in."""
+    return f"{graph}/staging/{_seg(token)}"
 
 
 def _seg(s: str) -> str:
@@ -100,6 +108,10 @@ class Uris:
 
     def parameter(self, rule: str, role: str, unit: str) -> URIRef:
         return URIRef(f"{self.rule(rule)}/parameter/{_seg(role)}-{_seg(unit)}")
+
+    def graph(self, name: str) -> URIRef:
+        """A named graph of the TriG/N-Quads dumps (see publish.NAMED_GRAPHS)."""
+        return URIRef(f"{self.base}graph/{_seg(name)}")
 
     def wikidata(self, qid: str) -> URIRef:
         return URIRef(f"http://www.wikidata.org/entity/{_seg(qid)}")
