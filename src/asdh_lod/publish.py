@@ -22,6 +22,7 @@ from rdflib import Graph
 
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
+from .pages import render_pages
 
 DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
 
@@ -90,6 +91,7 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[st
     }
     for src in model.sources:
         files[f"sources/{src.document.id}.txt"] = src.document.text.encode("utf-8")
+    files |= render_pages(model, mapped, whole, set(files))  # HTML + RDF per resource (pages.py)
     return dict(sorted(files.items()))
 
 
