@@ -302,9 +302,7 @@ class Site:
             ctx["charts"] = self.chart_set(
                 stem, mine, key=lambda f: (f.indicator, f.unit, f.period.notation, f.period_kind),
                 bar_label=lambda f: (self.concept_label('programme', f.programme), self.concept_label('target-group', f.target_group)),
-                title=lambda f: (f"{self.concept_label('indicator', f.indicator)} per programme, "
-                                 f"{self.concept_label('province', f.province)}, {f.period.notation} "
-                                 f"{self.concept_label('period-kind', f.period_kind)}"), prefix="chart")
+                title=lambda f: f"{self.measure(f)} per programme, {self.where_when(f)}", prefix="chart")
         elif A.Programme in types:
             code = str(self.g.value(u, SKOS.notation))
             mine = [f for f in facts if f.programme == code]
@@ -314,8 +312,8 @@ class Site:
                 bar_label=lambda f: (self.concept_label('province', f.province),
                                      f"{f.period.notation} {self.concept_label('period-kind', f.period_kind)}",
                                      self.concept_label('target-group', f.target_group)),
-                title=lambda f: (f"{self.concept_label('indicator', f.indicator)} of "
-                                 f"{self.concept_label('programme', f.programme)} by province"), prefix="chart")
+                title=lambda f: f"{self.measure(f)} of {self.concept_label('programme', f.programme)} by province",
+                prefix="chart")
         elif u in self.fact_concepts:
             ctx["figures"] = self.figure_rows(stem, self.fact_concepts[u])
         if u == self.uris.ontology:
@@ -345,13 +343,19 @@ class Site:
                     out[o.language] = str(o)
         return out
 
+    def measure(self, f: Fact) -> str:
+        """e.g. "Beneficiaries (children)": what a chart's bars count, in which unit."""
+        return f"{self.concept_label('indicator', f.indicator)} ({self.concept_label('unit', f.unit)})"
+
+    def where_when(self, f: Fact) -> str:
+        kind = self.concept_label("period-kind", f.period_kind)
+        return f"{self.concept_label('province', f.province)}, {f.period.notation} ({kind[:1].lower()}{kind[1:]})"
+
     def headline_charts(self, stem: str) -> list[dict]:
         return self.chart_set(
             stem, self.model.facts, key=lambda f: (f.province, f.indicator, f.unit, f.period.notation, f.period_kind),
             bar_label=lambda f: (self.concept_label('programme', f.programme), self.concept_label('target-group', f.target_group)),
-            title=lambda f: (f"{self.concept_label('indicator', f.indicator)} per programme, "
-                             f"{self.concept_label('province', f.province)}, {f.period.notation} "
-                             f"{self.concept_label('period-kind', f.period_kind)}"),
+            title=lambda f: f"{self.measure(f)} per programme, {self.where_when(f)}",
             prefix="chart", indicators=HEADLINE_INDICATORS)
 
     def observation(self, stem: str, f: Fact) -> dict:
