@@ -43,6 +43,7 @@ from .numbers import exact_decimal
 VARIANTS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
 VARIANT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples"}
 STYLESHEET = "style.css"
+FAVICON = "favicon.svg"
 HOME = "index"
 
 # files the home page links to that other parts of the build publish (the catalogue
@@ -273,7 +274,7 @@ class Site:
 
     def common(self, stem: str, title: str, lang_title: dict) -> dict:
         return {"title": title, "labels": lang_title,
-                "css": self.rel(stem, STYLESHEET), "home": self.rel(stem, HOME + ".html"),
+                "css": self.rel(stem, STYLESHEET), "icon": self.rel(stem, FAVICON), "home": self.rel(stem, HOME + ".html"),
                 "dataset_href": self.href(stem, self.uris.dataset),
                 "ontology_href": self.href(stem, self.uris.ontology),
                 "dataset_title": self.model.dataset.title}
@@ -439,8 +440,9 @@ def render_pages(model: Model, mapped: Mapped, whole: Graph, existing: set[str])
     from .publish import ntriples, turtle
 
     site = Site(model, mapped, whole, existing)
-    out: dict[str, bytes] = {HOME + ".html": site.home(),
-                             STYLESHEET: package_files("asdh_lod").joinpath("templates", STYLESHEET).read_bytes()}
+    assets = package_files("asdh_lod").joinpath("templates")
+    out: dict[str, bytes] = {HOME + ".html": site.home(), STYLESHEET: assets.joinpath(STYLESHEET).read_bytes(),
+                             FAVICON: assets.joinpath(FAVICON).read_bytes()}
     for r in site.resources.values():
         g = site.description(r)
         doc = site.jsonld_doc(g)
