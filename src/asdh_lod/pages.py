@@ -120,6 +120,7 @@ class Site:
             if isinstance(o, URIRef) and o in self.resources and not isinstance(s, BNode):
                 self.incoming[o].append((p, s))
         self.env = environment()
+        self._labels: dict[URIRef, dict[str, str]] = {}
 
     def _stem(self, u: URIRef) -> str:
         path = str(u)[len(self.base):]
@@ -147,6 +148,11 @@ class Site:
         return s
 
     def labels(self, u: URIRef) -> dict[str, str]:
+        if u not in self._labels:
+            self._labels[u] = self._find_labels(u)
+        return self._labels[u]
+
+    def _find_labels(self, u: URIRef) -> dict[str, str]:
         out: dict[str, str] = {}
         for pred in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
             for o in sorted(self.g.objects(u, pred)):
