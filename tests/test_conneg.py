@@ -1,5 +1,6 @@
 """Content negotiation: the rule, and real servers on 127.0.0.1 — nginx with the
-generated config, and the `asdh-lod serve` preview — answering every kind of URI with
+generated snippet, Apache httpd with the generated .htaccess, and the `asdh-lod serve`
+preview — answering every kind of URI with
 the right variant, status and headers for each Accept header."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +26,8 @@ from asdh_lod.cli import main
 from conftest import need
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+APACHE = shutil.which("apache2") or ("/usr/sbin/apache2" if Path("/usr/sbin/apache2").exists() else None)
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
 
 # what each variant must be sent as (written out here, not taken from the module)
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "ttl": "text/turtle; charset=utf-8",
@@ -161,6 +165,55 @@ http {{
 
 
 @pytest.fixture(scope="module")
+def apache(built):
+    """Apache httpd (Debian apache2) serving a world-readable copy of the site with its
+    generated .htaccess (its children drop root, so they could not read pytest's folder)."""
+    need(APACHE is not None and APACHE_MODULES.is_dir(), "Apache is not installed (Debian: apt-get install apache2)")
+    prefix = Path(tempfile.mkdtemp(prefix="asdh-apache-"))
+    try:
+        site = prefix / "site"
+        shutil.copytree(built.out, site)
+        for p in [prefix, *prefix.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        port = _free_port()
+        modules = "\n".join(f"LoadModule {name}_module {APACHE_MODULES}/mod_{name}.so"
+                            for name in ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers"))
+        types = "/etc/mime.types" if Path("/etc/mime.types").is_file() else "/dev/null"
+        (prefix / "httpd.conf").write_text(f"""ServerRoot "{prefix}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile "{prefix}/httpd.pid"
+DefaultRuntimeDir "{prefix}"
+ErrorLog "{prefix}/error.log"
+{modules}
+TypesConfig {types}
+{"User nobody" if os.geteuid() == 0 else ""}
+DocumentRoot "{site}"
+<Directory "/">
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory "{site}">
+    AllowOverride All
+    Require all granted
+</Directory>
+""", encoding="utf-8")
+        env = {**os.environ, "APACHE_RUN_DIR": str(prefix), "APACHE_LOCK_DIR": str(prefix), "APACHE_LOG_DIR": str(prefix)}
+        check = subprocess.run([APACHE, "-t", "-f", str(prefix / "httpd.conf")], capture_output=True, text=True, env=env)
+        assert check.returncode == 0, check.stderr
+        proc = subprocess.Popen([APACHE, "-f", str(prefix / "httpd.conf"), "-DFOREGROUND"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(port, proc)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    finally:
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
 def preview(built):
     server, thread = conneg.serve_in_thread(built.out)
     try:
@@ -171,7 +224,7 @@ def preview(built):
         thread.join(5)
 
 
-@pytest.fixture(params=["nginx", "preview"])
+@pytest.fixture(params=["nginx", "apache", "preview"])
 def server(request):
     return request.getfixturevalue(request.param)
 
