@@ -145,6 +145,8 @@ class Site:
         for ns, p in self.prefixes:
             if s.startswith(ns) and len(s) > len(ns):
                 return f"{p}:{s[len(ns):]}"
+        if s.startswith(self.base):  # for display: our own URIs read as their path
+            return s[len(self.base):] or s
         return s
 
     def labels(self, u: URIRef) -> dict[str, str]:
@@ -186,6 +188,8 @@ class Site:
 
     def term(self, from_stem: str, u: URIRef) -> dict:
         ls = self.labels(u) if (u in self.resources or u in self.files or self._has_label(u)) else {}
+        if ls.get("") == self.curie(u):  # no label: the link shows the URI's short form only
+            ls = {}
         return {"kind": "link", "uri": str(u), "curie": self.curie(u), "href": self.href(from_stem, u),
                 "external": not str(u).startswith(self.base),
                 "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr", "")}
