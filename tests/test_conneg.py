@@ -5,6 +5,7 @@ the right variant, status and headers for each Accept header."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -127,10 +128,11 @@ def _wait_for(port: int, proc: subprocess.Popen | None = None, seconds: float = 
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
 
 
-@pytest.fixture(scope="module")
-def nginx(built, tmp_path_factory):
+@contextlib.contextmanager
+def running_nginx(root: Path):
+    """nginx serving `root` with the snippet `root` publishes, on a free loopback port."""
     need(NGINX is not None, "nginx is not installed (Debian: apt-get install nginx-light)")
-    prefix = tmp_path_factory.mktemp("nginx")
+    prefix = Path(tempfile.mkdtemp(prefix="asdh-nginx-"))
     port = _free_port()
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the pytest temp folder
     (prefix / "nginx.conf").write_text(f"""{user}worker_processes 1;
@@ -146,33 +148,36 @@ http {{
     scgi_temp_path {prefix}/scgi;
     server {{
         listen 127.0.0.1:{port};
-        root {built.out};
-        include {built.out}/{conneg.NGINX_FILE};
+        root {root};
+        include {root}/{conneg.NGINX_FILE};
     }}
 }}
 """, encoding="utf-8")
-    check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                           capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_for(port, proc)
-        yield f"http://127.0.0.1:{port}/"
+        check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+        proc = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(port, proc)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        shutil.rmtree(prefix, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def apache(built):
-    """Apache httpd (Debian apache2) serving a world-readable copy of the site with its
+@contextlib.contextmanager
+def running_apache(root: Path):
+    """Apache httpd (Debian apache2) serving a world-readable copy of `root` with its
     generated .htaccess (its children drop root, so they could not read pytest's folder)."""
     need(APACHE is not None and APACHE_MODULES.is_dir(), "Apache is not installed (Debian: apt-get install apache2)")
     prefix = Path(tempfile.mkdtemp(prefix="asdh-apache-"))
     try:
         site = prefix / "site"
-        shutil.copytree(built.out, site)
+        shutil.copytree(root, site)
         for p in [prefix, *prefix.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
         port = _free_port()
@@ -213,15 +218,36 @@ DocumentRoot "{site}"
         shutil.rmtree(prefix, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def preview(built):
-    server, thread = conneg.serve_in_thread(built.out)
+@contextlib.contextmanager
+def running_preview(root: Path):
+    server, thread = conneg.serve_in_thread(root)
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+RUNNING = {"nginx": running_nginx, "apache": running_apache, "preview": running_preview}
+
+
+@pytest.fixture(scope="module")
+def nginx(built):
+    with running_nginx(built.out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def apache(built):
+    with running_apache(built.out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def preview(built):
+    with running_preview(built.out) as url:
+        yield url
 
 
 @pytest.fixture(params=["nginx", "apache", "preview"])
@@ -325,3 +351,25 @@ def test_serve_reports_a_port_in_use(built):
 def test_serve_help_has_an_example():
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0 and "asdh-lod serve --port 8000" in result.output
+
+
+@pytest.mark.parametrize("kind", sorted(RUNNING))
+def test_the_well_known_void_uri_answers_with_the_void_description(tmp_path, kind):
+    """/.well-known/void (RFC 8615, VoID §7) is the published file if there is one, else void.ttl;
+    always as Turtle."""
+    void = "<https://example.org/ds> a <http://rdfs.org/ns/void#Dataset> .\n"
+    for with_file in (False, True):
+        root = tmp_path / f"site-{with_file}"
+        root.mkdir()
+        for rel, data in conneg.server_files().items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+        (root / "index.html").write_text("<!DOCTYPE html><title>x</title>", encoding="utf-8")
+        (root / "void.ttl").write_text(void, encoding="utf-8")
+        if with_file:
+            (root / ".well-known").mkdir()
+            (root / ".well-known" / "void").write_text(void.replace("ds>", "ds2>"), encoding="utf-8")
+        with RUNNING[kind](root) as url:
+            status, headers, body = _get(url + ".well-known/void", "*/*")
+        expected = void.replace("ds>", "ds2>") if with_file else void
+        assert (status, headers.get("Content-Type"), body.decode()) == (200, "text/turtle; charset=utf-8", expected)

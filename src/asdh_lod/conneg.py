@@ -46,6 +46,9 @@ MEDIA_TYPES = {
 OCTETS = "application/octet-stream"
 
 NGINX_FILE = "_server/nginx.conf"
+# VoID's well-known URI (RFC 8615; VoID §7): the published file if there is one, else void.ttl
+WELL_KNOWN_VOID = ".well-known/void"
+VOID_FILE = "void.ttl"
 HTACCESS_FILE = ".htaccess"
 
 
@@ -72,6 +75,9 @@ def choose(accept: str | None) -> str:
 
 
 def content_type(name: str) -> str:
+    """The Content-Type of a site file, by its site-relative path."""
+    if name == WELL_KNOWN_VOID:
+        return "text/turtle; charset=utf-8"
     ext = name.rsplit(".", 1)[-1] if "." in posixpath.basename(name) else ""
     media, text = MEDIA_TYPES.get(ext, (OCTETS, False))
     return f"{media}; charset=utf-8" if text else media
@@ -80,6 +86,8 @@ def content_type(name: str) -> str:
 def candidates(path: str, variant: str) -> list[str]:
     """The site-relative files tried for a URL path, in order (nginx try_files)."""
     p = path.lstrip("/")
+    if p == WELL_KNOWN_VOID:
+        return [p, VOID_FILE]
     out = [p] if p and not p.endswith("/") else []
     if p and not p.endswith("/"):
         out += [f"{p}.{variant}", f"{p}/index.{variant}", f"{p}.html", f"{p}/index.html"]
@@ -136,6 +144,10 @@ def nginx_conf() -> str:
         "location ~ /$ {",
         "    try_files ${uri}index.$asdh_variant ${uri}index.html =404;",
         "}",
+        f"location = /{WELL_KNOWN_VOID} {{",
+        "    default_type text/turtle;",
+        f"    try_files $uri /{VOID_FILE} =404;",
+        "}",
         "",
     ]
     return "\n".join(lines)
@@ -156,6 +168,9 @@ def htaccess() -> str:
         '<FilesMatch "\\.gz$">',
         "    ForceType application/gzip",
         "</FilesMatch>",
+        '<Files "void">',
+        '    ForceType "text/turtle; charset=utf-8"',
+        "</Files>",
         "<IfModule mod_headers.c>",
         '    Header always set Access-Control-Allow-Origin "*"',
         '    Header always merge Vary "Accept"',
@@ -170,6 +185,8 @@ def htaccess() -> str:
         "# a file is served as it is",
         "RewriteCond %{REQUEST_FILENAME} -f",
         "RewriteRule ^ - [L]",
+        "# VoID's well-known URI: void.ttl unless a file of that name is published",
+        f"RewriteRule ^{re.escape(WELL_KNOWN_VOID)}$ {VOID_FILE} [L]",
         "RewriteCond %{REQUEST_FILENAME}.%{ENV:ASDH_VARIANT} -f",
         "RewriteRule ^(.+)$ $1.%{ENV:ASDH_VARIANT} [L]",
         "RewriteCond %{REQUEST_FILENAME}/index.%{ENV:ASDH_VARIANT} -f",
@@ -206,7 +223,7 @@ class Handler(BaseHTTPRequestHandler):
         if target is None:
             data, status, ctype = b"404 Not Found\n", 404, "text/plain; charset=utf-8"
         else:
-            data, status, ctype = target.read_bytes(), 200, content_type(target.name)
+            data, status, ctype = target.read_bytes(), 200, content_type(target.relative_to(self.site).as_posix())
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
