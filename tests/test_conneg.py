@@ -283,6 +283,14 @@ def test_every_kind_of_uri_answers_each_accept_header_with_its_variant(built, se
     ("downloads/asdh-lod.nt.gz", None, "downloads/asdh-lod.nt.gz", "application/gzip"),
     ("context.jsonld", None, "context.jsonld", "application/ld+json"),
     ("style.css", None, "style.css", "text/css; charset=utf-8"),
+    # documents with RDF variants only answer with the RDF they have
+    ("catalog", "text/html", "catalog.ttl", "text/turtle; charset=utf-8"),
+    ("catalog", "application/ld+json", "catalog.jsonld", "application/ld+json"),
+    ("catalog", "application/n-triples", "catalog.ttl", "text/turtle; charset=utf-8"),
+    ("void", BROWSER, "void.ttl", "text/turtle; charset=utf-8"),
+    (".well-known/void", "text/html", ".well-known/void", "text/turtle; charset=utf-8"),
+    ("sitemap.xml", None, "sitemap.xml", "application/xml; charset=utf-8"),
+    ("downloads/asdh-lod.csv", None, "downloads/asdh-lod.csv", "text/csv; charset=utf-8"),
 ])
 def test_files_and_folder_uris_are_served_directly(built, server, path, accept, file, ctype):
     status, headers, body = _get(server + path, accept)

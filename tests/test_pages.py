@@ -19,12 +19,6 @@ from rdflib.compare import isomorphic
 from asdh_lod import charts, pages
 from asdh_lod.pipeline import build
 
-# Files the home page links to that the catalogue half of issue 4 (branch issue-4cat)
-# publishes. Until that lands, the link checker lets exactly these be missing; the
-# integrator removes this constant (and its use) after merging.
-PENDING_FILES = {"catalog.ttl", "void.ttl", "downloads/asdh-lod.csv", "sitemap.xml"}
-
-
 class _Page(HTMLParser):
     """What the checks need from one page: links, ids, landmarks, languages, scripts."""
 
@@ -65,7 +59,7 @@ def parse(html: str) -> _Page:
     return p
 
 
-def broken_links(site: Path, pending: set[str] = frozenset(), base: str | None = None) -> list[str]:
+def broken_links(site: Path, base: str | None = None) -> list[str]:
     """Every link of every HTML page of `site` that does not resolve to a file of the site
     (and, for `#fragment` links, to an element of the target page). Links to other hosts
     are not followed; a link to the base IRI itself is broken (pages must link relatively,
@@ -96,8 +90,6 @@ def broken_links(site: Path, pending: set[str] = frozenset(), base: str | None =
             target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
             if target.startswith("../") or target == "..":
                 problems.append(f"{rel}: link leaves the site: {url}")
-                continue
-            if target in pending:
                 continue
             f = site / target
             if not f.is_file():
@@ -153,10 +145,10 @@ def test_link_checker_finds_every_kind_of_broken_link(tmp_path):
     (tmp_path / "a" / "page.html").write_text(
         '<a href="ok.html#x">fine</a><a href="ok.html#nope">bad fragment</a><a href="gone.html">gone</a>'
         '<a href="../../outside.html">out</a><a href="https://example.org/x">external</a>'
-        '<a href="https://w3id.org/asdh-lod/code/province/25">absolute</a><a href="../catalog.ttl">pending</a>'
+        '<a href="https://w3id.org/asdh-lod/code/province/25">absolute</a>'
         '<link rel="stylesheet" href="../missing.css">'
         '<link rel="canonical" href="https://w3id.org/asdh-lod/a/other">', encoding="utf-8")
-    problems = broken_links(tmp_path, pending={"catalog.ttl"}, base="https://w3id.org/asdh-lod/")
+    problems = broken_links(tmp_path, base="https://w3id.org/asdh-lod/")
     assert problems == [
         "a/page.html: broken fragment ok.html#nope",
         "a/page.html: broken link gone.html (no file a/gone.html)",
@@ -169,7 +161,7 @@ def test_link_checker_finds_every_kind_of_broken_link(tmp_path):
 
 def test_every_link_of_every_page_resolves_inside_the_site(built, site):
     assert len(list(site.rglob("*.html"))) > 400
-    assert broken_links(site, PENDING_FILES, built.mapped.uris.base) == []
+    assert broken_links(site, base=built.mapped.uris.base) == []
 
 
 def test_pages_are_accessible_and_self_contained(site):
@@ -346,7 +338,7 @@ def test_base_iri_moves_every_page(tiny, tmp_path):
     leaks = [p.relative_to(site).as_posix() for p in site.rglob("*")
              if p.is_file() and p.suffix in (".html", ".ttl", ".jsonld", ".nt") and b"w3id.org" in p.read_bytes()]
     assert leaks == []
-    assert broken_links(site, PENDING_FILES, base) == []
+    assert broken_links(site, base=base) == []
 
 
 # -- charts and numbers ------------------------------------------------------------------------

@@ -162,6 +162,70 @@ def serve(site_dir: Path, port: int, host: str) -> None:
         server.server_close()
 
 
+@main.command()
+@click.argument("source", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+              show_default=True, help="The data folder whose code lists name the guesses.")
+@click.option("--province", default=None, metavar="PLATE", help="The province's plate code (e.g. 44), if the text does not say.")
+@click.option("--published", default=None, metavar="DATE", help="Publication date YYYY[-MM[-DD]], if the text does not say.")
+@click.option("--title", default=None, help="The document's Turkish title (default: its first line).")
+@click.option("--title-en", default=None, help="Its English title.")
+@click.option("--reporting-period", default=None, metavar="YYYY", help="The year the document reports on.")
+@click.option("--as-of", default=None, metavar="DATE", help="The date its stocks refer to (default: end of the reporting year, or the publication date).")
+@click.option("--publisher", default=None, metavar="CODE", help="Publisher code from codelists/organisations.yaml.")
+@click.option("--type", "doc_type", default=None, metavar="CODE", help="Document type from codelists/document-types.yaml.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the draft here (its name gives the document id) instead of printing it.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--diff", "curated", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Compare this curated source file with a fresh extraction instead of drafting.")
+def extract(source: Path | None, data_dir: Path, province, published, title, title_en, reporting_period, as_of,
+            publisher, doc_type, out_file: Path | None, force: bool, curated: Path | None) -> None:
+    """Draft a fact file from a Turkish source text, for a curator to review.
+
+    Every statistical figure becomes a fact with its verbatim quote, its parsed value and a
+    guess for unit, programme, target group, indicator, period and period kind; each fact
+    carries `reviewed: false`, a confidence and the cue behind each guess, and
+    `asdh-lod build` refuses the file until every fact is reviewed. Numbers that are not
+    figures (years, dates, law numbers, rules) are listed in a comment with the reason.
+
+    With --diff CURATED.yaml, show where a curated file and a fresh extraction of its text
+    (or of SOURCE) disagree: '-' missing, '+' extra, '~' differing qualifiers.
+
+    Examples:
+
+    \b
+        asdh-lod extract malatya-haber.txt --province 44 --out data/sources/malatya-haber.yaml
+        asdh-lod extract --diff data/sources/erzurum-2025-faaliyet-raporu-haber.yaml
+    """
+    from .extract import ExtractError, diff_file, draft_file, write_atomic
+
+    try:
+        if curated is not None:
+            click.echo(diff_file(curated, data_dir, source), nl=False)
+            return
+        if source is None:
+            raise click.UsageError("give a SOURCE text file (or --diff CURATED.yaml)")
+        draft = draft_file(source, data_dir, doc_id=out_file.stem if out_file else None, province=province,
+                           published=published, title=title, title_en=title_en,
+                           reporting_period=reporting_period, as_of=as_of, publisher=publisher,
+                           doc_type=doc_type)
+        text = draft.to_yaml()
+        if out_file is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomic(out_file, text, force=force)
+            click.echo(f"drafted {len(draft.facts)} facts ({len(draft.excluded)} numbers left out) "
+                       f"into {out_file}; review each and set 'reviewed: true'", err=True)
+            if source.resolve().parent != out_file.resolve().parent:
+                click.echo(f"note: the build reads the text beside the draft: copy {source} "
+                           f"to {out_file.parent}/", err=True)
+    except ExtractError as e:
+        raise click.UsageError(str(e)) from None
+    except ProblemsFound as err:
+        _fail(err, "text")
+
+
 def _base_from(data_dir: Path) -> str:
     """The base IRI in data/dataset.yaml, if there is one readable; else the default."""
     import yaml

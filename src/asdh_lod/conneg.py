@@ -13,7 +13,8 @@ expressions. Clients put their preferred type first (browsers, curl, rdflib, Jen
 "first listed" gives them what they ask for.
 
 The lookup order for a path P (nginx `try_files`): the file P itself, then P.{variant},
-then P/index.{variant} for folder URIs (`/`, `/def/`), then the HTML page, else 404.
+then P/index.{variant} for folder URIs (`/`, `/def/`), then the HTML page, then whatever
+RDF variant P has (`catalog`, `void`: Turtle/JSON-LD only), else 404.
 Every answer carries `Vary: Accept` and `Access-Control-Allow-Origin: *` (CORS: the RDF
 is public and meant to be fetched by scripts on other sites).
 """
@@ -35,6 +36,9 @@ ACCEPTS = {
     "nt": ("application/n-triples",),
 }
 DEFAULT = "html"
+# a document with no variant of the kind asked for (catalog, void: RDF only) answers with
+# the first of these it has rather than 404
+FALLBACK = ("ttl", "jsonld", "nt")
 
 # extension → (media type, text with charset?): what every server sends as Content-Type
 MEDIA_TYPES = {
@@ -91,6 +95,7 @@ def candidates(path: str, variant: str) -> list[str]:
     out = [p] if p and not p.endswith("/") else []
     if p and not p.endswith("/"):
         out += [f"{p}.{variant}", f"{p}/index.{variant}", f"{p}.html", f"{p}/index.html"]
+        out += [f"{p}.{v}" for v in FALLBACK]
     else:
         out += [f"{p}index.{variant}", f"{p}index.html"]
     return out
@@ -139,7 +144,8 @@ def nginx_conf() -> str:
         'add_header Access-Control-Allow-Origin "*" always;',
         "",
         "location / {",
-        "    try_files $uri $uri.$asdh_variant $uri/index.$asdh_variant $uri.html $uri/index.html =404;",
+        "    try_files $uri $uri.$asdh_variant $uri/index.$asdh_variant $uri.html $uri/index.html "
+        + " ".join(f"$uri.{v}" for v in FALLBACK) + " =404;",
         "}",
         "location ~ /$ {",
         "    try_files ${uri}index.$asdh_variant ${uri}index.html =404;",
@@ -193,6 +199,9 @@ def htaccess() -> str:
         "RewriteRule ^(.*?)/?$ $1/index.%{ENV:ASDH_VARIANT} [L]",
         "RewriteCond %{REQUEST_FILENAME}.html -f",
         "RewriteRule ^(.+)$ $1.html [L]",
+        "# a document without that variant or a page (catalog, void): the RDF it has",
+        *[line for v in FALLBACK for line in (f"RewriteCond %{{REQUEST_FILENAME}}.{v} -f",
+                                              f"RewriteRule ^(.+)$ $1.{v} [L]")],
         "",
     ]
     return "\n".join(lines)

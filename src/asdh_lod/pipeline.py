@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check
+from .csvw import check_csv
 from .load import load
 from .mapping import Mapped, map_model
 from .model import Model
@@ -55,6 +56,7 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
         raise ProblemsFound("load", report)
     t = time.perf_counter()
     check(model, report)
+    check_csv(model, report)
     seconds["check"] = time.perf_counter() - t
     if not report.ok:
         raise ProblemsFound("check", report)

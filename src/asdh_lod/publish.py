@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from . import catalog, csvw
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
 from .pages import render_pages
@@ -91,7 +92,10 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[st
     }
     for src in model.sources:
         files[f"sources/{src.document.id}.txt"] = src.document.text.encode("utf-8")
+    files.update(csvw.csv_files(model, mapped.uris))
     files |= render_pages(model, mapped, whole, set(files))  # HTML + RDF per resource (pages.py)
+    # last: the catalogue describes the downloads by their bytes, the sitemap lists every page
+    files.update(catalog.site_files(model, mapped, whole, files))
     return dict(sorted(files.items()))
 
 

@@ -18,6 +18,11 @@ collide, which is exactly the Data Cube's IC-12):
     {base}sources/{document}.txt             their verbatim text, published beside the data
     {base}id/facility/{id}  {base}id/project/{id}[/milestone/{event}]
     {base}id/rule/{id}[/parameter/{role}-{unit}]
+    {base}catalog                            the DCAT catalogue (documents catalog.ttl, catalog.jsonld)
+    {base}catalog#{part}                     its distributions, contact point, checksums, coverage
+    {base}void                               the VoID description (void.ttl, .well-known/void)
+    {base}void#{part}                        its subsets (one per published graph)
+    {base}{path}                             a published file, e.g. downloads/asdh-lod.ttl
 """
 
 from __future__ import annotations
@@ -98,3 +103,23 @@ class Uris:
 
     def wikidata(self, qid: str) -> URIRef:
         return URIRef(f"http://www.wikidata.org/entity/{_seg(qid)}")
+
+    # -- catalogue and descriptions (catalog.py, csvw.py) ---------------------------------
+    @property
+    def catalog(self) -> URIRef:
+        return URIRef(f"{self.base}catalog")
+
+    def catalog_part(self, name: str) -> URIRef:
+        """A resource described only inside the catalogue document (hash IRI)."""
+        return URIRef(f"{self.catalog}#{_seg(name)}")
+
+    @property
+    def void(self) -> URIRef:
+        return URIRef(f"{self.base}void")
+
+    def void_part(self, name: str) -> URIRef:
+        return URIRef(f"{self.void}#{_seg(name)}")
+
+    def file(self, path: str) -> URIRef:
+        """The URL of a published file, from its path in the site."""
+        return URIRef(self.base + "/".join(_seg(p) for p in path.split("/")))
