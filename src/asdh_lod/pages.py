@@ -46,17 +46,19 @@ STYLESHEET = "style.css"
 FAVICON = "favicon.svg"
 HOME = "index"
 
-# files the home page links to that other parts of the build publish (the catalogue
-# module); listed here so that the home page names them in one place
+# the downloads the home page lists (the catalogue and CSV files come from catalog.py
+# and csvw.py; the link checker proves each exists)
 DOWNLOADS = [
     ("downloads/asdh-lod.ttl", "The whole dataset (cube, code lists, ontology)", "Turtle"),
     ("downloads/asdh-lod.jsonld", "The whole dataset", "JSON-LD"),
     ("downloads/asdh-lod.nt.gz", "The whole dataset, sorted, for SPARQL stores", "N-Triples, gzip"),
     ("downloads/asdh-lod.csv", "Every observation as a table, with labels and codes", "CSV"),
+    ("downloads/asdh-lod.csv-metadata.json", "CSVW metadata mapping the table back to the same RDF", "CSVW JSON"),
     ("downloads/ontology.ttl", "The OWL ontology", "Turtle"),
     ("downloads/codelists.ttl", "The SKOS code lists", "Turtle"),
     ("downloads/shapes.ttl", "The SHACL shapes the data was validated with", "Turtle"),
-    ("catalog.ttl", "DCAT-AP catalogue record", "Turtle"),
+    ("catalog.ttl", "DCAT-AP 3 catalogue record, for open-data portals", "Turtle"),
+    ("catalog.jsonld", "The same catalogue record", "JSON-LD"),
     ("void.ttl", "VoID description", "Turtle"),
     ("sitemap.xml", "Sitemap", "XML"),
 ]
