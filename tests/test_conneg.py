@@ -82,8 +82,8 @@ def _sample_paths(built) -> dict[str, str]:
             kind = "ontology" if path == "def/" else "term"
         elif parts[0] == "code" and len(parts) == 2:
             kind = "code list"
-        else:
-            kind = "/".join(parts[:2])
+        else:  # id/project and id/project/…/milestone, id/rule and id/rule/…/parameter, …
+            kind = "/".join(parts[:2]) + (f"/{parts[3]}" if len(parts) > 3 else "")
         out.setdefault(kind, path)
     out["observation with an open period"] = next(p for p in under if "/..--" in p)
     out["code with dots"] = next(p for p in under if p.startswith("code/cofog/10."))
@@ -260,6 +260,7 @@ def test_every_kind_of_uri_answers_each_accept_header_with_its_variant(built, se
     wrong = []
     samples = _sample_paths(built)
     assert len(samples) >= 20, samples
+    assert {"id/project/milestone", "id/rule/parameter", "id/facility", "id/instant", "id/period"} <= set(samples)
     for kind, path in samples.items():
         for accept, variant in ACCEPTS:
             status, headers, body = _get(server + urllib.request.quote(path), accept)
