@@ -446,11 +446,14 @@ def _jsonld(g: Graph) -> bytes:
 
 
 def page_url(base: str, path: str) -> str:
-    """The URL of an HTML page in the site: a folder's index.html is the folder's URL."""
+    """The URL of an HTML page in the site: the URI it is the page of (its rel=canonical),
+    served as HTML by content negotiation; a folder's index.html is the folder's URL."""
     if path == "index.html":
         return base
     if path.endswith("/index.html"):
         path = path[: -len("index.html")]
+    elif path.endswith(".html"):
+        path = path[: -len(".html")]
     return base + "/".join(_quote_segment(p) for p in path.split("/"))
 
 

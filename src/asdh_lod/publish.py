@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 from . import catalog, csvw, querypage
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
+from .pages import chrome, render_pages
 from .query import prefixes_for
 from .querypage import ExampleQuery
 
@@ -154,8 +155,10 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
     files.update(querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=prefixes_for(mapped.uris.base),
                                  title=model.dataset.title.get("en") or model.dataset.id,
                                  graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
-                                 web_assets=web_assets))
+                                 web_assets=web_assets,
+                                 chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own)))
     files.update(csvw.csv_files(model, mapped.uris))
+    files |= render_pages(model, mapped, whole, set(files))  # HTML + RDF per resource (pages.py)
     # last: the catalogue describes the downloads by their bytes, the sitemap lists every page
     files.update(catalog.site_files(model, mapped, whole, files))
     return dict(sorted(files.items()))
