@@ -128,6 +128,31 @@ def validate(files: tuple[Path, ...], data_dir: Path, base_iri: str | None, fmt:
         click.echo(f"valid: {len(graph)} triples in {len(files)} file{'s' if len(files) != 1 else ''}")
 
 
+@main.command()
+@click.option("--observations", "-n", type=click.IntRange(1), required=True, metavar="N",
+              help="How many observations (facts) to generate.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The data folder to (re)place.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives identical files.")
+def synth(observations: int, out_dir: Path, seed: int) -> None:
+    """Write a synthetic national data folder (for benchmarks), in the format of data/.
+
+    Activity reports for the 81 provinces and the years since 2002, in Turkish prose, with
+    one fact per figure and its quote; the real code lists are copied. Not real figures.
+
+    Example:
+
+        asdh-lod synth --observations 10000 --out /tmp/national && asdh-lod build --data /tmp/national --out /tmp/site
+    """
+    from .synth import SynthError, write_synth
+
+    try:
+        sources = write_synth(observations, out_dir, seed=seed)
+    except SynthError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"wrote {out_dir}/: {observations} observations in {sources} source documents (seed {seed})")
+
+
 def _base_from(data_dir: Path) -> str:
     """The base IRI in data/dataset.yaml, if there is one readable; else the default."""
     import yaml
