@@ -55,8 +55,16 @@ def test_gzip_is_deterministic():
     assert a[4:8] == b"\x00\x00\x00\x00"  # mtime 0
 
 
-def test_jsonld_lists_keep_their_order():
-    value = {"@list": [{"@id": "b"}, {"@id": "a"}], "x": [{"@id": "b"}, {"@id": "a"}]}
-    out = publish._sorted_json(value)
-    assert out["@list"] == [{"@id": "b"}, {"@id": "a"}]
-    assert out["x"] == [{"@id": "a"}, {"@id": "b"}]
+def test_jsonld_compaction_with_a_prefix_context():
+    c = publish._Compactor({"code": "https://w3id.org/asdh-lod/code/", "xsd": "http://www.w3.org/2001/XMLSchema#",
+                            "rdfs": "http://www.w3.org/2000/01/rdf-schema#"})
+    node = {"@id": "https://w3id.org/asdh-lod/code/province/25",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": [{"@id": "http://x.org/A"}],
+            "http://www.w3.org/2000/01/rdf-schema#label": [{"@language": "tr", "@value": "Erzurum"},
+                                                           {"@value": "25"}],
+            "http://www.w3.org/2000/01/rdf-schema#seeAlso": [{"@id": "_:b1"}],
+            "http://x.org/n": [{"@type": "http://www.w3.org/2001/XMLSchema#integer", "@value": "7"}]}
+    assert c.node(node) == {"@id": "code:province/25", "@type": "http://x.org/A",
+                            "rdfs:label": [{"@language": "tr", "@value": "Erzurum"}, "25"],
+                            "rdfs:seeAlso": {"@id": "_:b1"},
+                            "http://x.org/n": {"@type": "xsd:integer", "@value": "7"}}

@@ -7,7 +7,6 @@ subject back to the file and line it came from, so that SHACL results can point 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -47,20 +46,56 @@ SCHEME_CLASSES = {
 DIMENSIONS = ("refArea", "refPeriod", "periodKind", "programme", "targetGroup", "indicator")
 
 
-@dataclass
+class Triples(list):
+    """The mapper's output: a plain list of triples (`add` appends). Building rdflib graphs
+    costs far more than the mapping itself, so graphs are made once, only when asked for."""
+
+    add = list.append
+
+
 class Mapped:
-    uris: Uris
-    data: Graph
-    codelists: Graph
-    ontology: Graph
-    origins: dict[URIRef, Origin] = field(default_factory=dict)
+    """The mapped graphs: the cube and its resources (`data`), the code lists (`codelists`) and
+    the ontology (`ontology`), as rdflib graphs, plus `origins` (subject → file and line).
+
+    `data` and `codelists` are built from the mapper's triple lists on first use; `union()`
+    builds the whole graph straight from the lists (one rdflib graph, not three), and
+    `triples()` iterates every triple without building any graph. Both give the same triples
+    (tests/test_mapping.py)."""
+
+    def __init__(self, uris: Uris, data: Graph | Triples, codelists: Graph | Triples, ontology: Graph,
+                 origins: dict[URIRef, Origin] | None = None):
+        self.uris = uris
+        self._parts: dict[str, Graph | Triples] = {"data": data, "codelists": codelists}
+        self.ontology = ontology
+        self.origins = origins if origins is not None else {}
+
+    def _graph(self, name: str) -> Graph:
+        part = self._parts[name]
+        if not isinstance(part, Graph):
+            g = Graph()
+            bind_prefixes(g, self.uris)
+            g.addN((s, p, o, g) for s, p, o in part)
+            self._parts[name] = part = g
+        return part
+
+    @property
+    def data(self) -> Graph:
+        return self._graph("data")
+
+    @property
+    def codelists(self) -> Graph:
+        return self._graph("codelists")
+
+    def triples(self):
+        """Every triple of ontology, code lists and data (a triple may repeat across parts)."""
+        yield from self.ontology
+        yield from self._parts["codelists"]
+        yield from self._parts["data"]
 
     def union(self) -> Graph:
         g = Graph()
         bind_prefixes(g, self.uris)
-        for part in (self.ontology, self.codelists, self.data):
-            for t in part:
-                g.add(t)
+        g.addN((s, p, o, g) for s, p, o in self.triples())
         return g
 
 
@@ -101,8 +136,8 @@ class _Mapper:
         self.model = model
         self.u = uris
         self.A = uris.asdh
-        self.data = Graph()
-        self.codelists = Graph()
+        self.data = Triples()
+        self.codelists = Triples()
         self.origins: dict[URIRef, Origin] = {}
         self.periods: dict[str, Period] = {}
 
@@ -367,8 +402,6 @@ def map_model(model: Model, ontology_text: str) -> Mapped:
     uris = Uris(model.dataset.base_iri, model.dataset.id)
     m = _Mapper(model, uris)
     m.run()
-    for g in (m.data, m.codelists):
-        bind_prefixes(g, uris)
     onto = parse_ontology(ontology_text, uris)
     if any(isinstance(t, BNode) for triple in m.data for t in triple):  # pragma: no cover - invariant
         raise AssertionError("the mapping must not mint blank nodes")

@@ -18,7 +18,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
 
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
@@ -26,15 +27,63 @@ from .model import Model
 DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
 
 
+def prefixes_for(uris, *extra: tuple[str, str]) -> dict[str, str]:
+    """The prefixes our Turtle declares: the vocabularies, then the project's own namespaces."""
+    out = dict(PREFIXES)
+    # no `code:` here: pyoxigraph would escape the slash of code/{scheme}/{code} (code:province\/25)
+    out.update({"asdh": str(uris.asdh), "period": uris.base + "id/period/"})
+    out.update(extra)
+    return out
+
+
+def _to_oxigraph(g) -> list[ox.Triple]:
+    """rdflib triples (a graph or any iterable) as pyoxigraph triples (each distinct term converted once)."""
+    cache: dict = {}
+
+    def term(t):
+        o = cache.get(t)
+        if o is None:
+            if isinstance(t, URIRef):
+                o = ox.NamedNode(t)
+            elif isinstance(t, BNode):
+                o = ox.BlankNode(t)
+            elif t.language:
+                o = ox.Literal(str(t), language=t.language)
+            elif t.datatype is not None:
+                o = ox.Literal(str(t), datatype=ox.NamedNode(t.datatype))
+            else:
+                o = ox.Literal(str(t))
+            cache[t] = o
+        return o
+
+    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in g]
+
+
+def ntriples(g) -> bytes:
+    """N-Triples (canonical, by pyoxigraph), one triple a line, sorted: stable and diff-friendly.
+
+    `g` is a graph or any iterable of rdflib triples (repeats are dropped)."""
+    data = ox.serialize(_to_oxigraph(g), format=ox.RdfFormat.N_TRIPLES)
+    lines = sorted(set(data.split(b"\n")) - {b""})
+    return b"\n".join(lines) + b"\n"
+
+
 def turtle(g: Graph) -> bytes:
+    """rdflib's pretty Turtle (nested blank nodes, lists): for the small graphs (ontology,
+    code lists, shapes), where reading matters more than speed."""
     return g.serialize(format="turtle", encoding="utf-8")
 
 
-def ntriples(g: Graph) -> bytes:
-    """N-Triples, one triple a line, sorted: stable and diff-friendly."""
-    text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def turtle_dump(nt: bytes, prefixes: dict[str, str]) -> bytes:
+    """Turtle of a large graph, by pyoxigraph from its sorted N-Triples: subjects in order,
+    grouped with ';' and ','. Linear and streaming, unlike rdflib's pretty serialiser. The
+    @prefix lines are written in sorted order here, not in pyoxigraph's."""
+    body = ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    at = 0
+    while body.startswith(b"@prefix ", at):
+        at = body.index(b"\n", at) + 1
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return head.encode("utf-8") + body[at:]
 
 
 def gzipped(data: bytes) -> bytes:
@@ -52,24 +101,63 @@ def jsonld_context(mapped: Mapped) -> dict:
     return {"@context": ctx}
 
 
-def _sorted_json(value):
-    """Sort JSON-LD node arrays by @id and value arrays canonically, for determinism."""
-    if isinstance(value, dict):  # an @list keeps its order: it is an rdf:List
-        return {k: (v if k == "@list" else _sorted_json(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda v: (v.get("@id", "") if isinstance(v, dict) else "",
-                                            json.dumps(v, sort_keys=True, ensure_ascii=False)))
-    return value
+class _Compactor:
+    """JSON-LD compaction for a context of prefixes only (ours): compact IRIs, `@type` for
+    rdf:type, plain strings for xsd:string literals, one value without an array."""
+
+    RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+    def __init__(self, context: dict[str, str]):
+        # longest namespace first, so code: wins over a shorter prefix of it
+        self.prefixes = sorted(((ns, p) for p, ns in context.items()), key=lambda x: -len(x[0]))
+        self.cache: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        c = self.cache.get(iri)
+        if c is None:
+            c = iri
+            for ns, p in self.prefixes:
+                if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
+                    c = f"{p}:{iri[len(ns):]}"
+                    break
+            self.cache[iri] = c
+        return c
+
+    def value(self, v: dict):
+        if "@id" in v:
+            i = v["@id"]
+            return {"@id": i if i.startswith("_:") else self.iri(i)}
+        if "@language" in v:
+            return v
+        if "@type" in v:
+            return {"@type": self.iri(v["@type"]), "@value": v["@value"]}
+        return v["@value"]
+
+    def node(self, n: dict) -> dict:
+        out = {}
+        for k, vs in n.items():
+            if k == "@id":
+                out[k] = vs if vs.startswith("_:") else self.iri(vs)
+            elif k == self.RDF_TYPE:
+                types = [self.iri(v["@id"]) if not v["@id"].startswith("_:") else v["@id"] for v in vs]
+                out["@type"] = types[0] if len(types) == 1 else types
+            else:
+                values = [self.value(v) for v in vs]
+                out[self.iri(k)] = values[0] if len(values) == 1 else values
+        return out
 
 
-def jsonld(g: Graph, context: dict, context_url: str) -> bytes:
-    """JSON-LD compacted with the published context, which the document references by URL."""
-    doc = json.loads(g.serialize(format="json-ld", context=context["@context"], auto_compact=True))
-    graph = doc.get("@graph", [doc] if "@id" in doc else [])
-    graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
-    out = {"@context": context_url, "@graph": _sorted_json(graph)}
-    return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None) -> bytes:
+    """JSON-LD compacted with the published context, which the document references by URL.
+
+    pyoxigraph writes the (expanded) JSON-LD from the sorted N-Triples, one node per subject in
+    subject order; the compaction with our prefix-only context is `_Compactor`. One node a line."""
+    nt = nt if nt is not None else ntriples(g)
+    expanded = json.loads(ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD))
+    c = _Compactor(context["@context"])
+    nodes = [json.dumps(c.node(n), ensure_ascii=False, sort_keys=True) for n in expanded]
+    head = json.dumps(context_url, ensure_ascii=False)
+    return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(nodes) + "\n]}\n").encode("utf-8")
 
 
 def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[str, bytes]:
@@ -77,10 +165,10 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[st
 
     `whole` is `mapped.union()`, built once by the caller (it also validated it)."""
     context = jsonld_context(mapped)
-    nt = ntriples(whole)
+    nt = ntriples(mapped.triples())  # the triples of `whole`, without walking the graph
     files = {
-        f"downloads/{DUMP}.ttl": turtle(whole),
-        f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld"),
+        f"downloads/{DUMP}.ttl": turtle_dump(nt, prefixes_for(mapped.uris)),
+        f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld", nt=nt),
         f"downloads/{DUMP}.nt": nt,
         f"downloads/{DUMP}.nt.gz": gzipped(nt),
         "downloads/ontology.ttl": turtle(mapped.ontology),
