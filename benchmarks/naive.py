@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rdflib import Graph
+
 from asdh_lod.check import check
 from asdh_lod.load import load
 from asdh_lod.mapping import map_model
@@ -31,7 +33,12 @@ def naive_build(data_dir: Path, out_dir: Path, timings: Timings) -> dict:
         raise ProblemsFound("check", report)
     with timings.stage("map"):
         mapped = map_model(model, ONTOLOGY.read_text(encoding="utf-8"))
-        whole = mapped.union()
+        data, codelists = mapped.data, mapped.codelists  # the textbook mapping builds its graphs
+    with timings.stage("graph"):
+        whole = Graph()
+        for part in (mapped.ontology, codelists, data):
+            for t in part:
+                whole.add(t)
     with timings.stage("validate"):
         validate_graph(whole, load_shapes(mapped.uris, SHAPES_DIR), mapped.origins, report)
     if not report.ok:

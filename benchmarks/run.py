@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STAGES = ("load", "check", "map", "validate", "render", "write")
+STAGES = ("load", "check", "map", "graph", "validate", "render", "write")
 
 
 # ---------------------------------------------------------------------------------------

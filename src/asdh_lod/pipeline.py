@@ -100,6 +100,7 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
         raise ProblemsFound("check", report)
     with timings.stage("map"):
         mapped = map_model(model, ontology.read_text(encoding="utf-8"))
+    with timings.stage("graph"):  # the one rdflib graph of everything: what the validator reads
         whole = mapped.union()
     with timings.stage("validate"):
         shapes = load_shapes(mapped.uris, shapes_dir)

@@ -23,6 +23,7 @@ collide, which is exactly the Data Cube's IC-12):
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
@@ -31,6 +32,7 @@ from .model import Fact
 from .periods import Period
 
 
+@lru_cache(maxsize=1 << 16)
 def _seg(s: str) -> str:
     """One path segment; codes and slugs are already URI-safe, this guards the rest."""
     return quote(s, safe="-._~")
