@@ -16,7 +16,8 @@ from dataclasses import replace
 from fractions import Fraction
 
 from .model import Fact, Model, Origin, Quote, Source
-from .numbers import NumberFormatError, ParsedNumber, parse_number
+from . import numbers
+from .numbers import NumberFormatError, ParsedNumber, _fold, parse_number
 from .problems import Report, problem
 
 
@@ -55,10 +56,16 @@ def _read_figure(q: Quote, report: Report) -> ParsedNumber | None:
     return parsed
 
 
+# the number reader's hedge words, folded (a word beside a figure must contain one to hedge it)
+_HEDGE_STEMS = tuple(sorted(numbers._HEDGES_BEFORE | numbers._HEDGES_AFTER))
+
+
 def _hedged_in_quote(q: Quote) -> bool:
     at = q.quote.find(q.figure)
     before = q.quote[:at].split()[-1:]
     after = q.quote[at + len(q.figure):].split()[:1]
+    if not any(stem in _fold(w) for w in before + after for stem in _HEDGE_STEMS):
+        return False  # no hedge word beside the figure: the reader would find none (the common case)
     for words in (before + [q.figure], [q.figure] + after):
         try:
             if parse_number(" ".join(words)).hedged:
