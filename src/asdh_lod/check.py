@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from fractions import Fraction
+from typing import Callable
 
 from .model import Fact, Model, Origin, Quote, Source
 from . import numbers
@@ -146,8 +147,10 @@ def check_fact(fact: Fact, source: Source, model: Model, report: Report) -> None
     _check_unit(fact, parsed, model, report)
 
 
-def check(model: Model, report: Report | None = None) -> Report:
-    """Run every check; return the report (problems appended to `report` if given)."""
+def check(model: Model, report: Report | None = None, progress: Callable[[], None] | None = None) -> Report:
+    """Run every check; return the report (problems appended to `report` if given).
+
+    `progress`, if given, is called once per source checked."""
     report = report if report is not None else Report()
     by_key: dict[tuple, Fact] = {}
     for source in model.sources:
@@ -192,5 +195,7 @@ def check(model: Model, report: Report | None = None) -> Report:
                 if parsed is not None and parsed.value != p.value:
                     report.add(problem("value-mismatch", p.origin.path, p.origin.line, value=_fmt(p.value),
                                        figure=p.figure, parsed=_fmt(parsed.value)))
+        if progress:
+            progress()
     return report
 

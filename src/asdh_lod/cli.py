@@ -14,7 +14,8 @@ import click
 
 from . import __version__
 from .pipeline import build as run_build
-from .pipeline import prepare
+from .pipeline import Timings, prepare
+from .progress import TerminalProgress, stderr_is_terminal, summary
 from .problems import DEFAULT_LIMIT, ProblemsFound, Report
 from .uris import Uris
 from .validate import SHAPES_DIR, load_shapes, read_rdf, validate_graph
@@ -57,11 +58,13 @@ def main() -> None:
 @base_option
 @format_option
 @limit_option
-def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: int) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary on the terminal.")
+def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: int, quiet: bool) -> None:
     """Load, check, map, validate with SHACL and publish the data folder.
 
     Nothing is written unless every check passes; the site folder is then replaced
-    atomically, so a failed build leaves the previous site untouched.
+    atomically, so a failed build leaves the previous site untouched. On a terminal,
+    a progress bar per stage and a summary line (time, peak memory) go to stderr.
 
     Example:
 
@@ -71,10 +74,15 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
         raise click.UsageError(f"--base-iri must be an http(s) IRI ending in '/', not '{base_iri}'")
     if not data_dir.is_dir():
         raise click.UsageError(f"data folder '{data_dir}' does not exist")
+    show = not quiet and stderr_is_terminal()
+    timings = Timings(TerminalProgress() if show else None)
     try:
-        result = run_build(data_dir, out_dir, base_iri, limit=limit)
+        result = run_build(data_dir, out_dir, base_iri, limit=limit, timings=timings)
     except ProblemsFound as err:
         _fail(err, fmt)
+    if show:
+        click.echo(summary(result.observations, result.triples, sum(timings.seconds.values()),
+                           max(timings.peak_rss.values())), err=True)
     if fmt == "json":
         _emit(result.report, fmt)
     else:

@@ -409,7 +409,7 @@ class _Mapper:
                 g.add((pu, RDF.value, number_literal(prm.value, unit_kinds[prm.unit])))
                 g.add((pu, SDMX_ATTRIBUTE.unitMeasure, u.concept("unit", prm.unit)))
 
-    def run(self) -> None:
+    def run(self, progress=None) -> None:
         self.codelist_graph()
         self.structure()
         unit_kinds = {c.code: c.extra.get("kind", "count") for c in self.model.schemes["unit"].concepts.values()}
@@ -417,6 +417,8 @@ class _Mapper:
             self.document(src)
             obs = {f.id: self.observation(f, unit_kinds) for f in src.facts}
             self.resources(src, obs, unit_kinds)
+            if progress:
+                progress()
         self.period_graph()
 
 
@@ -431,9 +433,10 @@ def parse_ontology(text: str, uris: Uris) -> Graph:
     return g
 
 
-def map_model(model: Model, ontology_text: str) -> Mapped:
+def map_model(model: Model, ontology_text: str, progress=None) -> Mapped:
+    """Map the model; `progress`, if given, is called once per source mapped."""
     uris = Uris(model.dataset.base_iri, model.dataset.id)
     m = _Mapper(model, uris)
-    m.run()  # it mints no blank nodes (tests/test_mapping.py)
+    m.run(progress)  # it mints no blank nodes (tests/test_mapping.py)
     onto = parse_ontology(ontology_text, uris)
     return Mapped(uris=uris, data=m.data, codelists=m.codelists, ontology=onto, origins=m.origins)

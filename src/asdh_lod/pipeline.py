@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 from rdflib import Graph, URIRef
 
 from .check import check
-from .load import load
+from .load import SCHEMES, load
 from .mapping import Mapped, map_model
 from .model import Model, Origin
 from .problems import ProblemsFound, Report
@@ -61,26 +61,44 @@ def peak_rss() -> int:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
-class Timings:
-    """Wall time and peak RSS of each stage, and the hook a progress display listens on."""
+class Progress:
+    """What a progress display hears from the pipeline; this base class ignores it all."""
 
-    def __init__(self, on_stage: Callable[[str, str], None] | None = None):
+    def start(self, stage: str, total: int) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def end(self, stage: str) -> None: ...
+
+
+class Timings:
+    """Wall time and peak RSS of each stage, and the stage events a `Progress` display hears."""
+
+    def __init__(self, progress: Progress | None = None):
         self.seconds: dict[str, float] = {}
         self.peak_rss: dict[str, int] = {}
-        self.on_stage = on_stage  # called with (stage, "start" | "end")
+        self.progress = progress or Progress()
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        if self.on_stage:
-            self.on_stage(name, "start")
+    def stage(self, name: str, total: int = 1) -> Iterator[Callable[[], None]]:
+        """Time the block; it gets a `step()` to call `total` times as its work advances."""
+        self.progress.start(name, total)
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            done += 1
+            self.progress.advance()
+
         t = time.perf_counter()
         try:
-            yield
+            yield step
         finally:
             self.seconds[name] = time.perf_counter() - t
             self.peak_rss[name] = peak_rss()
-            if self.on_stage:
-                self.on_stage(name, "end")
+            if done < total:
+                self.progress.advance(total - done)
+            self.progress.end(name)
 
 
 def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -90,16 +108,17 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
     ontology = ontology or project_file(data_dir, "ontology/asdh.ttl", ONTOLOGY)
     shapes_dir = shapes_dir or project_file(data_dir, "shapes", SHAPES_DIR)
     timings = timings or Timings()
-    with timings.stage("load"):
-        model, report = load(Path(data_dir), base_iri=base_iri, limit=limit)
+    files_to_read = len(SCHEMES) + 1 + len(list((Path(data_dir) / "sources").glob("*.yaml")))
+    with timings.stage("load", files_to_read) as step:
+        model, report = load(Path(data_dir), base_iri=base_iri, limit=limit, progress=step)
     if model is None:
         raise ProblemsFound("load", report)
-    with timings.stage("check"):
-        check(model, report)
+    with timings.stage("check", len(model.sources)) as step:
+        check(model, report, progress=step)
     if not report.ok:
         raise ProblemsFound("check", report)
-    with timings.stage("map"):
-        mapped = map_model(model, ontology.read_text(encoding="utf-8"))
+    with timings.stage("map", len(model.sources)) as step:
+        mapped = map_model(model, ontology.read_text(encoding="utf-8"), progress=step)
     with timings.stage("graph"):  # the one rdflib graph of everything: what the validator reads
         whole = mapped.union()
     with timings.stage("validate"):
@@ -120,6 +139,6 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
     timings = timings or Timings()
     result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
                      validator=validator, timings=timings)
-    with timings.stage("write"):
-        write_site(result.files, Path(out_dir))
+    with timings.stage("write", len(result.files)) as step:
+        write_site(result.files, Path(out_dir), progress=step)
     return result

@@ -216,7 +216,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return True
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
+def write_site(files: dict[str, bytes], out_dir: Path, progress=None) -> None:
     """Write `files` into a temporary folder beside `out_dir`, then swap it in atomically.
 
     On any error the temporary folder is removed and `out_dir` is left as it was.
@@ -229,6 +229,8 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            if progress:
+                progress()
         os.chmod(tmp, 0o755)
         if not out_dir.exists():
             os.rename(tmp, out_dir)
