@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
@@ -36,36 +36,35 @@ def prefixes_for(uris, *extra: tuple[str, str]) -> dict[str, str]:
     return out
 
 
-def _to_oxigraph(g) -> list[ox.Triple]:
-    """rdflib triples (a graph or any iterable) as pyoxigraph triples (each distinct term converted once)."""
-    cache: dict = {}
-
-    def term(t):
-        o = cache.get(t)
-        if o is None:
-            if isinstance(t, URIRef):
-                o = ox.NamedNode(t)
-            elif isinstance(t, BNode):
-                o = ox.BlankNode(t)
-            elif t.language:
-                o = ox.Literal(str(t), language=t.language)
-            elif t.datatype is not None:
-                o = ox.Literal(str(t), datatype=ox.NamedNode(t.datatype))
-            else:
-                o = ox.Literal(str(t))
-            cache[t] = o
-        return o
-
-    return [ox.Triple(term(s), term(p), term(o)) for s, p, o in g]
-
-
 def ntriples(g) -> bytes:
-    """N-Triples (canonical, by pyoxigraph), one triple a line, sorted: stable and diff-friendly.
+    """N-Triples, canonical (each term written by pyoxigraph), one triple a line, sorted: stable
+    and diff-friendly. `g` is a graph or any iterable of rdflib triples (repeats are dropped).
 
-    `g` is a graph or any iterable of rdflib triples (repeats are dropped)."""
-    data = ox.serialize(_to_oxigraph(g), format=ox.RdfFormat.N_TRIPLES)
-    lines = sorted(set(data.split(b"\n")) - {b""})
-    return b"\n".join(lines) + b"\n"
+    IRIs and blank nodes repeat a lot: each is written once; literals are mostly distinct."""
+    iris: dict[str, str] = {}
+    blanks: dict[str, str] = {}
+    datatypes: dict[str, ox.NamedNode] = {}
+
+    def term(t) -> str:
+        if isinstance(t, Literal):
+            if t.language:
+                return str(ox.Literal(str(t), language=t.language))
+            dt = t.datatype
+            if dt is None:
+                return str(ox.Literal(str(t)))
+            node = datatypes.get(dt)
+            if node is None:
+                node = datatypes[dt] = ox.NamedNode(dt)
+            return str(ox.Literal(str(t), datatype=node))
+        cache, make = (iris, ox.NamedNode) if isinstance(t, URIRef) else (blanks, ox.BlankNode)
+        key = str(t)  # a plain str hashes in C; rdflib terms hash in Python
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = str(make(key))
+        return text
+
+    lines = {f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in g}
+    return "".join(sorted(lines)).encode("utf-8")
 
 
 def turtle(g: Graph) -> bytes:
