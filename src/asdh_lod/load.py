@@ -591,10 +591,13 @@ def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Sourc
 
 
 def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None,
-         progress: Callable[[], None] | None = None) -> tuple[Model | None, Report]:
+         progress: Callable[[], None] | None = None,
+         reuse: Callable[[Path], Source | None] | None = None) -> tuple[Model | None, Report]:
     """Load a data folder. Returns the model (None if anything is wrong) and the report.
 
-    `progress`, if given, is called once per file read (code lists, dataset.yaml, sources)."""
+    `progress`, if given, is called once per file read (code lists, dataset.yaml, sources).
+    `reuse(file)` may return the source a previous build loaded from exactly this file
+    (incremental builds); it is then not parsed again."""
     step = progress or (lambda: None)
     report = Report() if limit is None else Report(limit=limit)
     data_dir = Path(data_dir)
@@ -622,7 +625,7 @@ def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None,
         report.add(problem("missing-file", display_path(data_dir / "sources"), None,
                            what="source files (*.yaml) in", name=display_path(data_dir / "sources")))
     for file in source_files:
-        s = load_source(file, report, schemes)
+        s = (reuse(file) if reuse else None) or load_source(file, report, schemes)
         step()
         if s is not None:
             sources.append(s)

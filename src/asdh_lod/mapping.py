@@ -7,6 +7,7 @@ subject back to the file and line it came from, so that SHACL results can point 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from types import SimpleNamespace
 
@@ -69,6 +70,7 @@ class Mapped:
         self._parts: dict[str, Graph | Triples] = {"data": data, "codelists": codelists}
         self.ontology = ontology
         self.origins = origins if origins is not None else {}
+        self.sources: dict[str, MappedSource] = {}  # document id → its part of `data`
 
     def _graph(self, name: str) -> Graph:
         part = self._parts[name]
@@ -136,6 +138,16 @@ def _unit_literal(unit: Unit) -> Literal:
     return Literal(unit.notation, datatype=dt)
 
 
+@dataclass
+class MappedSource:
+    """What one source contributes to the data graph: its triples, their origins and the periods
+    it names. Depends on that source, the code lists and the base IRI only, so it can be cached."""
+
+    triples: list
+    origins: dict[URIRef, Origin]
+    periods: dict[str, Period]
+
+
 class _Mapper:
     def __init__(self, model: Model, uris: Uris):
         self.model = model
@@ -145,7 +157,8 @@ class _Mapper:
         self.codelists = Triples()
         self.origins: dict[URIRef, Origin] = {}
         self.periods: dict[str, Period] = {}
-        self._period_uris: dict[str, URIRef] = {}
+        self.parts: dict[str, MappedSource] = {}
+        self._period_cache: dict[str, tuple[Period, URIRef]] = {}
         self._concepts: dict[tuple[str, str], URIRef] = {}
         self._sources: dict[str, URIRef] = {}
         A = uris.asdh
@@ -224,13 +237,12 @@ class _Mapper:
 
     # -- periods -------------------------------------------------------------------------
     def period(self, p: Period | Unit) -> URIRef:
-        uri = self._period_uris.get(p.notation)
-        if uri is None:
-            if isinstance(p, Unit):
-                p = parse_period(p.notation)
-            self.periods.setdefault(p.notation, p)
-            uri = self._period_uris[p.notation] = self.u.period(p)
-        return uri
+        hit = self._period_cache.get(p.notation)
+        if hit is None:
+            period = parse_period(p.notation) if isinstance(p, Unit) else p
+            hit = self._period_cache[p.notation] = (period, self.u.period(period))
+        self.periods.setdefault(p.notation, hit[0])
+        return hit[1]
 
     def period_graph(self) -> None:
         g, u = self.data, self.u
@@ -409,14 +421,30 @@ class _Mapper:
                 g.add((pu, RDF.value, number_literal(prm.value, unit_kinds[prm.unit])))
                 g.add((pu, SDMX_ATTRIBUTE.unitMeasure, u.concept("unit", prm.unit)))
 
-    def run(self, progress=None) -> None:
+    def source(self, src: Source, unit_kinds: dict[str, str]) -> MappedSource:
+        """One source's document, observations and resources, apart from everything else."""
+        saved = self.data, self.origins, self.periods
+        self.data, self.origins, self.periods = Triples(), {}, {}
+        try:
+            self.document(src)
+            obs = {f.id: self.observation(f, unit_kinds) for f in src.facts}
+            self.resources(src, obs, unit_kinds)
+            return MappedSource(self.data, self.origins, self.periods)
+        finally:
+            self.data, self.origins, self.periods = saved
+
+    def run(self, progress=None, reuse=None) -> None:
         self.codelist_graph()
         self.structure()
         unit_kinds = {c.code: c.extra.get("kind", "count") for c in self.model.schemes["unit"].concepts.values()}
         for src in self.model.sources:
-            self.document(src)
-            obs = {f.id: self.observation(f, unit_kinds) for f in src.facts}
-            self.resources(src, obs, unit_kinds)
+            part = reuse(src) if reuse else None
+            if part is None:
+                part = self.source(src, unit_kinds)
+            self.parts[src.document.id] = part
+            self.data.extend(part.triples)
+            self.origins.update(part.origins)
+            self.periods.update(part.periods)
             if progress:
                 progress()
         self.period_graph()
@@ -433,10 +461,15 @@ def parse_ontology(text: str, uris: Uris) -> Graph:
     return g
 
 
-def map_model(model: Model, ontology_text: str, progress=None) -> Mapped:
-    """Map the model; `progress`, if given, is called once per source mapped."""
+def map_model(model: Model, ontology_text: str, progress=None, reuse=None) -> Mapped:
+    """Map the model; `progress`, if given, is called once per source mapped.
+
+    `reuse(source)` may return a cached `MappedSource` for a source (incremental builds);
+    the result's `sources` holds every source's part, to be cached."""
     uris = Uris(model.dataset.base_iri, model.dataset.id)
     m = _Mapper(model, uris)
-    m.run(progress)  # it mints no blank nodes (tests/test_mapping.py)
+    m.run(progress, reuse)  # it mints no blank nodes (tests/test_mapping.py)
     onto = parse_ontology(ontology_text, uris)
-    return Mapped(uris=uris, data=m.data, codelists=m.codelists, ontology=onto, origins=m.origins)
+    mapped = Mapped(uris=uris, data=m.data, codelists=m.codelists, ontology=onto, origins=m.origins)
+    mapped.sources = m.parts
+    return mapped

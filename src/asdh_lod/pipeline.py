@@ -49,6 +49,7 @@ class BuildResult:
     triples: int  # in the published whole graph
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)  # bytes, the process's peak after each stage
+    cache: "BuildCache | None" = None  # noqa: F821 - the incremental cache, when one was used
 
     @property
     def observations(self) -> int:
@@ -103,22 +104,33 @@ class Timings:
 
 def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
             ontology: Path | None = None, shapes_dir: Path | None = None,
-            validator: Validator | None = None, timings: Timings | None = None) -> BuildResult:
-    """Run every stage up to (not including) writing; raise `ProblemsFound` on any error."""
+            validator: Validator | None = None, timings: Timings | None = None,
+            cache_dir: Path | None = None) -> BuildResult:
+    """Run every stage up to (not including) writing; raise `ProblemsFound` on any error.
+
+    With `cache_dir`, sources unchanged since a previous build are not loaded, checked or
+    mapped again (`incremental.BuildCache`); everything across sources is always redone."""
     ontology = ontology or project_file(data_dir, "ontology/asdh.ttl", ONTOLOGY)
     shapes_dir = shapes_dir or project_file(data_dir, "shapes", SHAPES_DIR)
     timings = timings or Timings()
+    cache = None
+    if cache_dir is not None:
+        from .incremental import BuildCache
+
+        cache = BuildCache(cache_dir, Path(data_dir), ontology, shapes_dir, base_iri)
     files_to_read = len(SCHEMES) + 1 + len(list((Path(data_dir) / "sources").glob("*.yaml")))
     with timings.stage("load", files_to_read) as step:
-        model, report = load(Path(data_dir), base_iri=base_iri, limit=limit, progress=step)
+        model, report = load(Path(data_dir), base_iri=base_iri, limit=limit, progress=step,
+                             reuse=cache.source if cache else None)
     if model is None:
         raise ProblemsFound("load", report)
     with timings.stage("check", len(model.sources)) as step:
-        check(model, report, progress=step)
+        check(model, report, progress=step, checked=cache.checked if cache else frozenset())
     if not report.ok:
         raise ProblemsFound("check", report)
     with timings.stage("map", len(model.sources)) as step:
-        mapped = map_model(model, ontology.read_text(encoding="utf-8"), progress=step)
+        mapped = map_model(model, ontology.read_text(encoding="utf-8"), progress=step,
+                           reuse=cache.mapped if cache else None)
     with timings.stage("graph"):  # the one rdflib graph of everything: what the validator reads
         whole = mapped.union()
     with timings.stage("validate"):
@@ -129,16 +141,20 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
     with timings.stage("render"):
         files = render(model, mapped, whole, shapes)
     return BuildResult(model=model, mapped=mapped, files=files, report=report, triples=len(whole),
-                       seconds=timings.seconds, peak_rss=timings.peak_rss)
+                       seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache)
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
           ontology: Path | None = None, shapes_dir: Path | None = None,
-          validator: Validator | None = None, timings: Timings | None = None) -> BuildResult:
-    """Prepare everything, then publish it into `out_dir` atomically."""
+          validator: Validator | None = None, timings: Timings | None = None,
+          cache_dir: Path | None = None) -> BuildResult:
+    """Prepare everything, then publish it into `out_dir` atomically (and, with `cache_dir`,
+    keep what each source contributed for the next, incremental build)."""
     timings = timings or Timings()
     result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                     validator=validator, timings=timings)
+                     validator=validator, timings=timings, cache_dir=cache_dir)
     with timings.stage("write", len(result.files)) as step:
         write_site(result.files, Path(out_dir), progress=step)
+    if result.cache is not None:  # only after the site was validated and published
+        result.cache.store(result.model, result.mapped.sources)
     return result
