@@ -87,3 +87,25 @@ def test_failed_build_shows_no_summary(tiny, tmp_path, monkeypatch):
 def test_summary_line():
     assert summary(100_000, 1_234_567, 18.25, 1_500 * 2**20) == \
         "100,000 observations, 1,234,567 triples in 18.2 s; peak memory 1,500 MiB"
+
+
+def test_the_garbage_collector_is_paused_during_a_build_only(tiny, tmp_path):
+    import gc
+
+    from asdh_lod import pipeline
+
+    seen = []
+
+    class Spy(Progress):
+        def start(self, stage, total):
+            seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    build(tiny, tmp_path / "site", timings=Timings(Spy()))
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    with pipeline.gc_paused():
+        with pipeline.gc_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()

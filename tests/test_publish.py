@@ -56,15 +56,23 @@ def test_gzip_is_deterministic():
 
 
 def test_jsonld_compaction_with_a_prefix_context():
-    c = publish._Compactor({"code": "https://w3id.org/asdh-lod/code/", "xsd": "http://www.w3.org/2001/XMLSchema#",
-                            "rdfs": "http://www.w3.org/2000/01/rdf-schema#"})
-    node = {"@id": "https://w3id.org/asdh-lod/code/province/25",
-            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": [{"@id": "http://x.org/A"}],
-            "http://www.w3.org/2000/01/rdf-schema#label": [{"@language": "tr", "@value": "Erzurum"},
-                                                           {"@value": "25"}],
-            "http://www.w3.org/2000/01/rdf-schema#seeAlso": [{"@id": "_:b1"}],
-            "http://x.org/n": [{"@type": "http://www.w3.org/2001/XMLSchema#integer", "@value": "7"}]}
-    assert c.node(node) == {"@id": "code:province/25", "@type": "http://x.org/A",
-                            "rdfs:label": [{"@language": "tr", "@value": "Erzurum"}, "25"],
-                            "rdfs:seeAlso": {"@id": "_:b1"},
-                            "http://x.org/n": {"@type": "xsd:integer", "@value": "7"}}
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import RDF, RDFS, XSD
+
+    code, x = Namespace("https://w3id.org/asdh-lod/code/"), Namespace("http://x.org/")
+    g = Graph()
+    s = code["province/25"]
+    for t in [(s, RDF.type, x.A), (s, RDFS.label, Literal("Erzurum", lang="tr")), (s, RDFS.label, Literal("25")),
+              (s, RDFS.seeAlso, BNode("b1")), (s, x.n, Literal("7", datatype=XSD.integer)),
+              (BNode("b1"), RDF.type, x.B), (BNode("b1"), RDF.type, x.C)]:
+        g.add(t)
+    context = {"@context": {"code": str(code), "xsd": str(XSD), "rdfs": str(RDFS)}}
+    import json
+
+    doc = json.loads(publish.jsonld(g, context, "https://example.org/context.jsonld"))
+    assert doc == {"@context": "https://example.org/context.jsonld", "@graph": [
+        {"@id": "code:province/25", "@type": "http://x.org/A",
+         "rdfs:label": ["25", {"@language": "tr", "@value": "Erzurum"}],  # N-Triples order: '"2' < '"E'
+         "rdfs:seeAlso": {"@id": "_:b1"},
+         "http://x.org/n": {"@type": "xsd:integer", "@value": "7"}},
+        {"@id": "_:b1", "@type": ["http://x.org/B", "http://x.org/C"]}]}

@@ -6,6 +6,7 @@ raises `ProblemsFound` carrying the report and leaves the output folder untouche
 
 from __future__ import annotations
 
+import gc
 import resource
 import sys
 import time
@@ -54,6 +55,23 @@ class BuildResult:
     @property
     def observations(self) -> int:
         return len(self.model.facts)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of a build.
+
+    A build allocates millions of small objects (terms, triples, index entries) and makes
+    almost no reference cycles; with the collector on, its ever longer full passes make the
+    big stages superlinear (at 100k observations, graph 35 s → 14 s, map 9.5 s → 3 s).
+    Memory is reference-counted as usual; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def peak_rss() -> int:
@@ -110,6 +128,14 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
 
     With `cache_dir`, sources unchanged since a previous build are not loaded, checked or
     mapped again (`incremental.BuildCache`); everything across sources is always redone."""
+    with gc_paused():
+        return _prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
+                        validator=validator, timings=timings, cache_dir=cache_dir)
+
+
+def _prepare(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
+             shapes_dir: Path | None, validator: Validator | None, timings: Timings | None,
+             cache_dir: Path | None) -> BuildResult:
     ontology = ontology or project_file(data_dir, "ontology/asdh.ttl", ONTOLOGY)
     shapes_dir = shapes_dir or project_file(data_dir, "shapes", SHAPES_DIR)
     timings = timings or Timings()
@@ -151,10 +177,11 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
     """Prepare everything, then publish it into `out_dir` atomically (and, with `cache_dir`,
     keep what each source contributed for the next, incremental build)."""
     timings = timings or Timings()
-    result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                     validator=validator, timings=timings, cache_dir=cache_dir)
-    with timings.stage("write", len(result.files)) as step:
-        write_site(result.files, Path(out_dir), progress=step)
-    if result.cache is not None:  # only after the site was validated and published
-        result.cache.store(result.model, result.mapped.sources)
+    with gc_paused():
+        result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
+                         validator=validator, timings=timings, cache_dir=cache_dir)
+        with timings.stage("write", len(result.files)) as step:
+            write_site(result.files, Path(out_dir), progress=step)
+        if result.cache is not None:  # only after the site was validated and published
+            result.cache.store(result.model, result.mapped.sources)
     return result

@@ -101,8 +101,7 @@ def jsonld_context(mapped: Mapped) -> dict:
 
 
 class _Compactor:
-    """JSON-LD compaction for a context of prefixes only (ours): compact IRIs, `@type` for
-    rdf:type, plain strings for xsd:string literals, one value without an array."""
+    """Compact IRIs for a context of prefixes only (ours), each IRI compacted once."""
 
     RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -122,41 +121,60 @@ class _Compactor:
             self.cache[iri] = c
         return c
 
-    def value(self, v: dict):
-        if "@id" in v:
-            i = v["@id"]
-            return {"@id": i if i.startswith("_:") else self.iri(i)}
-        if "@language" in v:
-            return v
-        if "@type" in v:
-            return {"@type": self.iri(v["@type"]), "@value": v["@value"]}
-        return v["@value"]
 
-    def node(self, n: dict) -> dict:
-        out = {}
-        for k, vs in n.items():
-            if k == "@id":
-                out[k] = vs if vs.startswith("_:") else self.iri(vs)
-            elif k == self.RDF_TYPE:
-                types = [self.iri(v["@id"]) if not v["@id"].startswith("_:") else v["@id"] for v in vs]
-                out["@type"] = types[0] if len(types) == 1 else types
-            else:
-                values = [self.value(v) for v in vs]
-                out[self.iri(k)] = values[0] if len(values) == 1 else values
-        return out
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None) -> bytes:
     """JSON-LD compacted with the published context, which the document references by URL.
 
-    pyoxigraph writes the (expanded) JSON-LD from the sorted N-Triples, one node per subject in
-    subject order; the compaction with our prefix-only context is `_Compactor`. One node a line."""
+    Streamed from the sorted N-Triples (parsed by pyoxigraph): one node per subject, in
+    subject order, one node a line; values in N-Triples order. The compaction with our
+    prefix-only context is `_Compactor`. Nothing the size of the whole graph is held but
+    the output itself."""
     nt = nt if nt is not None else ntriples(g)
-    expanded = json.loads(ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD))
     c = _Compactor(context["@context"])
-    nodes = [json.dumps(c.node(n), ensure_ascii=False, sort_keys=True) for n in expanded]
+    iri, rdf_type = c.iri, _Compactor.RDF_TYPE
+    NamedNode, BlankNode = ox.NamedNode, ox.BlankNode
+    lines: list[str] = []
+    node: dict = {}
+    subject = None
+
+    def flush() -> None:
+        lines.append(json.dumps({k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()},
+                                ensure_ascii=False, sort_keys=True))
+
+    for t in ox.parse(nt, ox.RdfFormat.N_TRIPLES):
+        s, o = t.subject, t.object
+        sid = "_:" + s.value if isinstance(s, BlankNode) else s.value
+        if sid != subject:
+            if node:
+                flush()
+            subject = sid
+            node = {"@id": sid if sid.startswith("_:") else iri(sid)}
+        p = t.predicate.value
+        if isinstance(o, NamedNode):
+            value = iri(o.value)
+            if p == rdf_type:
+                node.setdefault("@type", []).append(value)
+                continue
+            value = {"@id": value}
+        elif isinstance(o, BlankNode):
+            value = {"@id": "_:" + o.value}
+            if p == rdf_type:
+                node.setdefault("@type", []).append(value["@id"])
+                continue
+        elif o.language:
+            value = {"@language": o.language, "@value": o.value}
+        elif o.datatype.value == _XSD_STRING:
+            value = o.value
+        else:
+            value = {"@type": iri(o.datatype.value), "@value": o.value}
+        node.setdefault(iri(p), []).append(value)
+    if node:
+        flush()
     head = json.dumps(context_url, ensure_ascii=False)
-    return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(nodes) + "\n]}\n").encode("utf-8")
+    return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
 def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[str, bytes]:
