@@ -63,8 +63,9 @@ def ntriples(g) -> bytes:
             text = cache[key] = str(make(key))
         return text
 
-    lines = {f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in g}
-    return "".join(sorted(lines)).encode("utf-8")
+    # bytes, not str: one byte per ASCII character (a str with any Turkish letter takes two or four)
+    lines = {f"{term(s)} {term(p)} {term(o)} .\n".encode("utf-8") for s, p, o in g}
+    return b"".join(sorted(lines))  # UTF-8 byte order is code point order
 
 
 def turtle(g: Graph) -> bytes:
