@@ -161,7 +161,9 @@ def synth(observations: int, out_dir: Path, seed: int) -> None:
 
     Example:
 
-        asdh-lod synth --observations 10000 --out /tmp/national && asdh-lod build --data /tmp/national --out /tmp/site
+    \b
+        asdh-lod synth --observations 10000 --out /tmp/national
+        asdh-lod build --data /tmp/national --out /tmp/site
     """
     from .synth import SynthError, write_synth
 
