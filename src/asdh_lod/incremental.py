@@ -13,6 +13,9 @@ on all sources is always redone: the checks across sources (duplicate keys), the
 SHACL validation with every shape, and every output file — so the result is byte-identical to
 a full build, and nothing stale or unvalidated is published. Entries are written only after a
 build has been validated and published, and entries of sources that are gone are removed.
+
+Entries are pickles: the cache folder is the builder's own working state (like .venv), never
+a download; a missing or unreadable entry just means that source is built afresh.
 """
 
 from __future__ import annotations
