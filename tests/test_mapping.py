@@ -84,3 +84,16 @@ def test_dsd_components(built):
     required = {str(g.value(s, QB.attribute)).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
                 for s in g.subjects(QB.componentRequired, Literal(True)) if g.value(s, QB.attribute)}
     assert required == {"unitMeasure", "approximate", "sourceDocument", "sourceQuote"}
+
+
+def test_triples_and_union_and_parts_agree(built):
+    """The lazily built graphs, the whole graph and the raw triple stream hold the same triples."""
+    m = built.mapped
+    whole = m.union()
+    assert set(m.triples()) == set(whole)
+    assert set(whole) == set(m.ontology) | set(m.codelists) | set(m.data)
+    assert len(whole) == built.triples
+    # the published N-Triples are exactly these triples
+    from asdh_lod.publish import ntriples
+
+    assert ntriples(m.triples()) == ntriples(whole)

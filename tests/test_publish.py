@@ -55,8 +55,24 @@ def test_gzip_is_deterministic():
     assert a[4:8] == b"\x00\x00\x00\x00"  # mtime 0
 
 
-def test_jsonld_lists_keep_their_order():
-    value = {"@list": [{"@id": "b"}, {"@id": "a"}], "x": [{"@id": "b"}, {"@id": "a"}]}
-    out = publish._sorted_json(value)
-    assert out["@list"] == [{"@id": "b"}, {"@id": "a"}]
-    assert out["x"] == [{"@id": "a"}, {"@id": "b"}]
+def test_jsonld_compaction_with_a_prefix_context():
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import RDF, RDFS, XSD
+
+    code, x = Namespace("https://w3id.org/asdh-lod/code/"), Namespace("http://x.org/")
+    g = Graph()
+    s = code["province/25"]
+    for t in [(s, RDF.type, x.A), (s, RDFS.label, Literal("Erzurum", lang="tr")), (s, RDFS.label, Literal("25")),
+              (s, RDFS.seeAlso, BNode("b1")), (s, x.n, Literal("7", datatype=XSD.integer)),
+              (BNode("b1"), RDF.type, x.B), (BNode("b1"), RDF.type, x.C)]:
+        g.add(t)
+    context = {"@context": {"code": str(code), "xsd": str(XSD), "rdfs": str(RDFS)}}
+    import json
+
+    doc = json.loads(publish.jsonld(g, context, "https://example.org/context.jsonld"))
+    assert doc == {"@context": "https://example.org/context.jsonld", "@graph": [
+        {"@id": "code:province/25", "@type": "http://x.org/A",
+         "rdfs:label": ["25", {"@language": "tr", "@value": "Erzurum"}],  # N-Triples order: '"2' < '"E'
+         "rdfs:seeAlso": {"@id": "_:b1"},
+         "http://x.org/n": {"@type": "xsd:integer", "@value": "7"}},
+        {"@id": "_:b1", "@type": ["http://x.org/B", "http://x.org/C"]}]}

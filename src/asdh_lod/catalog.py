@@ -435,13 +435,13 @@ def _turtle(g: Graph) -> bytes:
 
 def _jsonld(g: Graph) -> bytes:
     """Self-contained JSON-LD (the context is embedded: harvesters need not fetch it)."""
-    from .publish import _sorted_json  # the same canonical ordering as every JSON-LD file
+    from .publish import sorted_json  # the same canonical ordering as every JSON-LD file
 
     context = {p: str(ns) for p, ns in sorted(g.namespaces()) if p}
     doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
     graph = doc.get("@graph", [doc] if "@id" in doc else [])
     graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
-    out = {"@context": context, "@graph": _sorted_json(graph)}
+    out = {"@context": context, "@graph": sorted_json(graph)}
     return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 

@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .model import (Concept, ContactPoint, DatasetInfo, Document, Facility, Fact, Milestone, Model, Origin,
                     Parameter, Project, Quote, Rule, Scheme, Source)
@@ -692,8 +692,15 @@ def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Sourc
     return source
 
 
-def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None) -> tuple[Model | None, Report]:
-    """Load a data folder. Returns the model (None if anything is wrong) and the report."""
+def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None,
+         progress: Callable[[], None] | None = None,
+         reuse: Callable[[Path], Source | None] | None = None) -> tuple[Model | None, Report]:
+    """Load a data folder. Returns the model (None if anything is wrong) and the report.
+
+    `progress`, if given, is called once per file read (code lists, dataset.yaml, sources).
+    `reuse(file)` may return the source a previous build loaded from exactly this file
+    (incremental builds); it is then not parsed again."""
+    step = progress or (lambda: None)
     report = Report() if limit is None else Report(limit=limit)
     data_dir = Path(data_dir)
     schemes: dict[str, Scheme] = {}
@@ -703,6 +710,7 @@ def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None) 
             report.add(problem("missing-file", display_path(file), None, what="code list", name=display_path(file)))
             continue
         s = load_scheme(file, report)
+        step()
         if s is not None:
             if s.id != scheme_id:
                 report.add(problem("bad-identifier", s.origin.path, s.origin.line,
@@ -710,6 +718,7 @@ def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None) 
             schemes[scheme_id] = s
     _check_scheme_links(schemes, report)
     info = load_dataset_info(data_dir / "dataset.yaml", report, schemes)
+    step()
     if info is not None and base_iri is not None:
         info.base_iri = base_iri
     sources = []
@@ -718,7 +727,8 @@ def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None) 
         report.add(problem("missing-file", display_path(data_dir / "sources"), None,
                            what="source files (*.yaml) in", name=display_path(data_dir / "sources")))
     for file in source_files:
-        s = load_source(file, report, schemes)
+        s = (reuse(file) if reuse else None) or load_source(file, report, schemes)
+        step()
         if s is not None:
             sources.append(s)
     if not report.ok or info is None:

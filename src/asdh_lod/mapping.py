@@ -7,8 +7,9 @@ subject back to the file and line it came from, so that SHACL results can point 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
+from types import SimpleNamespace
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -47,20 +48,61 @@ SCHEME_CLASSES = {
 DIMENSIONS = ("refArea", "refPeriod", "periodKind", "programme", "targetGroup", "indicator")
 
 
-@dataclass
+class Triples(list):
+    """The mapper's output: a plain list of triples (`add` appends). Building rdflib graphs
+    costs far more than the mapping itself, so graphs are made once, only when asked for."""
+
+    add = list.append
+
+
 class Mapped:
-    uris: Uris
-    data: Graph
-    codelists: Graph
-    ontology: Graph
-    origins: dict[URIRef, Origin] = field(default_factory=dict)
+    """The mapped graphs: the cube and its resources (`data`), the code lists (`codelists`) and
+    the ontology (`ontology`), as rdflib graphs, plus `origins` (subject → file and line).
+
+    `data` and `codelists` are built from the mapper's triple lists on first use; `union()`
+    builds the whole graph straight from the lists (one rdflib graph, not three), and
+    `triples()` iterates every triple without building any graph. Both give the same triples
+    (tests/test_mapping.py)."""
+
+    def __init__(self, uris: Uris, data: Graph | Triples, codelists: Graph | Triples, ontology: Graph,
+                 origins: dict[URIRef, Origin] | None = None):
+        self.uris = uris
+        self._parts: dict[str, Graph | Triples] = {"data": data, "codelists": codelists}
+        self.ontology = ontology
+        self.origins = origins if origins is not None else {}
+        self.sources: dict[str, MappedSource] = {}  # document id → its part of `data`
+
+    def _graph(self, name: str) -> Graph:
+        part = self._parts[name]
+        if not isinstance(part, Graph):
+            g = Graph()
+            bind_prefixes(g, self.uris)
+            add = g.store.add
+            for t in part:
+                add(t, g)
+            self._parts[name] = part = g
+        return part
+
+    @property
+    def data(self) -> Graph:
+        return self._graph("data")
+
+    @property
+    def codelists(self) -> Graph:
+        return self._graph("codelists")
+
+    def triples(self):
+        """Every triple of ontology, code lists and data (a triple may repeat across parts)."""
+        yield from self.ontology
+        yield from self._parts["codelists"]
+        yield from self._parts["data"]
 
     def union(self) -> Graph:
         g = Graph()
         bind_prefixes(g, self.uris)
-        for part in (self.ontology, self.codelists, self.data):
-            for t in part:
-                g.add(t)
+        add = g.store.add  # straight into the store: our terms are valid, skip the checks
+        for t in self.triples():
+            add(t, g)
         return g
 
 
@@ -96,15 +138,37 @@ def _unit_literal(unit: Unit) -> Literal:
     return Literal(unit.notation, datatype=dt)
 
 
+@dataclass
+class MappedSource:
+    """What one source contributes to the data graph: its triples, their origins and the periods
+    it names. Depends on that source, the code lists and the base IRI only, so it can be cached."""
+
+    triples: list
+    origins: dict[URIRef, Origin]
+    periods: dict[str, Period]
+
+
 class _Mapper:
     def __init__(self, model: Model, uris: Uris):
         self.model = model
         self.u = uris
         self.A = uris.asdh
-        self.data = Graph()
-        self.codelists = Graph()
+        self.data = Triples()
+        self.codelists = Triples()
         self.origins: dict[URIRef, Origin] = {}
         self.periods: dict[str, Period] = {}
+        self.parts: dict[str, MappedSource] = {}
+        self._period_cache: dict[str, tuple[Period, URIRef]] = {}
+        self._concepts: dict[tuple[str, str], URIRef] = {}
+        self._sources: dict[str, URIRef] = {}
+        A = uris.asdh
+        self._terms = SimpleNamespace(
+            type=RDF.type, Observation=QB.Observation, dataSet=QB.dataSet, dataset=uris.dataset,
+            refArea=A.refArea, refPeriod=A.refPeriod, periodKind=A.periodKind, programme=A.programme,
+            targetGroup=A.targetGroup, indicator=A.indicator, obsValue=SDMX_MEASURE.obsValue,
+            unitMeasure=SDMX_ATTRIBUTE.unitMeasure, approximate=A.approximate, precision=A.precision,
+            sourceDocument=A.sourceDocument, sourceQuote=A.sourceQuote, identifier=DCTERMS.identifier,
+            true=Literal(True), false=Literal(False))
 
     # -- code lists ----------------------------------------------------------------------
     def codelist_graph(self) -> None:
@@ -173,10 +237,12 @@ class _Mapper:
 
     # -- periods -------------------------------------------------------------------------
     def period(self, p: Period | Unit) -> URIRef:
-        if isinstance(p, Unit):
-            p = parse_period(p.notation)
-        self.periods.setdefault(p.notation, p)
-        return self.u.period(p)
+        hit = self._period_cache.get(p.notation)
+        if hit is None:
+            period = parse_period(p.notation) if isinstance(p, Unit) else p
+            hit = self._period_cache[p.notation] = (period, self.u.period(period))
+        self.periods.setdefault(p.notation, hit[0])
+        return hit[1]
 
     def period_graph(self) -> None:
         g, u = self.data, self.u
@@ -237,27 +303,41 @@ class _Mapper:
         g.add((SDMX_ATTRIBUTE.unitMeasure, RDF.type, QB.AttributeProperty))
 
     def observation(self, fact: Fact, unit_kinds: dict[str, str]) -> URIRef:
-        g, u, A = self.data, self.u, self.A
-        o = u.fact(fact)
+        # the hot loop at national scale: terms are looked up once (`_terms`, `_concept`), not minted per fact
+        add, T, concept = self.data.add, self._terms, self._concept
+        o = self.u.fact(fact)
         self.origins[o] = fact.origin
-        g.add((o, RDF.type, QB.Observation))
-        g.add((o, QB.dataSet, u.dataset))
-        g.add((o, A.refArea, u.concept("province", fact.province)))
-        g.add((o, A.refPeriod, self.period(fact.period)))
-        g.add((o, A.periodKind, u.concept("period-kind", fact.period_kind)))
-        g.add((o, A.programme, u.concept("programme", fact.programme)))
-        g.add((o, A.targetGroup, u.concept("target-group", fact.target_group)))
-        g.add((o, A.indicator, u.concept("indicator", fact.indicator)))
-        g.add((o, SDMX_MEASURE.obsValue, number_literal(fact.value, unit_kinds[fact.unit])))
-        g.add((o, SDMX_ATTRIBUTE.unitMeasure, u.concept("unit", fact.unit)))
-        g.add((o, A.approximate, Literal(fact.approximate)))
+        add((o, T.type, T.Observation))
+        add((o, T.dataSet, T.dataset))
+        add((o, T.refArea, concept("province", fact.province)))
+        add((o, T.refPeriod, self.period(fact.period)))
+        add((o, T.periodKind, concept("period-kind", fact.period_kind)))
+        add((o, T.programme, concept("programme", fact.programme)))
+        add((o, T.targetGroup, concept("target-group", fact.target_group)))
+        add((o, T.indicator, concept("indicator", fact.indicator)))
+        add((o, T.obsValue, number_literal(fact.value, unit_kinds[fact.unit])))
+        add((o, T.unitMeasure, concept("unit", fact.unit)))
+        add((o, T.approximate, T.true if fact.approximate else T.false))
         if fact.precision is not None:
-            g.add((o, A.precision, number_literal(fact.precision, "decimal")))
-        g.add((o, A.sourceDocument, u.source(fact.document)))
+            add((o, T.precision, number_literal(fact.precision, "decimal")))
+        add((o, T.sourceDocument, self._source(fact.document)))
         for q in [fact.quote, *fact.also_quoted]:
-            g.add((o, A.sourceQuote, Literal(q.quote, lang="tr")))
-        g.add((o, DCTERMS.identifier, Literal(f"{fact.document}#{fact.id}")))
+            add((o, T.sourceQuote, Literal(q.quote, lang="tr")))
+        add((o, T.identifier, Literal(f"{fact.document}#{fact.id}")))
         return o
+
+    def _concept(self, scheme: str, code: str) -> URIRef:
+        key = (scheme, code)
+        c = self._concepts.get(key)
+        if c is None:
+            c = self._concepts[key] = self.u.concept(scheme, code)
+        return c
+
+    def _source(self, doc_id: str) -> URIRef:
+        s = self._sources.get(doc_id)
+        if s is None:
+            s = self._sources[doc_id] = self.u.source(doc_id)
+        return s
 
     # -- documents and other resources ---------------------------------------------------
     def document(self, src: Source) -> None:
@@ -341,14 +421,32 @@ class _Mapper:
                 g.add((pu, RDF.value, number_literal(prm.value, unit_kinds[prm.unit])))
                 g.add((pu, SDMX_ATTRIBUTE.unitMeasure, u.concept("unit", prm.unit)))
 
-    def run(self) -> None:
+    def source(self, src: Source, unit_kinds: dict[str, str]) -> MappedSource:
+        """One source's document, observations and resources, apart from everything else."""
+        saved = self.data, self.origins, self.periods
+        self.data, self.origins, self.periods = Triples(), {}, {}
+        try:
+            self.document(src)
+            obs = {f.id: self.observation(f, unit_kinds) for f in src.facts}
+            self.resources(src, obs, unit_kinds)
+            return MappedSource(self.data, self.origins, self.periods)
+        finally:
+            self.data, self.origins, self.periods = saved
+
+    def run(self, progress=None, reuse=None) -> None:
         self.codelist_graph()
         self.structure()
         unit_kinds = {c.code: c.extra.get("kind", "count") for c in self.model.schemes["unit"].concepts.values()}
         for src in self.model.sources:
-            self.document(src)
-            obs = {f.id: self.observation(f, unit_kinds) for f in src.facts}
-            self.resources(src, obs, unit_kinds)
+            part = reuse(src) if reuse else None
+            if part is None:
+                part = self.source(src, unit_kinds)
+            self.parts[src.document.id] = part
+            self.data.extend(part.triples)
+            self.origins.update(part.origins)
+            self.periods.update(part.periods)
+            if progress:
+                progress()
         self.period_graph()
 
 
@@ -363,13 +461,15 @@ def parse_ontology(text: str, uris: Uris) -> Graph:
     return g
 
 
-def map_model(model: Model, ontology_text: str) -> Mapped:
+def map_model(model: Model, ontology_text: str, progress=None, reuse=None) -> Mapped:
+    """Map the model; `progress`, if given, is called once per source mapped.
+
+    `reuse(source)` may return a cached `MappedSource` for a source (incremental builds);
+    the result's `sources` holds every source's part, to be cached."""
     uris = Uris(model.dataset.base_iri, model.dataset.id)
     m = _Mapper(model, uris)
-    m.run()
-    for g in (m.data, m.codelists):
-        bind_prefixes(g, uris)
+    m.run(progress, reuse)  # it mints no blank nodes (tests/test_mapping.py)
     onto = parse_ontology(ontology_text, uris)
-    if any(isinstance(t, BNode) for triple in m.data for t in triple):  # pragma: no cover - invariant
-        raise AssertionError("the mapping must not mint blank nodes")
-    return Mapped(uris=uris, data=m.data, codelists=m.codelists, ontology=onto, origins=m.origins)
+    mapped = Mapped(uris=uris, data=m.data, codelists=m.codelists, ontology=onto, origins=m.origins)
+    mapped.sources = m.parts
+    return mapped

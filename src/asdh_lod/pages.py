@@ -303,12 +303,12 @@ class Site:
         return g
 
     def jsonld_doc(self, g: Graph) -> dict:
-        from .publish import _sorted_json
+        from .publish import sorted_json
 
         doc = json.loads(g.serialize(format="json-ld", context=self.context, auto_compact=True))
         graph = doc.get("@graph", [doc] if "@id" in doc else [])
         graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
-        return {"@context": self.context, "@graph": _sorted_json(graph)}
+        return {"@context": self.context, "@graph": sorted_json(graph)}
 
     def common(self, stem: str, title: str, lang_title: dict) -> dict:
         return {**chrome(stem, self.uris, self.model.dataset.title, self.existing), "title": title,

@@ -6,19 +6,32 @@ raises `ProblemsFound` carrying the report and leaves the output folder untouche
 
 from __future__ import annotations
 
+import gc
+import resource
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
+
+from rdflib import Graph, URIRef
 
 from .check import check
 from .csvw import check_csv
-from .load import load
+from .load import SCHEMES, load
 from .mapping import Mapped, map_model
-from .model import Model
+from .model import Model, Origin
 from .problems import ProblemsFound, Report
 from .publish import render, write_site
 from .querypage import load_queries, load_web_assets
 from .validate import SHAPES_DIR, load_shapes, validate_graph
+
+# The validate stage, as one pluggable call: (whole graph, shapes, origins, report) -> report.
+# `validate.validate_graph` runs pySHACL with every shape over the whole graph; a fast path with
+# the same contract (proven equal to pySHACL) plugs in by setting VALIDATE or passing `validator=`.
+Validator = Callable[[Graph, Graph, "dict[URIRef, Origin] | None", Report], Report]
+VALIDATE: Validator = validate_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "asdh.ttl"
@@ -40,53 +53,142 @@ class BuildResult:
     report: Report
     triples: int  # in the published whole graph
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss: dict[str, int] = field(default_factory=dict)  # bytes, the process's peak after each stage
+    cache: "BuildCache | None" = None  # noqa: F821 - the incremental cache, when one was used
 
     @property
     def observations(self) -> int:
         return len(self.model.facts)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of a build.
+
+    A build allocates millions of small objects (terms, triples, index entries) and makes
+    almost no reference cycles; with the collector on, its ever longer full passes make the
+    big stages superlinear (at 100k observations, graph 35 s → 14 s, map 9.5 s → 3 s).
+    Memory is reference-counted as usual; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def peak_rss() -> int:
+    """The process's peak resident set size so far, in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+class Progress:
+    """What a progress display hears from the pipeline; this base class ignores it all."""
+
+    def start(self, stage: str, total: int) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def end(self, stage: str) -> None: ...
+
+
+class Timings:
+    """Wall time and peak RSS of each stage, and the stage events a `Progress` display hears."""
+
+    def __init__(self, progress: Progress | None = None):
+        self.seconds: dict[str, float] = {}
+        self.peak_rss: dict[str, int] = {}
+        self.progress = progress or Progress()
+
+    @contextmanager
+    def stage(self, name: str, total: int = 1) -> Iterator[Callable[[], None]]:
+        """Time the block; it gets a `step()` to call `total` times as its work advances."""
+        self.progress.start(name, total)
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            done += 1
+            self.progress.advance()
+
+        t = time.perf_counter()
+        try:
+            yield step
+        finally:
+            self.seconds[name] = time.perf_counter() - t
+            self.peak_rss[name] = peak_rss()
+            if done < total:
+                self.progress.advance(total - done)
+            self.progress.end(name)
+
+
 def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
-            ontology: Path | None = None, shapes_dir: Path | None = None) -> BuildResult:
-    """Run every stage up to (not including) writing; raise `ProblemsFound` on any error."""
+            ontology: Path | None = None, shapes_dir: Path | None = None,
+            validator: Validator | None = None, timings: Timings | None = None,
+            cache_dir: Path | None = None) -> BuildResult:
+    """Run every stage up to (not including) writing; raise `ProblemsFound` on any error.
+
+    With `cache_dir`, sources unchanged since a previous build are not loaded, checked or
+    mapped again (`incremental.BuildCache`); everything across sources is always redone."""
+    with gc_paused():
+        return _prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
+                        validator=validator, timings=timings, cache_dir=cache_dir)
+
+
+def _prepare(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
+             shapes_dir: Path | None, validator: Validator | None, timings: Timings | None,
+             cache_dir: Path | None) -> BuildResult:
     ontology = ontology or project_file(data_dir, "ontology/asdh.ttl", ONTOLOGY)
     shapes_dir = shapes_dir or project_file(data_dir, "shapes", SHAPES_DIR)
-    seconds: dict[str, float] = {}
-    t = time.perf_counter()
-    model, report = load(Path(data_dir), base_iri=base_iri, limit=limit)
-    seconds["load"] = time.perf_counter() - t
+    timings = timings or Timings()
+    cache = None
+    if cache_dir is not None:
+        from .incremental import BuildCache
+
+        cache = BuildCache(cache_dir, Path(data_dir), ontology, shapes_dir, base_iri)
+    files_to_read = len(SCHEMES) + 1 + len(list((Path(data_dir) / "sources").glob("*.yaml")))
+    with timings.stage("load", files_to_read) as step:
+        model, report = load(Path(data_dir), base_iri=base_iri, limit=limit, progress=step,
+                             reuse=cache.source if cache else None)
     if model is None:
         raise ProblemsFound("load", report)
-    t = time.perf_counter()
-    check(model, report)
-    check_csv(model, report)
-    seconds["check"] = time.perf_counter() - t
+    with timings.stage("check", len(model.sources)) as step:
+        check(model, report, progress=step, checked=cache.checked if cache else frozenset())
+        check_csv(model, report)
     if not report.ok:
         raise ProblemsFound("check", report)
-    t = time.perf_counter()
-    mapped = map_model(model, ontology.read_text(encoding="utf-8"))
-    seconds["map"] = time.perf_counter() - t
-    t = time.perf_counter()
-    shapes = load_shapes(mapped.uris, shapes_dir)
-    whole = mapped.union()
-    validate_graph(whole, shapes, mapped.origins, report)
-    seconds["validate"] = time.perf_counter() - t
+    with timings.stage("map", len(model.sources)) as step:
+        mapped = map_model(model, ontology.read_text(encoding="utf-8"), progress=step,
+                           reuse=cache.mapped if cache else None)
+    with timings.stage("graph"):  # the one rdflib graph of everything: what the validator reads
+        whole = mapped.union()
+    with timings.stage("validate"):
+        shapes = load_shapes(mapped.uris, shapes_dir)
+        (validator or VALIDATE)(whole, shapes, mapped.origins, report)
     if not report.ok:
         raise ProblemsFound("validate", report)
-    t = time.perf_counter()
-    queries = load_queries(project_file(data_dir, "queries", QUERIES))
-    web_assets = load_web_assets(project_file(data_dir, "web", WEB)) if queries else None
-    files = render(model, mapped, whole, shapes, queries, web_assets)
-    seconds["render"] = time.perf_counter() - t
+    with timings.stage("render"):
+        queries = load_queries(project_file(data_dir, "queries", QUERIES))
+        web_assets = load_web_assets(project_file(data_dir, "web", WEB)) if queries else None
+        files = render(model, mapped, whole, shapes, queries, web_assets)
     return BuildResult(model=model, mapped=mapped, files=files, report=report, triples=len(whole),
-                       seconds=seconds)
+                       seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache)
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
-          ontology: Path | None = None, shapes_dir: Path | None = None) -> BuildResult:
-    """Prepare everything, then publish it into `out_dir` atomically."""
-    result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir)
-    t = time.perf_counter()
-    write_site(result.files, Path(out_dir))
-    result.seconds["write"] = time.perf_counter() - t
+          ontology: Path | None = None, shapes_dir: Path | None = None,
+          validator: Validator | None = None, timings: Timings | None = None,
+          cache_dir: Path | None = None) -> BuildResult:
+    """Prepare everything, then publish it into `out_dir` atomically (and, with `cache_dir`,
+    keep what each source contributed for the next, incremental build)."""
+    timings = timings or Timings()
+    with gc_paused():
+        result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
+                         validator=validator, timings=timings, cache_dir=cache_dir)
+        with timings.stage("write", len(result.files)) as step:
+            write_site(result.files, Path(out_dir), progress=step)
+        if result.cache is not None:  # only after the site was validated and published
+            result.cache.store(result.model, result.mapped.sources)
     return result

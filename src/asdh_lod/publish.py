@@ -19,13 +19,14 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 
 from . import catalog, csvw, querypage
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
 from .pages import chrome, render_pages
-from .query import prefixes_for
+from .query import prefixes_for as query_prefixes
 from .querypage import ExampleQuery
 
 DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
@@ -52,15 +53,75 @@ def named_graphs(model: Model, mapped: Mapped, catalog: Graph | None = None) -> 
     return graphs
 
 
+def turtle_prefixes(uris, *extra: tuple[str, str]) -> dict[str, str]:
+    """The prefixes our Turtle declares: the vocabularies, then the project's own namespaces."""
+    out = dict(PREFIXES)
+    # no `code:` here: pyoxigraph would escape the slash of code/{scheme}/{code} (code:province\/25)
+    out.update({"asdh": str(uris.asdh), "period": uris.base + "id/period/"})
+    out.update(extra)
+    return out
+
+
+def ntriples(g) -> bytes:
+    """N-Triples, canonical (each term written by pyoxigraph), one triple a line, sorted: stable
+    and diff-friendly. `g` is a graph or any iterable of rdflib triples (repeats are dropped).
+
+    IRIs and blank nodes repeat a lot: each is written once; literals are mostly distinct."""
+    iris: dict[str, str] = {}
+    blanks: dict[str, str] = {}
+    datatypes: dict[str, ox.NamedNode] = {}
+
+    def term(t) -> str:
+        if isinstance(t, Literal):
+            if t.language:
+                return str(ox.Literal(str(t), language=t.language))
+            dt = t.datatype
+            if dt is None:
+                return str(ox.Literal(str(t)))
+            node = datatypes.get(dt)
+            if node is None:
+                node = datatypes[dt] = ox.NamedNode(dt)
+            return str(ox.Literal(str(t), datatype=node))
+        cache, make = (iris, ox.NamedNode) if isinstance(t, URIRef) else (blanks, ox.BlankNode)
+        key = str(t)  # a plain str hashes in C; rdflib terms hash in Python
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = str(make(key))
+        return text
+
+    # bytes, not str: one byte per ASCII character (a str with any Turkish letter takes two or four)
+    lines = {f"{term(s)} {term(p)} {term(o)} .\n".encode("utf-8") for s, p, o in g}
+    return b"".join(sorted(lines))  # UTF-8 byte order is code point order
+
+
+def sorted_json(value):
+    """Sort JSON-LD node arrays by @id and value arrays canonically, for determinism (the
+    small JSON-LD documents: pages, catalogue). An @list keeps its order: it is an rdf:List."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else sorted_json(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: (v.get("@id", "") if isinstance(v, dict) else "",
+                                            json.dumps(v, sort_keys=True, ensure_ascii=False)))
+    return value
+
+
 def turtle(g: Graph) -> bytes:
+    """rdflib's pretty Turtle (nested blank nodes, lists): for the small graphs (ontology,
+    code lists, shapes), where reading matters more than speed."""
     return g.serialize(format="turtle", encoding="utf-8")
 
 
-def ntriples(g: Graph) -> bytes:
-    """N-Triples, one triple a line, sorted: stable and diff-friendly."""
-    text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def turtle_dump(nt: bytes, prefixes: dict[str, str]) -> bytes:
+    """Turtle of a large graph, by pyoxigraph from its sorted N-Triples: subjects in order,
+    grouped with ';' and ','. Linear and streaming, unlike rdflib's pretty serialiser. The
+    @prefix lines are written in sorted order here, not in pyoxigraph's."""
+    body = ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    at = 0
+    while body.startswith(b"@prefix ", at):
+        at = body.index(b"\n", at) + 1
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return head.encode("utf-8") + body[at:]
 
 
 def nquads(graphs: dict[URIRef, Graph]) -> bytes:
@@ -114,24 +175,81 @@ def jsonld_context(mapped: Mapped) -> dict:
     return {"@context": ctx}
 
 
-def _sorted_json(value):
-    """Sort JSON-LD node arrays by @id and value arrays canonically, for determinism."""
-    if isinstance(value, dict):  # an @list keeps its order: it is an rdf:List
-        return {k: (v if k == "@list" else _sorted_json(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda v: (v.get("@id", "") if isinstance(v, dict) else "",
-                                            json.dumps(v, sort_keys=True, ensure_ascii=False)))
-    return value
+class _Compactor:
+    """Compact IRIs for a context of prefixes only (ours), each IRI compacted once."""
+
+    RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+    def __init__(self, context: dict[str, str]):
+        # longest namespace first, so code: wins over a shorter prefix of it
+        self.prefixes = sorted(((ns, p) for p, ns in context.items()), key=lambda x: -len(x[0]))
+        self.cache: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        c = self.cache.get(iri)
+        if c is None:
+            c = iri
+            for ns, p in self.prefixes:
+                if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
+                    c = f"{p}:{iri[len(ns):]}"
+                    break
+            self.cache[iri] = c
+        return c
 
 
-def jsonld(g: Graph, context: dict, context_url: str) -> bytes:
-    """JSON-LD compacted with the published context, which the document references by URL."""
-    doc = json.loads(g.serialize(format="json-ld", context=context["@context"], auto_compact=True))
-    graph = doc.get("@graph", [doc] if "@id" in doc else [])
-    graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
-    out = {"@context": context_url, "@graph": _sorted_json(graph)}
-    return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None) -> bytes:
+    """JSON-LD compacted with the published context, which the document references by URL.
+
+    Streamed from the sorted N-Triples (parsed by pyoxigraph): one node per subject, in
+    subject order, one node a line; values in N-Triples order. The compaction with our
+    prefix-only context is `_Compactor`. Nothing the size of the whole graph is held but
+    the output itself."""
+    nt = nt if nt is not None else ntriples(g)
+    c = _Compactor(context["@context"])
+    iri, rdf_type = c.iri, _Compactor.RDF_TYPE
+    NamedNode, BlankNode = ox.NamedNode, ox.BlankNode
+    lines: list[str] = []
+    node: dict = {}
+    subject = None
+
+    def flush() -> None:
+        lines.append(json.dumps({k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()},
+                                ensure_ascii=False, sort_keys=True))
+
+    for t in ox.parse(nt, ox.RdfFormat.N_TRIPLES):
+        s, o = t.subject, t.object
+        sid = "_:" + s.value if isinstance(s, BlankNode) else s.value
+        if sid != subject:
+            if node:
+                flush()
+            subject = sid
+            node = {"@id": sid if sid.startswith("_:") else iri(sid)}
+        p = t.predicate.value
+        if isinstance(o, NamedNode):
+            value = iri(o.value)
+            if p == rdf_type:
+                node.setdefault("@type", []).append(value)
+                continue
+            value = {"@id": value}
+        elif isinstance(o, BlankNode):
+            value = {"@id": "_:" + o.value}
+            if p == rdf_type:
+                node.setdefault("@type", []).append(value["@id"])
+                continue
+        elif o.language:
+            value = {"@language": o.language, "@value": o.value}
+        elif o.datatype.value == _XSD_STRING:
+            value = o.value
+        else:
+            value = {"@type": iri(o.datatype.value), "@value": o.value}
+        node.setdefault(iri(p), []).append(value)
+    if node:
+        flush()
+    head = json.dumps(context_url, ensure_ascii=False)
+    return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
 def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
@@ -142,10 +260,10 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
     `queries` are the example queries (queries/*.rq), run on the edition for their page;
     `web_assets` the vendored browser files of the in-browser SPARQL page (querypage)."""
     context = jsonld_context(mapped)
-    nt = ntriples(whole)
+    nt = ntriples(mapped.triples())  # the triples of `whole`, without walking the graph
     files = {
-        f"downloads/{DUMP}.ttl": turtle(whole),
-        f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld"),
+        f"downloads/{DUMP}.ttl": turtle_dump(nt, turtle_prefixes(mapped.uris)),
+        f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld", nt=nt),
         f"downloads/{DUMP}.nt": nt,
         f"downloads/{DUMP}.nt.gz": gzipped(nt),
         "downloads/ontology.ttl": turtle(mapped.ontology),
@@ -164,7 +282,7 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
     nq = nquads(graphs)
     files.update({f"downloads/{DUMP}.nq": nq, f"downloads/{DUMP}.nq.gz": gzipped(nq),
                   f"downloads/{DUMP}.trig": trig(graphs, mapped)})
-    files.update(querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=prefixes_for(mapped.uris.base),
+    files.update(querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=query_prefixes(mapped.uris.base),
                                  title=model.dataset.title.get("en") or model.dataset.id,
                                  graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
                                  web_assets=web_assets,
@@ -210,7 +328,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return True
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
+def write_site(files: dict[str, bytes], out_dir: Path, progress=None) -> None:
     """Write `files` into a temporary folder beside `out_dir`, then swap it in atomically.
 
     On any error the temporary folder is removed and `out_dir` is left as it was.
@@ -223,6 +341,8 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> None:
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+            if progress:
+                progress()
         os.chmod(tmp, 0o755)
         if not out_dir.exists():
             os.rename(tmp, out_dir)

@@ -31,6 +31,7 @@ collide, which is exactly the Data Cube's IC-12):
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
@@ -44,6 +45,7 @@ def staging_graph(graph: str, token: str) -> str:
     return f"{graph}/staging/{_seg(token)}"
 
 
+@lru_cache(maxsize=1 << 16)
 def _seg(s: str) -> str:
     """One path segment; codes and slugs are already URI-safe, this guards the rest."""
     return quote(s, safe="-._~")

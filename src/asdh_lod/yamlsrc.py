@@ -55,6 +55,7 @@ class YamlError(Exception):
 
 
 MAX_DEPTH = 40
+_STR = "tag:yaml.org,2002:str"
 
 
 class _Builder:
@@ -84,6 +85,8 @@ class _Builder:
             seq = LList(self.build(n, depth + 1) for n in node.value)
             seq.line, seq.item_lines = node.start_mark.line + 1, [n.start_mark.line + 1 for n in node.value]
             return seq
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value  # what SafeConstructor.construct_yaml_str returns, without its dispatch
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError, KeyError, IndexError, AttributeError, TypeError) as e:

@@ -1,0 +1,261 @@
+"""Benchmark: the full asdh-lod build against the naive baseline, side by side.
+
+    .venv/bin/python benchmarks/run.py                       # 1k, 10k, 100k observations
+    .venv/bin/python benchmarks/run.py --sizes 1000,10000 --cap 300
+    .venv/bin/python benchmarks/run.py --profile 10000       # cProfile of one fast build
+
+For each size a synthetic national data folder is made (`asdh-lod synth`, fixed seed), then
+the real build (load → check → map → validate with every shape → render → write, exactly
+`pipeline.build`, with whatever validator the pipeline uses) runs in a fresh subprocess, and
+so does the naive baseline (`naive.py`: rdflib graph + pySHACL over the whole graph + rdflib
+serialisation) with a wall-time cap. Each run is its own process, so the peak RSS is that
+run's. Prints per stage wall time and peak RSS for both and the ratios, and writes
+`benchmarks/results.json` and `benchmarks/results.md` (or `--out STEM`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STAGES = ("load", "check", "map", "graph", "validate", "render", "write")
+
+
+# ---------------------------------------------------------------------------------------
+# child processes: one build each
+
+class _StageLog:
+    """Prints each stage's time and peak RSS as it ends, so a capped run still reports them."""
+
+    def __init__(self, timings):
+        self.timings = timings
+
+    def start(self, stage, total):
+        pass
+
+    def advance(self, n=1):
+        pass
+
+    def end(self, stage):
+        print(json.dumps({"stage": stage, "seconds": self.timings.seconds[stage],
+                          "peak_rss": self.timings.peak_rss[stage]}), flush=True)
+
+
+def _validator(spec: str):
+    """'module:function' → that function; 'none' → a validator that checks nothing."""
+    if spec == "none":
+        def skip(graph, shapes, origins, report):
+            return report
+        skip.__module__, skip.__name__ = "(none)", "validation-skipped"
+        return skip
+    import importlib
+
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def child(kind: str, data: str, out: str, validator: str = "") -> None:
+    sys.path.insert(0, str(HERE))
+    from asdh_lod import pipeline
+    from asdh_lod.pipeline import Timings
+
+    timings = Timings()
+    timings.progress = _StageLog(timings)
+    if validator:
+        pipeline.VALIDATE = _validator(validator)
+    t = time.perf_counter()
+    if kind == "fast":
+        result = pipeline.build(Path(data), Path(out), timings=timings)
+        info = {"observations": result.observations, "triples": result.triples,
+                "validator": f"{pipeline.VALIDATE.__module__}.{pipeline.VALIDATE.__name__}"}
+    else:
+        from naive import naive_build
+
+        info = naive_build(Path(data), Path(out), timings)
+        info["validator"] = "asdh_lod.validate.validate_graph (pySHACL)"
+    total = time.perf_counter() - t
+    print(json.dumps({**info, "seconds": timings.seconds, "peak_rss": timings.peak_rss, "total": total,
+                      "peak": max(timings.peak_rss.values())}))
+
+
+def run_child(kind: str, data: Path, out: Path, cap: float | None, validator: str = "") -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(data), str(out), validator]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=cap)
+    except subprocess.TimeoutExpired as e:  # keep the stages that finished before the cap
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        done = [d for d in map(json.loads, (ln for ln in out.splitlines() if ln.startswith("{"))) if "stage" in d]
+        return {"timeout": cap, "seconds": {d["stage"]: d["seconds"] for d in done},
+                "peak_rss": {d["stage"]: d["peak_rss"] for d in done}}
+    if p.returncode != 0:
+        raise SystemExit(f"{kind} build of {data} failed:\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------
+# the parent: sizes, table, files
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    libs = {}
+    for lib in ("rdflib", "pyshacl", "pyoxigraph", "pyyaml"):
+        try:
+            libs[lib] = version(lib)
+        except Exception:  # noqa: BLE001 - not installed
+            libs[lib] = None
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": ram, "python": platform.python_version(),
+            "platform": platform.platform(), "libraries": libs}
+
+
+def mb(n: int | None) -> str:
+    return "—" if n is None else f"{n / 1e6:.0f}"
+
+
+def _cell(run: dict, stage: str) -> tuple[float | None, str, str]:
+    """(seconds or None, seconds text, peak MB text) of one stage (or 'total') of one run."""
+    if not run or "skipped" in run:
+        return None, f"not run ({run.get('skipped', 'off')})" if stage == "total" and run else "—", "—"
+    if stage == "total":
+        if "timeout" in run:
+            return None, f"> {run['timeout']:.0f} (capped)", "—"
+        return run["total"], f"{run['total']:.2f}", mb(run["peak"])
+    if stage in run["seconds"]:
+        return run["seconds"][stage], f"{run['seconds'][stage]:.2f}", mb(run["peak_rss"][stage])
+    if "timeout" in run and stage == next((st for st in STAGES if st not in run["seconds"]), None):
+        return None, "capped here", "—"
+    return None, "—", "—"
+
+
+def table(results: list[dict]) -> str:
+    rows = ["| observations | stage | fast s | fast peak MB | naive s | naive peak MB | naive ÷ fast |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for r in results:
+        f, nv = r["fast"], r.get("naive") or {}
+        for st in STAGES + ("total",):
+            fs, ftext, fmb = _cell(f, st)
+            ns, ntext, nmb = _cell(nv, st)
+            if fs and ns is not None:
+                ratio = f"{ns / fs:.1f}×"
+            elif st == "total" and fs and "timeout" in nv:
+                ratio = f"> {nv['timeout'] / fs:.1f}×"
+            else:
+                ratio = "—"
+            name = f"**{st}**" if st == "total" else st
+            rows.append(f"| {r['observations']:,} | {name} | {ftext} | {fmb} | {ntext} | {nmb} | {ratio} |")
+    rows.append("")
+    rows.append("| observations | triples | fast s | µs per observation | fast peak MB | validator |")
+    rows.append("| ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in results:
+        f = r["fast"]
+        if "timeout" in f:
+            rows.append(f"| {r['observations']:,} | — | > {f['timeout']:.0f} (capped) | — | — | — |")
+            continue
+        rows.append(f"| {r['observations']:,} | {f['triples']:,} | {f['total']:.2f} | "
+                    f"{f['total'] / r['observations'] * 1e6:.0f} | {mb(f['peak'])} | `{f['validator']}` |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000,100000", help="comma-separated observation counts")
+    ap.add_argument("--cap", type=float, default=300.0, help="wall-time cap of a naive run, seconds")
+    ap.add_argument("--no-naive", action="store_true", help="run the fast build only")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", default=str(HERE / "results"), help="results file stem (.json and .md)")
+    ap.add_argument("--work", default=None, help="folder for synthetic data and sites (default: a temp folder)")
+    ap.add_argument("--profile", type=int, metavar="N", help="cProfile one fast build of N observations")
+    ap.add_argument("--fast-cap", type=float, default=None, help="wall-time cap of a fast run, seconds")
+    ap.add_argument("--validator", default="", metavar="MODULE:FUNCTION",
+                    help="the fast build's validator instead of pipeline.VALIDATE (e.g. "
+                         "asdh_lod.fastcheck:validate_fast); 'none' skips validation and the table says so")
+    ap.add_argument("--child", nargs=4, metavar=("KIND", "DATA", "OUT", "VALIDATOR"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    from asdh_lod.synth import write_synth
+
+    work = Path(args.work or tempfile.mkdtemp(prefix="asdh-bench-"))
+    if args.profile:
+        data = work / f"data-{args.profile}"
+        write_synth(args.profile, data, seed=args.seed)
+        import cProfile
+        import pstats
+
+        from asdh_lod.pipeline import build
+
+        prof = cProfile.Profile()
+        prof.runcall(build, data, work / "site-profile")
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+        return
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    info = machine()
+    print(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, Python {info['python']}",
+          file=sys.stderr)
+    results, naive_over_cap = [], None
+    for n in sizes:
+        data = work / f"data-{n}"
+        t = time.perf_counter()
+        write_synth(n, data, seed=args.seed)
+        print(f"{n:,} observations: synthetic data in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        fast = run_child("fast", data, work / f"site-fast-{n}", args.fast_cap, args.validator)
+        if "timeout" in fast:
+            print(f"  fast : > {args.fast_cap:.0f} s (capped) after {', '.join(fast['seconds'])}", file=sys.stderr)
+        else:
+            print(f"  fast : {fast['total']:.2f} s, peak {mb(fast['peak'])} MB", file=sys.stderr)
+        naive: dict | None = None
+        if args.no_naive:
+            naive = {"skipped": "--no-naive"}
+        elif naive_over_cap is not None and n > naive_over_cap:
+            naive = {"skipped": f"hit the {args.cap:.0f} s cap at {naive_over_cap:,}"}
+        else:
+            naive = run_child("naive", data, work / f"site-naive-{n}", args.cap)
+            if "timeout" in naive:
+                naive_over_cap = n
+                print(f"  naive: > {args.cap:.0f} s (capped)", file=sys.stderr)
+            else:
+                print(f"  naive: {naive['total']:.2f} s, peak {mb(naive['peak'])} MB", file=sys.stderr)
+        results.append({"observations": n, "fast": fast, "naive": naive})
+    text = table(results)
+    print(text)
+    doc = {"machine": info, "seed": args.seed, "cap_seconds": args.cap,
+           "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results}
+    stem = Path(args.out)
+    stem.with_suffix(".json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    libs = ", ".join(f"{k} {v}" for k, v in info["libraries"].items() if v)
+    stem.with_suffix(".md").write_text(
+        f"# Benchmark results ({doc['date']})\n\n"
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM; Python {info['python']}; "
+        f"{libs}. Fast build's validator: `{args.validator or 'pipeline.VALIDATE'}`.\n"
+        f"Naive cap: {args.cap:.0f} s. Peak MB is the run's peak RSS after each stage.\n\n{text}\n",
+        encoding="utf-8")
+    print(f"wrote {stem.with_suffix('.json')} and {stem.with_suffix('.md')}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Incremental builds: only a changed source is loaded, checked and mapped again, and the site
+is byte-identical to a full build; a failed build neither publishes nor caches anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from asdh_lod.cli import main
+from asdh_lod.pipeline import build
+from asdh_lod.problems import ProblemsFound
+from asdh_lod.synth import write_synth
+
+ADANA = "adana-2025-faaliyet-raporu"
+AGRI = "agri-2025-faaliyet-raporu"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, old
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def national(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    write_synth(200, tmp_path / "data", seed=11)  # 4 sources: Adana, Adıyaman, Afyonkarahisar, Ağrı
+    return Path("data")
+
+
+def _full(data: Path, out: Path) -> dict[str, bytes]:
+    build(data, out)
+    return _files(out)
+
+
+def test_cold_and_warm_builds_equal_a_full_build(national, tmp_path):
+    full = _full(national, tmp_path / "full")
+    cold = build(national, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert cold.cache.reused == 0
+    assert _files(tmp_path / "site") == full
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 4
+    warm = build(national, tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert warm.cache.reused == 4
+    assert _files(tmp_path / "site") == full
+
+
+def test_one_changed_source_is_rebuilt_and_the_site_equals_a_full_build(national, tmp_path):
+    cache = tmp_path / "cache"
+    build(national, tmp_path / "site", cache_dir=cache)
+    yaml_file, txt_file = national / "sources" / f"{ADANA}.yaml", national / "sources" / f"{ADANA}.txt"
+    # a new figure in the text, and the fact that states it
+    _edit(txt_file, "raporunu yayımladı.", "raporunu yayımladı. İlde 12 bin 345 gönüllü görev aldı.")
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + """
+  - id: volunteers
+    quote: "İlde 12 bin 345 gönüllü görev aldı."
+    figure: "12 bin 345"
+    value: 12345
+    unit: person
+    programme: asdep
+    target_group: total
+    indicator: registered-persons
+    period: "2025-12-31"
+    period_kind: stock
+""", encoding="utf-8")
+    result = build(national, tmp_path / "site", cache_dir=cache)
+    assert result.cache.reused == 3 and set(result.cache.hits) == {
+        "adiyaman-2025-faaliyet-raporu", "afyonkarahisar-2025-faaliyet-raporu", AGRI}
+    assert result.observations == 201
+    assert _files(tmp_path / "site") == _full(national, tmp_path / "full")
+    assert "12 bin 345 gönüllü" in (tmp_path / "site" / "downloads" / "asdh-lod.ttl").read_text(encoding="utf-8")
+    assert len(list(cache.glob("*.pickle"))) == 4  # the old Adana entry is gone
+
+
+def test_a_failed_build_publishes_nothing_and_caches_nothing(national, tmp_path):
+    cache = tmp_path / "cache"
+    build(national, tmp_path / "site", cache_dir=cache)
+    site_before, cache_before = _files(tmp_path / "site"), _files(cache)
+    _edit(national / "sources" / f"{ADANA}.yaml", "    value: ", "    value: 1")  # first value now wrong
+    with pytest.raises(ProblemsFound) as err:
+        build(national, tmp_path / "site", cache_dir=cache)
+    assert [p.code for p in err.value.report.problems] == ["value-mismatch", "total-mismatch"]  # a part of a total
+    assert err.value.report.problems[0].path == f"data/sources/{ADANA}.yaml"
+    assert _files(tmp_path / "site") == site_before
+    assert _files(cache) == cache_before
+
+
+def test_duplicates_across_sources_are_found_when_one_side_is_cached(national, tmp_path):
+    cache = tmp_path / "cache"
+    build(national, tmp_path / "site", cache_dir=cache)
+    # Ağrı's report now states Adana's women trainees figure again, for Adana (province "01")
+    adana = (national / "sources" / f"{ADANA}.yaml").read_text(encoding="utf-8")
+    start = adana.index("  - id: trainees-women")
+    fact = adana[start:adana.index("\n\n", start)]
+    quote = fact.split('quote: "', 1)[1].split('"\n', 1)[0]
+    _edit(national / "sources" / f"{AGRI}.txt", "raporunu yayımladı.", "raporunu yayımladı. " + quote)
+    agri = national / "sources" / f"{AGRI}.yaml"
+    agri.write_text(agri.read_text(encoding="utf-8") + "\n" + fact.replace("id: trainees-women", "id: adana-copy")
+                    + '\n    province: "01"\n', encoding="utf-8")
+    with pytest.raises(ProblemsFound) as err:
+        build(national, tmp_path / "site", cache_dir=cache)
+    assert [p.code for p in err.value.report.problems] == ["duplicate-observation"]
+    assert err.value.report.problems[0].path == f"data/sources/{AGRI}.yaml"
+
+
+def test_a_code_list_change_rebuilds_every_source(national, tmp_path):
+    cache = tmp_path / "cache"
+    build(national, tmp_path / "site", cache_dir=cache)
+    units = national / "codelists" / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8") + "# a comment changes the key\n", encoding="utf-8")
+    assert build(national, tmp_path / "site", cache_dir=cache).cache.reused == 0
+
+
+def test_cli_cache_option(national, tmp_path):
+    runner = CliRunner()
+    args = ["build", "--data", "data", "--out", "site", "--cache", ".asdh-cache"]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.endswith("SHACL: valid; 0 of 4 sources unchanged\n")
+    again = runner.invoke(main, args)
+    assert again.stdout.endswith("SHACL: valid; 4 of 4 sources unchanged\n")
