@@ -130,6 +130,7 @@ def add_results(found: list[Result], origins: dict[URIRef, Origin] | None, repor
             "shacl", origin.path if origin else None, origin.line if origin else None, severity=severity,
             message=f"{res.shape}: {res.message} [{where}]",
             details={"shape": res.shape, "shape_id": res.shape_id, "ic": res.ic, "focus": res.focus,
+                     "message_text": res.message,
                      "result_path": res.path, "value": res.value, "shacl_severity": res.severity}))
     return report
 
@@ -172,3 +173,65 @@ def read_rdf(files: list[Path], report: Report) -> Graph | None:
                                detail=detail, format=fmt))
             ok = False
     return g if ok else None
+
+
+def origins_for(data_dir: Path, base_iri: str | None = None) -> dict[URIRef, Origin]:
+    """Where each node of our data was written (YAML file and line), if `data_dir` loads; else {}.
+
+    Used when validating RDF files: results on nodes we minted then name the YAML line to fix.
+    """
+    from .load import load
+    from .mapping import map_model
+    from .pipeline import ONTOLOGY, project_file
+
+    if not Path(data_dir).is_dir():
+        return {}
+    model, _report = load(Path(data_dir), base_iri=base_iri)
+    if model is None:
+        return {}
+    ontology = project_file(data_dir, "ontology/asdh.ttl", ONTOLOGY)
+    try:
+        return map_model(model, ontology.read_text(encoding="utf-8")).origins
+    except (KeyError, ValueError):  # data that loads but does not map (check fails): no origins
+        return {}
+
+
+def grouped_lines(report: Report) -> list[str]:
+    """The report for people, grouped by shape: a heading per shape, then one entry per result.
+
+        IC-12 No duplicate observations (Violation): 1 result
+          data/sources/x.yaml:42: <…/obs/…>
+            IC-12: 2 observations share the dimension values of <…/obs/…>
+            focus <…/data/provincial>; value <…/obs/…>
+    """
+    out: list[str] = []
+    groups: dict[tuple, list] = {}
+    for p in report.sorted():
+        d = dict(p.details)
+        if p.code != "shacl":
+            out.append(str(p))
+            continue
+        groups.setdefault((d["shape_id"], d["shape"], d["shacl_severity"]), []).append((p, d))
+
+    def order(key):
+        kind, _, num = key[0].partition("-")
+        return (kind != "IC", int(num) if num.isdigit() else 0, key[0])
+
+    for key in sorted(groups, key=order):
+        _ident, name, severity = key
+        entries = groups[key]
+        out.append(f"{name} ({severity}): {len(entries)} result{'s' if len(entries) != 1 else ''}")
+        for p, d in entries:
+            # shapes that target a data set name the offending observation as the value
+            node = d["value"] if _iri(d["value"]) and d["value"] != d["focus"] else d["focus"]
+            out.append(f"  {p.location + ': ' if p.location else ''}{node}")
+            out.append(f"    {d['message_text']}")
+            facts = [f"focus {d['focus']}"]
+            if d["result_path"]:
+                facts.append(f"path {d['result_path']}")
+            if d["value"]:
+                facts.append(f"value {d['value']}")
+            out.append("    " + "; ".join(facts))
+    if report.truncated:
+        out.append(f"... and {report.total - len(report.problems)} more problems (limit {report.limit})")
+    return out
