@@ -40,6 +40,14 @@ TARGETS = (SH.targetClass, SH.target, SH.targetNode, SH.targetObjectsOf, SH.targ
 HIERARCHY_DEPTH = 6  # IC-20/21: steps from a hierarchy root, as in shapes/cube.ttl
 
 
+def _greater(a, b) -> bool:
+    """SPARQL's `a > b` as rdflib evaluates it; an error (incomparable terms) is false."""
+    try:
+        return bool(isinstance(a, Literal) and isinstance(b, Literal) and a > b)
+    except TypeError:
+        return False
+
+
 def _msg(template: str, **bound) -> str:
     """Fill a sh:message template the way pySHACL does: {?var} → str(value)."""
     for var, val in bound.items():
@@ -60,10 +68,13 @@ class _Checker:
         self.code = prefixes["code"]
         self.asdh = Namespace(prefixes["asdh"])
         self.out: list[Result] = []
-        self.datasets = set(g.subjects(RDF.type, QB.DataSet))
+        self.index: dict = {}     # predicate → {subject: [objects]}, each built in one scan
+        self.inverse: dict = {}   # predicate → {object: [subjects]}
+        self.datasets = [s for s, types in self.of(RDF.type).items() if QB.DataSet in types]
         self.members: dict = defaultdict(list)
-        for o, ds in g.subject_objects(QB.dataSet):
-            self.members[ds].append(o)
+        for o, dss in self.of(QB.dataSet).items():
+            for ds in dss:
+                self.members[ds].append(o)
 
     # -- helpers ----------------------------------------------------------------------
     def template(self, ident: str, path=None) -> str:
@@ -77,12 +88,31 @@ class _Checker:
 
     def add(self, ident, focus, path=None, value=None, **bound) -> None:
         _i, name = self.names[self.by_id[ident]]
-        message = _msg(self.template(ident, path if ident in ("IC-1", "ASDH-1") else None),
+        message = _msg(self.template(ident, path if ident in ("IC-1", "ASDH-1", "ASDH-9") else None),
                        this=focus, path=path, value=value, **bound)
         self.out.append(Result(ident, name, "Violation", short(focus), short(path), short(value), message))
 
-    def objs(self, s, p):
-        return list(self.g.objects(s, p))
+    def of(self, p) -> dict:
+        d = self.index.get(p)
+        if d is None:
+            d = self.index[p] = defaultdict(list)
+            for s, o in self.g.subject_objects(p):
+                d[s].append(o)
+        return d
+
+    def subjects(self, p, o) -> list:
+        d = self.inverse.get(p)
+        if d is None:
+            d = self.inverse[p] = defaultdict(list)
+            for s, x in self.g.subject_objects(p):
+                d[x].append(s)
+        return d.get(o, [])
+
+    def objs(self, s, p) -> list:
+        return self.of(p).get(s, [])
+
+    def a(self, s, cls) -> bool:
+        return cls in self.of(RDF.type).get(s, ())
 
     def dsds(self, ds):
         return self.objs(ds, QB.structure)
@@ -97,12 +127,12 @@ class _Checker:
         return [m for c in self.components(dsd) for m in self.objs(c, QB.measure)]
 
     def has(self, s, p) -> bool:
-        return next(iter(self.g.objects(s, p)), None) is not None
+        return s in self.of(p)
 
     # -- W3C integrity constraints ------------------------------------------------------
     def ic1(self):
-        for o in set(self.g.subjects(RDF.type, QB.Observation)):
-            if len(set(self.objs(o, QB.dataSet))) != 1:
+        for o in [s for s, types in self.of(RDF.type).items() if QB.Observation in types]:
+            if len(self.objs(o, QB.dataSet)) != 1:
                 self.add("IC-1", o, QB.dataSet)
 
     def per_dataset(self):
@@ -139,7 +169,7 @@ class _Checker:
             self.ic12_17(ds, obs)
             for sl in self.objs(ds, QB.slice):  # IC-18
                 for o in self.objs(sl, QB.observation):
-                    if (o, QB.dataSet, ds) not in self.g:
+                    if ds not in self.objs(o, QB.dataSet):
                         self.add("IC-18", ds, None, o, slice=sl)
 
     def ic12_17(self, ds, obs):
@@ -147,7 +177,7 @@ class _Checker:
         dims = [d for dsd in dsds for d in self.dims(dsd)]
         groups: dict = defaultdict(list)
         for o in obs:
-            key = frozenset((d, v) for d in dims for v in self.g.objects(o, d))
+            key = frozenset((d, v) for d in dims for v in self.objs(o, d))
             if key:
                 groups[key].append(o)
         for members in groups.values():
@@ -160,7 +190,7 @@ class _Checker:
         other = [d for dsd in with_type for d in self.dims(dsd) if d != QB.measureType]
         groups = defaultdict(list)
         for o in obs:
-            key = frozenset((d, v) for d in other for v in self.g.objects(o, d))
+            key = frozenset((d, v) for d in other for v in self.objs(o, d))
             if key:
                 groups[key].append(o)
         for members in groups.values():
@@ -168,7 +198,6 @@ class _Checker:
                 self.add("IC-17", ds, None, URIRef(min(str(o) for o in members)), n=len(members), m=m)
 
     def codes(self, ds, dsd, obs):
-        g = self.g
         for path in self.dims(dsd):
             for lst in self.objs(path, QB.codeList):
                 types = set(self.objs(lst, RDF.type))
@@ -177,8 +206,8 @@ class _Checker:
                     reach20, reach21 = self.reachable(lst)
                 for o in obs:
                     for code in self.objs(o, path):
-                        concept = (code, RDF.type, SKOS.Concept) in g
-                        if SKOS.ConceptScheme in types and not (concept and (code, SKOS.inScheme, lst) in g):
+                        concept = self.a(code, SKOS.Concept)
+                        if SKOS.ConceptScheme in types and not (concept and lst in self.objs(code, SKOS.inScheme)):
                             self.add("IC-19", ds, path, o, code=code)
                         if SKOS.Collection in types and not (concept and code in self.members_of(lst)):
                             self.add("IC-19", ds, path, o, code=code)
@@ -190,7 +219,7 @@ class _Checker:
     def members_of(self, lst) -> set:
         seen, todo = set(), [lst]
         while todo:
-            for m in self.g.objects(todo.pop(), SKOS.member):
+            for m in self.objs(todo.pop(), SKOS.member):
                 if m not in seen:
                     seen.add(m)
                     todo.append(m)
@@ -202,9 +231,9 @@ class _Checker:
         out = [None, None]
         for pcp in self.objs(lst, QB.parentChildProperty):
             if isinstance(pcp, URIRef):
-                step, slot = (lambda n, p=pcp: self.g.objects(n, p)), 0
+                step, slot = (lambda n, p=pcp: self.objs(n, p)), 0
             elif isinstance(pcp, BNode) and self.has(pcp, OWL.inverseOf):
-                step, slot = (lambda n, p=self.g.value(pcp, OWL.inverseOf): self.g.subjects(p, n)), 1
+                step, slot = (lambda n, p=self.objs(pcp, OWL.inverseOf)[0]: self.subjects(p, n)), 1
             else:
                 continue
             seen, frontier = set(roots), set(roots)
@@ -216,20 +245,20 @@ class _Checker:
 
     # -- our domain rules ---------------------------------------------------------------------
     def ours(self):
-        A, g = self.asdh, self.g
+        A = self.asdh
         asdh1 = [self.shapes.value(ps, SH.path) for ps in self.shapes.objects(self.by_id["ASDH-1"], SH.property)]
         try_unit = URIRef(self.code + "unit/TRY")
         unit_scheme = URIRef(self.code + "unit")
         kinds = self.code + "period-kind/"
-        for ds in g.subjects(QB.structure, self.structure):
+        for ds in self.subjects(QB.structure, self.structure):
             for o in self.members.get(ds, []):
                 for p in asdh1:
-                    if len(set(g.objects(o, p))) > 1:
+                    if len(self.objs(o, p)) > 1:
                         self.add("ASDH-1", o, p)
                 units = self.objs(o, SDMX_ATTRIBUTE.unitMeasure)
                 values = self.objs(o, SDMX_MEASURE.obsValue)
                 for unit in units:
-                    currency = (unit, RDF.type, A.CurrencyUnit) in g
+                    currency = self.a(unit, A.CurrencyUnit)
                     for v in values:
                         if not isinstance(v, Literal):
                             continue
@@ -241,8 +270,8 @@ class _Checker:
                             self.add("ASDH-2", ds, None, o, unit=unit, v=v)
                 checks = (
                     ("ASDH-4", SDMX_ATTRIBUTE.unitMeasure,
-                     lambda x: (x, RDF.type, SKOS.Concept) in g and (x, SKOS.inScheme, unit_scheme) in g),
-                    ("ASDH-5", A.sourceDocument, lambda x: (x, RDF.type, A.SourceDocument) in g),
+                     lambda x: self.a(x, SKOS.Concept) and unit_scheme in self.objs(x, SKOS.inScheme)),
+                    ("ASDH-5", A.sourceDocument, lambda x: self.a(x, A.SourceDocument)),
                     ("ASDH-6", A.sourceQuote,
                      lambda x: isinstance(x, Literal) and x.language == "tr" and len(str(x)) > 0),
                     ("ASDH-7", A.approximate, lambda x: isinstance(x, Literal) and x.datatype == XSD.boolean),
@@ -302,6 +331,29 @@ class _Checker:
                             if end < (abegin or aend) or end.year != aend.year:
                                 self.add("ASDH-13", ds, None, o, period=period, asof=asof)
 
+    def periods(self):
+        """ASDH-9, ASDH-10, ASDH-11 over the reference periods (few, however many observations)."""
+        periods = {p for ps in self.of(self.asdh.refPeriod).values() for p in ps}
+        instants = set()
+        for period in periods:
+            ends, begins = self.objs(period, TIME.hasEnd), self.objs(period, TIME.hasBeginning)
+            if len(ends) != 1:
+                self.add("ASDH-9", period, TIME.hasEnd)
+            if len(begins) > 1:
+                self.add("ASDH-9", period, TIME.hasBeginning)
+            instants.update(ends, begins)
+            for b in (d for i in begins for d in self.objs(i, TIME.inXSDDate)):
+                for e in (d for i in ends for d in self.objs(i, TIME.inXSDDate)):
+                    if _greater(b, e):
+                        self.add("ASDH-11", period, None, b, end=e)
+        for i in instants:
+            dates = self.objs(i, TIME.inXSDDate)
+            if len(dates) != 1:
+                self.add("ASDH-10", i, TIME.inXSDDate)
+            for d in dates:
+                if not (isinstance(d, Literal) and d.datatype == XSD.date and not d.ill_typed):
+                    self.add("ASDH-10", i, TIME.inXSDDate, d)
+
     def total(self, ds, o):
         parts = self.objs(o, self.asdh.totalOf)
         if not parts:
@@ -318,12 +370,13 @@ class _Checker:
         self.ic1()
         self.per_dataset()
         self.ours()
+        self.periods()
         return self.out
 
 
 NATIVE = ("IC-1", "IC-11", "IC-12", "IC-13", "IC-14", "IC-15", "IC-16", "IC-17", "IC-18", "IC-19",
           "IC-20", "IC-21", "ASDH-1", "ASDH-2", "ASDH-3", "ASDH-4", "ASDH-5", "ASDH-6", "ASDH-7",
-          "ASDH-8", "ASDH-12", "ASDH-13", "ASDH-14")
+          "ASDH-8", "ASDH-9", "ASDH-10", "ASDH-11", "ASDH-12", "ASDH-13", "ASDH-14")
 
 
 def fast_results(data: Graph, shapes: Graph) -> list[Result]:
@@ -335,7 +388,7 @@ def fast_results(data: Graph, shapes: Graph) -> list[Result]:
     for ident in NATIVE:
         for t in TARGETS:
             rest.remove((checker.by_id[ident], t, None))
-    found += shacl_results(data, rest)
+    found += shacl_results(data, rest, inplace=True)
     return sorted(set(found))
 
 

@@ -104,13 +104,16 @@ def results(report_graph: Graph, shapes: Graph) -> list[Result]:
     return sorted(out)
 
 
-def shacl_results(data: Graph, shapes: Graph) -> list[Result]:
-    """pySHACL, the reference, with the full shapes over `data`."""
+def shacl_results(data: Graph, shapes: Graph, *, inplace: bool = False) -> list[Result]:
+    """pySHACL, the reference, with the full shapes over `data`.
+
+    `inplace` spares pySHACL its copy of the data graph; without inference it adds nothing to it.
+    """
     shapes_copy = Graph()  # pySHACL adds triples to the shapes graph it is given: keep ours pure
     shapes_copy += shapes
     _conforms, report_graph, _text = shacl_validate(
         data, shacl_graph=shapes_copy, inference="none", advanced=True, allow_warnings=True,
-        abort_on_first=False)
+        abort_on_first=False, inplace=inplace)
     return results(report_graph, shapes_copy)
 
 
