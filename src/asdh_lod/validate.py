@@ -7,6 +7,7 @@ the base IRI (like the ontology), so they are parsed with that base; the SPARQL 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,8 @@ def load_shapes(uris: Uris, shapes_dir: Path = SHAPES_DIR) -> Graph:
         g += parse_ontology(f.read_text(encoding="utf-8"), uris)
     for shapes_doc in set(g.subjects(SH.declare, None)):
         for prefix, namespace in base_prefixes(uris).items():
-            decl = BNode()
+            # a content-derived label: the published shapes.ttl must be byte-identical build after build
+            decl = BNode("declare" + hashlib.sha256(f"{shapes_doc} {prefix}".encode()).hexdigest()[:16])
             g.add((shapes_doc, SH.declare, decl))
             g.add((decl, SH.prefix, Literal(prefix)))
             g.add((decl, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
