@@ -40,3 +40,17 @@ def test_native_shapes_exist(built):
     shapes = load_shapes(built.mapped.uris)
     ids = {str(i) for i in shapes.objects(None, DCTERMS.identifier)}
     assert set(NATIVE) <= ids
+
+
+def test_accepts_a_pyoxigraph_store(built):
+    import pyoxigraph as ox
+    shapes = load_shapes(built.mapped.uris)
+    store = ox.Store()
+    store.bulk_load(path=str(built.out / "downloads" / "asdh-lod.nt"), format=ox.RdfFormat.N_TRIPLES)
+    fact = next(f for f in built.model.facts if not f.also_quoted)  # one quote: remove it
+    o = ox.NamedNode(str(built.mapped.uris.fact(fact)))
+    quote = ox.NamedNode(str(built.mapped.uris.asdh.sourceQuote))
+    store.remove(next(iter(store.quads_for_pattern(o, quote, None))))
+    report = validate_fast(store, shapes, built.mapped.origins)
+    assert [(dict(p.details)["shape_id"], p.path, p.line) for p in report.sorted()] == [
+        ("ASDH-6", fact.origin.path, fact.origin.line), ("IC-13", fact.origin.path, fact.origin.line)]
