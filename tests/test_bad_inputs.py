@@ -121,6 +121,20 @@ CASES = [
      "data/sources/tiny-haber.yaml:78: [total-mismatch] 'education-total' is 21986 but its parts aep-trainees add up to 20864 (correct the total or its parts)"),
     ("duplicated-fact", Y, "  - id: eoe-trainees", "  - id: aep-trainees-again\n    quote: \"Aile Eğitim Programından 2013 yılından itibaren toplam 20.864 kişi\"\n    figure: \"20.864\"\n    value: 20864\n    unit: person\n    programme: family-education-programme\n    target_group: total\n    indicator: trainees\n    period: \"2013--2025\"\n    period_kind: cumulative\n\n  - id: eoe-trainees",
      "data/sources/tiny-haber.yaml:57: [duplicate-observation] fact 'aep-trainees-again' has the same dimensions as 'aep-trainees' (data/sources/tiny-haber.yaml:46) (two facts cannot describe the same figure: fix a dimension, or use 'also_quoted' for a repeated figure)"),
+    # the dataset's catalogue metadata
+    ("licence-not-an-iri", "dataset.yaml", "license: https://creativecommons.org/licenses/by/4.0/",
+     'license: "not a <licence>"',
+     "data/dataset.yaml:20: [wrong-type] 'license' must be an http(s) IRI, not 'not a <licence>' "
+     "(write 'license' as an http(s) IRI)"),
+    ("keyword-with-newline", "dataset.yaml", "  en: [social services", '  en: ["social\\nservices"',
+     "data/dataset.yaml:24: [bad-text] 'keywords.en' contains the control character U+000A "
+     "(remove control characters; write text as plain Unicode)"),
+    ("keyword-language-unknown", "dataset.yaml", "  en: [social services", "  de: [Sozialdienste]\n  en: [social services",
+     "data/dataset.yaml:24: [unknown-field] 'keywords' has an unknown field 'de' "
+     "(remove it or correct its spelling; allowed: tr, en)"),
+    ("keyword-number", "dataset.yaml", "  en: [social services", "  en: [42, social services",
+     "data/dataset.yaml:24: [wrong-type] 'keywords.en' must be non-empty text, not a whole number "
+     "(write 'keywords.en' as non-empty text)"),
     # code lists: caught by the SHACL gate, located at the code list's line
     ("province-bad-nuts-code", "codelists/provinces.yaml", "nuts3: TR621}", "nuts3: TR-621}",
      'data/codelists/provinces.yaml:12: [shacl] ASDH-15 Province codes: ASDH-15: a province has one NUTS-3 code, TRxNN (e.g. TRA12) [<https://w3id.org/asdh-lod/code/province/01> <https://w3id.org/asdh-lod/def/nutsCode> = "TR-621"] (fix the data that produced this node)'),

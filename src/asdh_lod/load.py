@@ -355,6 +355,38 @@ def _check_scheme_links(schemes: dict[str, Scheme], report: Report) -> None:
 # ---------------------------------------------------------------------------------------
 # dataset.yaml
 
+def _keywords(r: "Reader", m: LMap) -> dict[str, list[str]] | None:
+    """keywords: {tr: [..], en: [..]}, each keyword one line of plain text; None after a problem."""
+    v = m.get("keywords")
+    if v is None:
+        return {}
+    if not isinstance(v, LMap):
+        r.add("wrong-type", m.line_of("keywords"), field="keywords",
+              expected="a mapping of languages to lists, e.g. {tr: [..], en: [..]}", actual=_type_name(v))
+        return None
+    out: dict[str, list[str]] = {}
+    ok = True
+    for lang in v:
+        if lang not in ("tr", "en"):
+            r.add("unknown-field", v.line_of(lang), where="'keywords'", field=lang, allowed="tr, en")
+            ok = False
+            continue
+        words = []
+        for word, line in r.items(v, lang):
+            if not isinstance(word, str) or not word.strip():
+                r.add("wrong-type", line, field=f"keywords.{lang}", expected="non-empty text",
+                      actual=_type_name(word) if not isinstance(word, str) else "empty text")
+                ok = False
+            elif _CONTROL.search(word) or "\n" in word or "\r" in word:
+                ch = (_CONTROL.search(word) or re.search(r"[\r\n]", word)).group()
+                r.add("bad-text", line, what=f"'keywords.{lang}'", detail=f"the control character U+{ord(ch):04X}")
+                ok = False
+            else:
+                words.append(word.strip())
+        out[lang] = words
+    return out if ok else None
+
+
 def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) -> DatasetInfo | None:
     path = display_path(file)
     if not file.exists():
@@ -377,13 +409,15 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
               expected="an http(s) IRI ending in '/'", actual=repr(base))
         base = None
     issued = r.unit_date(m, "issued", "dataset.yaml")
-    keywords = {}
-    if isinstance(m.get("keywords"), LMap):
-        keywords = {lang: [str(x) for x in v] for lang, v in m["keywords"].items() if isinstance(v, LList)}
+    keywords = _keywords(r, m)
     ident, title, desc = r.slug(m, "id", "dataset"), r.labels(m, "title"), r.labels(m, "description")
     publisher = r.code(m, "publisher", "organisation")
     licence = r.text(m, "license")
-    if None in (ident, base, issued, publisher, licence):
+    if licence is not None and not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", licence):
+        r.add("wrong-type", m.line_of("license"), field="license", expected="an http(s) IRI",
+              actual=repr(licence))
+        licence = None
+    if None in (ident, base, issued, publisher, licence, keywords):
         return None
     return DatasetInfo(id=ident, title=title, description=desc, publisher=publisher,
                        license=licence, base_iri=base, issued=issued.begin,
