@@ -136,6 +136,8 @@ CASES = [
      "data/dataset.yaml:24: [wrong-type] 'keywords.en' must be non-empty text, not a whole number "
      "(write 'keywords.en' as non-empty text)"),
     # code lists: caught by the SHACL gate, located at the code list's line
+    ("province-without-nuts-code", "codelists/provinces.yaml", ", nuts3: TR621}", "}",
+     "data/codelists/provinces.yaml:12: [missing-field] a concept has no 'nuts3' (add 'nuts3')"),
     ("province-bad-nuts-code", "codelists/provinces.yaml", "nuts3: TR621}", "nuts3: TR-621}",
      'data/codelists/provinces.yaml:12: [shacl] ASDH-15 Province codes: ASDH-15: a province has one NUTS-3 code, TRxNN (e.g. TRA12) [<https://w3id.org/asdh-lod/code/province/01> <https://w3id.org/asdh-lod/def/nutsCode> = "TR-621"] (fix the data that produced this node)'),
 ]

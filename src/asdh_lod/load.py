@@ -257,6 +257,7 @@ _CONCEPT_EXTRA = {
     "unit": ("kind",),
     "organisation": ("part_of", "province"),
 }
+_CONCEPT_REQUIRED = {"province": ("iso", "nuts3")}  # of _CONCEPT_EXTRA: the mapping needs them
 
 
 def load_scheme(file: Path, report: Report) -> Scheme | None:
@@ -284,9 +285,11 @@ def load_scheme(file: Path, report: Report) -> Scheme | None:
             extra["country"] = {"label": label, "iso": iso, **({"wikidata": str(c["wikidata"])} if "wikidata" in c else {})}
     concepts: dict[str, Concept] = {}
     first_line: dict[str, int] = {}
-    optional = ("alt", "broader", "definition") + _CONCEPT_EXTRA.get(scheme_id or "", ())
+    required = ("code", "label") + _CONCEPT_REQUIRED.get(scheme_id or "", ())
+    optional = ("alt", "broader", "definition") + tuple(
+        k for k in _CONCEPT_EXTRA.get(scheme_id or "", ()) if k not in required)
     for item, line in r.items(top, "concepts"):
-        c = r.mapping(item, "a concept", line, ("code", "label"), optional)
+        c = r.mapping(item, "a concept", line, required, optional)
         if c is None:
             continue
         code = c["code"]
