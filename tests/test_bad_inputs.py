@@ -136,6 +136,9 @@ CASES = [
      "data/dataset.yaml:24: [wrong-type] 'keywords.en' must be non-empty text, not a whole number "
      "(write 'keywords.en' as non-empty text)"),
     # code lists: caught by the SHACL gate, located at the code list's line
+    ("unit-kind-unknown", "codelists/units.yaml", "kind: count, label: {tr: kişi", "kind: people, label: {tr: kişi",
+     "data/codelists/units.yaml:11: [wrong-type] 'kind' must be count or currency or ratio, not 'people' "
+     "(write 'kind' as count or currency or ratio)"),
     ("province-without-nuts-code", "codelists/provinces.yaml", ", nuts3: TR621}", "}",
      "data/codelists/provinces.yaml:12: [missing-field] a concept has no 'nuts3' (add 'nuts3')"),
     ("province-bad-nuts-code", "codelists/provinces.yaml", "nuts3: TR621}", "nuts3: TR-621}",

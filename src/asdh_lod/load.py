@@ -257,6 +257,7 @@ _CONCEPT_EXTRA = {
     "unit": ("kind",),
     "organisation": ("part_of", "province"),
 }
+UNIT_KINDS = ("count", "currency", "ratio")  # how a unit's figures are typed (mapping.number_literal)
 _CONCEPT_REQUIRED = {"province": ("iso", "nuts3")}  # of _CONCEPT_EXTRA: the mapping needs them
 
 
@@ -316,6 +317,9 @@ def load_scheme(file: Path, report: Report) -> Scheme | None:
         broader = c.get("broader")
         if broader is not None:
             broader = str(broader)
+        if scheme_id == "unit" and c.get("kind", "count") not in UNIT_KINDS:
+            r.add("wrong-type", c.line_of("kind"), field="kind", expected=" or ".join(UNIT_KINDS),
+                  actual=repr(c["kind"]))
         extra_fields = {k: c[k] for k in _CONCEPT_EXTRA.get(scheme_id or "", ()) if k in c}
         extra_fields["_lines"] = {k: c.line_of(k) for k in c}
         concepts[code] = Concept(code=code, label=r.labels(c, "label"), origin=r.origin(c.line),
