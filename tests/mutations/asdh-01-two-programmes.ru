@@ -1,5 +1,6 @@
 # expect: ASDH-1
 # an observation with two programmes
+# message: ASDH-1: an observation has one programme
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

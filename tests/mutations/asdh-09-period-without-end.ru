@@ -1,5 +1,6 @@
 # expect: ASDH-9
 # a reference period without an end
+# message: ASDH-9: a reference period has exactly one end (time:hasEnd)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

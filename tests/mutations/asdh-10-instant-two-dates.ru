@@ -1,5 +1,6 @@
 # expect: ASDH-10
 # a period's beginning with two dates
+# message: ASDH-10: the beginning or end of a period has exactly one xsd:date (time:inXSDDate)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

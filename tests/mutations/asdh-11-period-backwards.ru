@@ -1,5 +1,6 @@
 # expect: ASDH-11
 # a period that begins after it ends
+# message: ASDH-11: the period begins (2030-01-01) after it ends (2025-12-31)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: ASDH-15
 # a province NUTS-3 code not of the form TRxNN
+# message: ASDH-15: a province has one NUTS-3 code, TRxNN (e.g. TRA12)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: ASDH-15
 # a province plate code outside 01-81
+# message: ASDH-15: a province has one plate code, 01 to 81
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

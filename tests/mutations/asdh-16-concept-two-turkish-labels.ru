@@ -1,5 +1,6 @@
 # expect: ASDH-16
 # a concept with two Turkish labels
+# message: ASDH-16: a concept has exactly one preferred label (skos:prefLabel) in Turkish and one in English
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: ASDH-17
 # a concept in no scheme
+# message: ASDH-17: a concept belongs to a concept scheme (skos:inScheme)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: ASDH-18
 # a source document without its publisher
+# message: ASDH-18: a source document has exactly one publisher (dct:publisher)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

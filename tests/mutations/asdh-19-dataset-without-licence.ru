@@ -1,5 +1,6 @@
 # expect: ASDH-19
 # the data set without its licence
+# message: ASDH-19: the data set has one licence (dct:license), an IRI
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: ASDH-20
 # the ontology without owl:versionInfo
+# message: ASDH-20: the ontology has one version (owl:versionInfo)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: IC-1
 # an observation without its qb:dataSet
+# message: IC-1: every qb:Observation has exactly one qb:dataSet
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: IC-2
 # the data set without its qb:structure
+# message: IC-2: every qb:DataSet has exactly one qb:structure, a qb:DataStructureDefinition
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: IC-3
 # the structure definition without its measure
+# message: IC-3: the structure definition has no measure
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: IC-4
 # a dimension without rdfs:range
+# message: IC-4: dimension https://w3id.org/asdh-lod/def/indicator has no rdfs:range
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

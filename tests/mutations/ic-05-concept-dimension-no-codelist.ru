@@ -1,5 +1,6 @@
 # expect: IC-5
 # a dimension ranging over skos:Concept without qb:codeList
+# message: IC-5: dimension https://w3id.org/asdh-lod/def/programme ranges over skos:Concept but has no qb:codeList
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: IC-6
 # a dimension marked qb:componentRequired false
+# message: IC-6: component https://w3id.org/asdh-lod/def/indicator is optional (qb:componentRequired false) but is not an attribute
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: IC-7
 # a qb:SliceKey no structure definition declares
+# message: IC-7: slice key https://w3id.org/asdh-lod/data/provincial/key/area is not the qb:sliceKey of any structure definition
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

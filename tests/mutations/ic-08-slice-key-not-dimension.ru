@@ -1,5 +1,6 @@
 # expect: IC-8
 # a slice key whose component is not a dimension of its structure
+# message: IC-8: slice key component http://purl.org/linked-data/sdmx/2009/measure#obsValue is not a dimension of structure https://w3id.org/asdh-lod/data/provincial/structure
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

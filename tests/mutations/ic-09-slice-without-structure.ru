@@ -1,5 +1,6 @@
 # expect: IC-9
 # a qb:Slice without qb:sliceStructure
+# message: IC-9: every qb:Slice has exactly one qb:sliceStructure
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,5 +1,6 @@
 # expect: IC-10
 # a slice without a value for its slice key's dimension
+# message: IC-10: the slice has no value for dimension https://w3id.org/asdh-lod/def/refArea of its slice key
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

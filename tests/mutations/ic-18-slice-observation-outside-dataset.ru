@@ -1,5 +1,6 @@
 # expect: IC-18
 # a slice of the data set holding an observation of no data set
+# message: IC-18: observation https://w3id.org/asdh-lod/data/other/obs/1 is in slice https://w3id.org/asdh-lod/data/provincial/slice/25 of this data set but not in the data set
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
