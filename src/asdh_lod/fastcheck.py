@@ -26,7 +26,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SH, SKOS, TIME, XSD, Namespace
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, TIME, XSD, Namespace
 
 from .model import Origin
 from .problems import Report
@@ -70,7 +70,7 @@ class _Checker:
         self.out: list[Result] = []
         self.index: dict = {}     # predicate → {subject: [objects]}, each built in one scan
         self.inverse: dict = {}   # predicate → {object: [subjects]}
-        self.datasets = [s for s, types in self.of(RDF.type).items() if QB.DataSet in types]
+        self.datasets = self.instances(QB.DataSet)
         self.members: dict = defaultdict(list)
         for o, dss in self.of(QB.dataSet).items():
             for ds in dss:
@@ -111,6 +111,16 @@ class _Checker:
     def objs(self, s, p) -> list:
         return self.of(p).get(s, [])
 
+    def instances(self, cls) -> list:
+        """sh:targetClass: instances of `cls` or of its subclasses (rdfs:subClassOf* in the data)."""
+        classes, todo = {cls}, [cls]
+        while todo:
+            for sub in self.subjects(RDFS.subClassOf, todo.pop()):
+                if sub not in classes:
+                    classes.add(sub)
+                    todo.append(sub)
+        return [s for s, types in self.of(RDF.type).items() if classes.intersection(types)]
+
     def a(self, s, cls) -> bool:
         return cls in self.of(RDF.type).get(s, ())
 
@@ -131,7 +141,7 @@ class _Checker:
 
     # -- W3C integrity constraints ------------------------------------------------------
     def ic1(self):
-        for o in [s for s, types in self.of(RDF.type).items() if QB.Observation in types]:
+        for o in self.instances(QB.Observation):
             if len(self.objs(o, QB.dataSet)) != 1:
                 self.add("IC-1", o, QB.dataSet)
 
