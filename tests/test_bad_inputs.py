@@ -72,7 +72,7 @@ CASES = [
     ("missing-english-title", Y, ', en: "Tiny activity report"}', "}",
      "data/sources/tiny-haber.yaml:3: [missing-field] 'title' has no 'en' (add 'en')"),
     ("unknown-field", Y, "    unit: person\n", "    unit: person\n    unti: person\n",
-     "data/sources/tiny-haber.yaml:18: [unknown-field] a fact has an unknown field 'unti' (remove it or correct its spelling; allowed: also_quoted, approximate, figure, id, indicator, note, period, period_kind, programme, province, quote, target_group, total_of, unit, value)"),
+     "data/sources/tiny-haber.yaml:18: [unknown-field] a fact has an unknown field 'unti' (remove it or correct its spelling; allowed: also_quoted, approximate, confidence, cues, figure, id, indicator, note, period, period_kind, programme, province, quote, reviewed, target_group, total_of, unit, value)"),
     # unknown codes and references
     ("unknown-programme", Y, "    programme: home-care-allowance", "    programme: home-care-alowance",
      "data/sources/tiny-haber.yaml:18: [unknown-code] programme 'home-care-alowance' is not in code list 'programme' (use a code from data/codelists/programmes.yaml (did you mean 'home-care-allowance'?))"),

@@ -272,8 +272,9 @@ def test_unknown_field_typo(data):
     assert missing.message == "a fact has no 'quote'"
     assert unknown.message == "a fact has an unknown field 'quotee'"
     assert unknown.hint == (
-        "remove it or correct its spelling; allowed: also_quoted, approximate, figure, id, indicator, "
-        "note, period, period_kind, programme, province, quote, target_group, total_of, unit, value")
+        "remove it or correct its spelling; allowed: also_quoted, approximate, confidence, cues, figure, id, "
+        "indicator, note, period, period_kind, programme, province, quote, reviewed, target_group, total_of, "
+        "unit, value")
 
 
 def test_facts_must_be_a_list(data):
@@ -621,3 +622,53 @@ def test_missing_issued_names_dataset_yaml(data):
     report = load_bad(data)
     assert [(p.code, p.path, p.message) for p in report.problems] == [
         ("missing-field", "data/dataset.yaml", "dataset.yaml has no 'issued'")]
+
+
+# --- dataset.yaml: catalogue metadata (DCAT-AP) ----------------------------------------------
+
+def _dataset_yaml(data: Path, old: str, new: str) -> None:
+    f = data / "dataset.yaml"
+    text = f.read_text(encoding="utf-8")
+    assert old in text, old
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_catalogue_fields_are_loaded(data):
+    model, report = load(data)
+    info = model.dataset
+    assert (info.publisher_type, info.themes, str(info.modified)) == ("NonProfitOrganisation", ["SOCI"], "2026-11-21")
+    assert (info.contact.name, info.contact.email, info.contact.url) == ("ASDH-LOD maintainers", None, "./")
+
+
+@pytest.mark.parametrize("old,new,code,line,message", [
+    ("themes: [SOCI]", "themes: [SOCI, SOCIAL]", "unknown-term", 31,
+     "themes 'SOCIAL' is not in the EU data themes"),
+    ("publisher_type: NonProfitOrganisation", "publisher_type: Charity", "unknown-term", 27,
+     "publisher_type 'Charity' is not in the ADMS publisher types"),
+    ("  url: ./", "  email: maintainers-at-example", "wrong-type", 30,
+     "'email' must be an e-mail address (name@host), not 'maintainers-at-example'"),
+    ("  url: ./", "  url: javascript:alert(1)", "wrong-type", 30,
+     "'url' must be an http(s) URL, or a path relative to base_iri, not 'javascript:alert(1)'"),
+    ("  url: ./", "  phone: 123", "unknown-field", 30,
+     "contact_point has an unknown field 'phone'"),
+    ("modified: 2026-11-21", "modified: 21.11.2026", "bad-date", 26,
+     "'modified' value '21.11.2026' is not a date"),
+])
+def test_bad_catalogue_field_names_file_and_line(data, old, new, code, line, message):
+    _dataset_yaml(data, old, new)
+    report = load_bad(data)
+    assert where(report)[0] == (code, "data/dataset.yaml", line)
+    assert report.problems[0].message == message
+
+
+def test_contact_point_needs_email_or_url(data):
+    _dataset_yaml(data, "  url: ./\n", "")
+    report = load_bad(data)
+    assert where(report) == [("missing-field", "data/dataset.yaml", 29)]
+    assert report.problems[0].message == "contact_point has no 'email' or 'url'"
+
+
+def test_bad_theme_hint_lists_the_themes(data):
+    _dataset_yaml(data, "themes: [SOCI]", "themes: [soci]")
+    report = load_bad(data)
+    assert "use one of: AGRI, ECON" in str(report.problems[0])

@@ -13,11 +13,12 @@ from pathlib import Path
 import click
 
 from . import __version__
+from . import query as query_mod
 from .pipeline import build as run_build
 from .pipeline import prepare
 from .problems import DEFAULT_LIMIT, ProblemsFound, Report
-from .uris import Uris
 from .fastcheck import validate_fast
+from .uris import Uris
 from .validate import SHAPES_DIR, grouped_lines, load_shapes, origins_for, read_rdf, validate_graph
 
 DEFAULT_BASE = "https://w3id.org/asdh-lod/"
@@ -145,6 +146,168 @@ def _report_and_fail(err: ProblemsFound, fmt: str) -> None:
         for line in grouped_lines(err.report):
             click.echo(line)
     raise click.ClickException(str(err))
+
+
+@main.command()
+@click.argument("source", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+              show_default=True, help="The data folder whose code lists name the guesses.")
+@click.option("--province", default=None, metavar="PLATE", help="The province's plate code (e.g. 44), if the text does not say.")
+@click.option("--published", default=None, metavar="DATE", help="Publication date YYYY[-MM[-DD]], if the text does not say.")
+@click.option("--title", default=None, help="The document's Turkish title (default: its first line).")
+@click.option("--title-en", default=None, help="Its English title.")
+@click.option("--reporting-period", default=None, metavar="YYYY", help="The year the document reports on.")
+@click.option("--as-of", default=None, metavar="DATE", help="The date its stocks refer to (default: end of the reporting year, or the publication date).")
+@click.option("--publisher", default=None, metavar="CODE", help="Publisher code from codelists/organisations.yaml.")
+@click.option("--type", "doc_type", default=None, metavar="CODE", help="Document type from codelists/document-types.yaml.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the draft here (its name gives the document id) instead of printing it.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--diff", "curated", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Compare this curated source file with a fresh extraction instead of drafting.")
+def extract(source: Path | None, data_dir: Path, province, published, title, title_en, reporting_period, as_of,
+            publisher, doc_type, out_file: Path | None, force: bool, curated: Path | None) -> None:
+    """Draft a fact file from a Turkish source text, for a curator to review.
+
+    Every statistical figure becomes a fact with its verbatim quote, its parsed value and a
+    guess for unit, programme, target group, indicator, period and period kind; each fact
+    carries `reviewed: false`, a confidence and the cue behind each guess, and
+    `asdh-lod build` refuses the file until every fact is reviewed. Numbers that are not
+    figures (years, dates, law numbers, rules) are listed in a comment with the reason.
+
+    With --diff CURATED.yaml, show where a curated file and a fresh extraction of its text
+    (or of SOURCE) disagree: '-' missing, '+' extra, '~' differing qualifiers.
+
+    Examples:
+
+    \b
+        asdh-lod extract malatya-haber.txt --province 44 --out data/sources/malatya-haber.yaml
+        asdh-lod extract --diff data/sources/erzurum-2025-faaliyet-raporu-haber.yaml
+    """
+    from .extract import ExtractError, diff_file, draft_file, write_atomic
+
+    try:
+        if curated is not None:
+            click.echo(diff_file(curated, data_dir, source), nl=False)
+            return
+        if source is None:
+            raise click.UsageError("give a SOURCE text file (or --diff CURATED.yaml)")
+        draft = draft_file(source, data_dir, doc_id=out_file.stem if out_file else None, province=province,
+                           published=published, title=title, title_en=title_en,
+                           reporting_period=reporting_period, as_of=as_of, publisher=publisher,
+                           doc_type=doc_type)
+        text = draft.to_yaml()
+        if out_file is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomic(out_file, text, force=force)
+            click.echo(f"drafted {len(draft.facts)} facts ({len(draft.excluded)} numbers left out) "
+                       f"into {out_file}; review each and set 'reviewed: true'", err=True)
+            if source.resolve().parent != out_file.resolve().parent:
+                click.echo(f"note: the build reads the text beside the draft: copy {source} "
+                           f"to {out_file.parent}/", err=True)
+    except ExtractError as e:
+        raise click.UsageError(str(e)) from None
+    except ProblemsFound as err:
+        _fail(err, "text")
+
+
+@main.command()
+@click.argument("query_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-e", "--expression", metavar="SPARQL", help="The query text (instead of a .rq file).")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The built site whose dump to query.")
+@click.option("--format", "fmt", type=click.Choice(query_mod.FORMATS), default="table", show_default=True,
+              help="table, csv, tsv or json (SPARQL results JSON) for SELECT/ASK; "
+                   "table/turtle or ntriples for CONSTRUCT/DESCRIBE.")
+def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: str) -> None:
+    """Run a SPARQL query against the built dump, in-process (Oxigraph).
+
+    The query is a .rq file or -e TEXT. Our prefixes (asdh:, code:, qb:, skos:,
+    sdmx-measure:, …) are predeclared; the default graph is the union of the dump's
+    named graphs. Exit 0 with the answer, 1 on a syntax error (with its line:column)
+    or a missing build, 2 on a usage error.
+
+    Examples:
+
+        asdh-lod query queries/home-care-allowance-by-province.rq
+
+        asdh-lod query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation }' --format csv
+    """
+    if (query_file is None) == (expression is None):
+        raise click.UsageError("give a .rq file or -e 'SPARQL', not both and not neither")
+    try:
+        if query_file is not None:
+            if not query_file.is_file():
+                raise click.UsageError(f"query file '{query_file}' does not exist")
+            text, where = query_mod.read_query(query_file), str(query_file)
+        else:
+            text, where = expression, "-e"
+        store = query_mod.open_store(site_dir)
+        answer = query_mod.run(store, text, query_mod.prefixes(site_dir), where=where)
+        out = query_mod.render(answer, fmt)
+    except query_mod.QueryError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(out, nl=False)
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The Graph Store HTTP Protocol URL, e.g. http://localhost:7878/store (Oxigraph) "
+                   "or http://localhost:3030/ds/data (Fuseki).")
+@click.option("--update-endpoint", metavar="URL",
+              help="The SPARQL Update URL for the swap. Default: the endpoint's last path segment "
+                   "replaced by 'update'.")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The built site whose edition to push.")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60.0, show_default=True,
+              help="Seconds to wait for each request.")
+@click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
+              help="Retries after a 5xx answer or a timeout, with exponential backoff (1 s, 2 s, 4 s, …).")
+def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: float, retries: int) -> None:
+    """Load the built edition into a SPARQL store, so that readers never see half of it.
+
+    Each named graph (ontology, code lists, data) is PUT into a staging graph with the
+    SPARQL 1.1 Graph Store HTTP Protocol; then one SPARQL Update request moves them all
+    in (MOVE … TO …), which a transactional store applies at once. A failure before that
+    leaves the live graphs as they were. Credentials: the environment variables
+    ASDH_LOD_ENDPOINT_USER and ASDH_LOD_ENDPOINT_PASSWORD (Basic) or ASDH_LOD_ENDPOINT_TOKEN
+    (Bearer), else a netrc entry for the host; never the command line.
+
+    Example:
+
+        asdh-lod push --endpoint http://localhost:7878/store
+    """
+    from . import push as push_mod
+
+    try:
+        push_mod.check_url(endpoint, "--endpoint")
+        if update_endpoint:
+            push_mod.check_url(update_endpoint, "--update-endpoint")
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
+    bar = None
+
+    def on_start(edition) -> None:
+        nonlocal bar
+        if sys.stderr.isatty():
+            bar = click.progressbar(length=edition.size, label="uploading", file=sys.stderr,
+                                    show_pos=False, show_percent=True)
+            bar.__enter__()
+
+    try:
+        auth = push_mod.credentials(endpoint)
+        result = push_mod.push(site_dir, endpoint, update_endpoint=update_endpoint, auth=auth, timeout=timeout,
+                               retries=retries, on_start=on_start,
+                               progress=lambda n: bar.update(n) if bar is not None else None)
+    except push_mod.PushError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    triples = sum(result.graphs.values())
+    click.echo(f"pushed {len(result.graphs)} graphs, {triples} triples ({result.bytes} bytes) to {endpoint}"
+               + (f" after {result.retries} retr{'y' if result.retries == 1 else 'ies'}" if result.retries else ""))
 
 
 def _base_from(data_dir: Path) -> str:

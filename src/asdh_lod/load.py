@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .model import (Concept, DatasetInfo, Document, Facility, Fact, Milestone, Model, Origin,
+from .model import (Concept, ContactPoint, DatasetInfo, Document, Facility, Fact, Milestone, Model, Origin,
                     Parameter, Project, Quote, Rule, Scheme, Source)
 from .numbers import NumberFormatError, parse_number
 from .periods import Period, PeriodError, Unit, parse_period, parse_unit
@@ -407,7 +407,7 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
     r = Reader(path, report, schemes)
     m = r.mapping(doc, "dataset.yaml", getattr(doc, "line", 1),
                   ("id", "base_iri", "title", "description", "publisher", "license", "issued"),
-                  ("keywords",))
+                  ("keywords", "modified", "publisher_type", "contact_point", "themes"))
     if m is None:
         return None
     base = r.text(m, "base_iri")
@@ -424,11 +424,77 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
         r.add("wrong-type", m.line_of("license"), field="license", expected="an http(s) IRI",
               actual=repr(licence))
         licence = None
-    if None in (ident, base, issued, publisher, licence, keywords):
+    catalogue = _catalogue_fields(r, m)
+    if None in (ident, base, issued, publisher, licence, keywords) or catalogue is None:
         return None
     return DatasetInfo(id=ident, title=title, description=desc, publisher=publisher,
                        license=licence, base_iri=base, issued=issued.begin,
-                       origin=r.origin(m.line), keywords=keywords)
+                       origin=r.origin(m.line), keywords=keywords, **catalogue)
+
+
+# The controlled vocabularies DCAT-AP asks for, by the codes dataset.yaml may use.
+EU_DATA_THEMES = {  # code → the vocabulary's English label
+    "AGRI": "Agriculture, fisheries, forestry and food", "ECON": "Economy and finance",
+    "EDUC": "Education, culture and sport", "ENER": "Energy", "ENVI": "Environment",
+    "GOVE": "Government and public sector", "HEAL": "Health", "INTR": "International issues",
+    "JUST": "Justice, legal system and public safety", "OP_DATPRO": "Provisional data",
+    "REGI": "Regions and cities", "SOCI": "Population and society",
+    "TECH": "Science and technology", "TRAN": "Transport"}
+ADMS_PUBLISHER_TYPES = ("Academia-ScientificOrganisation", "Company", "IndustryConsortium",
+                        "LocalAuthority", "NationalAuthority", "NonGovernmentalOrganisation",
+                        "NonProfitOrganisation", "PrivateIndividual(s)", "RegionalAuthority",
+                        "StandardisationBody", "SupraNationalAuthority")
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$")
+_URL = re.compile(r"^(?:https?://[^\s<>\"{}|\\^`]+|[^\s<>\"{}|\\^`:]*)$")
+
+
+def _catalogue_fields(r: Reader, m: LMap) -> dict | None:
+    """The optional catalogue metadata of dataset.yaml (modified, publisher_type,
+    contact_point, themes); None if any of it is wrong (the problems are reported)."""
+    ok, out = True, {}
+    if "modified" in m:
+        modified = r.unit_date(m, "modified", "dataset.yaml")
+        ok &= modified is not None
+        out["modified"] = modified.begin if modified is not None else None
+    if "publisher_type" in m:
+        v = m.get("publisher_type")
+        if v not in ADMS_PUBLISHER_TYPES:
+            r.add("unknown-term", m.line_of("publisher_type"), field="publisher_type", value=str(v)[:80],
+                  vocabulary="the ADMS publisher types", allowed=", ".join(ADMS_PUBLISHER_TYPES))
+            ok = False
+        out["publisher_type"] = v
+    themes = []
+    for item, line in r.items(m, "themes"):
+        if item not in EU_DATA_THEMES:
+            r.add("unknown-term", line, field="themes", value=str(item)[:80],
+                  vocabulary="the EU data themes", allowed=", ".join(EU_DATA_THEMES))
+            ok = False
+        else:
+            themes.append(item)
+    out["themes"] = sorted(set(themes))
+    if "contact_point" in m:
+        c = r.mapping(m["contact_point"], "contact_point", m.line_of("contact_point"), ("name",),
+                      ("email", "url"))
+        if c is None:
+            return None
+        name = r.text(c, "name")
+        email = r.text(c, "email") if "email" in c else None
+        url = r.text(c, "url") if "url" in c else None
+        if email is not None and not _EMAIL.match(email):
+            r.add("wrong-type", c.line_of("email"), field="email", expected="an e-mail address (name@host)",
+                  actual=repr(email[:80]))
+            email, ok = None, False
+        if url is not None and not _URL.match(url):
+            r.add("wrong-type", c.line_of("url"), field="url",
+                  expected="an http(s) URL, or a path relative to base_iri", actual=repr(url[:80]))
+            url, ok = None, False
+        if email is None and url is None and ok:
+            r.add("missing-field", c.line, where="contact_point", field="email' or 'url")
+            ok = False
+        if name is None:
+            ok = False
+        out["contact"] = ContactPoint(name=name, email=email, url=url) if ok else None
+    return out if ok else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -437,7 +503,8 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
 _DOC_REQUIRED = ("id", "title", "publisher", "published", "as_of", "type", "language", "province")
 _FACT_REQUIRED = ("id", "quote", "figure", "value", "unit", "programme", "target_group",
                   "indicator", "period", "period_kind")
-_FACT_OPTIONAL = ("province", "approximate", "total_of", "also_quoted", "note")
+_FACT_OPTIONAL = ("province", "approximate", "total_of", "also_quoted", "note",
+                  "reviewed", "confidence", "cues")  # the last three: review fields of drafts
 
 
 def _quote(r: Reader, m: LMap) -> Quote | None:
@@ -519,10 +586,42 @@ def _load_fact(r: Reader, item: Any, line: int, doc: Document) -> Fact | None:
         if qm is not None and (quote := _quote(r, qm)) is not None:
             also.append(quote)
     note = r.text(m, "note", multiline=True) if "note" in m else None
+    _check_review_fields(r, m)
     if any(v is None for v in values.values()):
         return None
     return Fact(document=doc.id, origin=r.origin(m.line), approximate=approximate,
                 total_of=total_of, also_quoted=also, note=note, lines=dict(m.key_lines), **values)
+
+
+def _check_review_fields(r: Reader, m: LMap) -> None:
+    """`reviewed`, `confidence` and `cues`, written on draft facts by `asdh-lod extract`."""
+    if "reviewed" in m:
+        r.flag(m, "reviewed")
+    if "confidence" in m:
+        v = m["confidence"]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            r.add("wrong-type", m.line_of("confidence"), field="confidence",
+                  expected="a number from 0 to 1", actual=_type_name(v) if not isinstance(v, (int, float)) else repr(v))
+    if "cues" in m:
+        v = m["cues"]
+        if not isinstance(v, LMap) or not all(isinstance(x, str) for x in v.values()):
+            r.add("wrong-type", m.line_of("cues"), field="cues",
+                  expected="a mapping of qualifier names to texts", actual=_type_name(v))
+
+
+def _check_reviewed(r: Reader, item: Any, line: int, draft: bool) -> None:
+    """A drafted fact is refused until the curator sets `reviewed: true` on it."""
+    if not isinstance(item, LMap):
+        return
+    reviewed = item.get("reviewed")
+    if reviewed is False or (draft and reviewed is not True):
+        fact = item.get("id", "?")
+        detail = f" (confidence {item['confidence']})" if isinstance(item.get("confidence"), (int, float)) \
+            and not isinstance(item.get("confidence"), bool) else ""
+        if reviewed is None:
+            detail += "; every fact of a file marked 'draft: true' needs 'reviewed: true'"
+        r.add("unreviewed-draft", item.line_of("reviewed") if "reviewed" in item else line,
+              fact=str(fact)[:80], detail=detail)
 
 
 def _load_facility(r: Reader, item: Any, line: int, doc: Document) -> Facility | None:
@@ -607,9 +706,10 @@ def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Sourc
         return None
     r = Reader(path, report, schemes)
     top = r.mapping(doc, "the source file", getattr(doc, "line", 1), ("document", "facts"),
-                    ("facilities", "projects", "rules"))
+                    ("facilities", "projects", "rules", "draft"))
     if top is None:
         return None
+    draft = r.flag(top, "draft") if "draft" in top else False
     document = _load_document(r, top, file)
     if document is None:
         return None
@@ -619,6 +719,8 @@ def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Sourc
                 ("projects", _load_project, source.projects), ("rules", _load_rule, source.rules))
     for key, load_one, out in sections:
         for item, line in r.items(top, key):
+            if key == "facts":
+                _check_reviewed(r, item, line, draft)
             obj = load_one(r, item, line, document)
             if obj is None:
                 continue

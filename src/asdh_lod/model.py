@@ -174,6 +174,15 @@ class Source:
 
 
 @dataclass
+class ContactPoint:
+    """The dataset's contact point (vcard:Kind): a name and an e-mail address and/or a web page."""
+
+    name: str
+    email: str | None = None
+    url: str | None = None  # absolute, or relative to the base IRI
+
+
+@dataclass
 class DatasetInfo:
     id: str
     title: Labels
@@ -184,6 +193,11 @@ class DatasetInfo:
     issued: date
     origin: Origin
     keywords: dict[str, list[str]] = field(default_factory=dict)
+    # catalogue metadata (DCAT-AP): all optional in the model; dataset.yaml defaults below
+    modified: date | None = None        # defaults to `issued`
+    publisher_type: str | None = None   # ADMS publisher type, e.g. NonProfitOrganisation
+    contact: ContactPoint | None = None
+    themes: list[str] = field(default_factory=list)  # EU data-theme codes, e.g. SOCI
 
 
 @dataclass

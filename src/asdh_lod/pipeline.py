@@ -11,16 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check
+from .csvw import check_csv
 from .load import load
 from .mapping import Mapped, map_model
 from .model import Model
 from .problems import ProblemsFound, Report
 from .publish import render, write_site
 from .fastcheck import validate_fast
+from .querypage import load_queries, load_web_assets
 from .validate import SHAPES_DIR, load_shapes
 
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "asdh.ttl"
+QUERIES = ROOT / "queries"
+WEB = ROOT / "web"  # package.json of the browser assets; npm ci installs web/node_modules
 
 
 def project_file(data_dir: Path, rel: str, default: Path) -> Path:
@@ -56,6 +60,7 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
         raise ProblemsFound("load", report)
     t = time.perf_counter()
     check(model, report)
+    check_csv(model, report)
     seconds["check"] = time.perf_counter() - t
     if not report.ok:
         raise ProblemsFound("check", report)
@@ -70,7 +75,9 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
     if not report.ok:
         raise ProblemsFound("validate", report)
     t = time.perf_counter()
-    files = render(model, mapped, whole, shapes)
+    queries = load_queries(project_file(data_dir, "queries", QUERIES))
+    web_assets = load_web_assets(project_file(data_dir, "web", WEB)) if queries else None
+    files = render(model, mapped, whole, shapes, queries, web_assets)
     seconds["render"] = time.perf_counter() - t
     return BuildResult(model=model, mapped=mapped, files=files, report=report, triples=len(whole),
                        seconds=seconds)

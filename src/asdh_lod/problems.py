@@ -47,12 +47,18 @@ _TYPES = [
                 "give each entry its own id"),
     ProblemType("unknown-code", "Unknown code", "{field} '{value}' is not in code list '{scheme}'",
                 "use a code from data/codelists/{scheme_file}{suggestion}"),
+    ProblemType("unknown-term", "Unknown vocabulary term", "{field} '{value}' is not in {vocabulary}",
+                "use one of: {allowed}"),
     ProblemType("unknown-reference", "Unknown reference", "{field} names '{value}', which is not a {what} in this file",
                 "name an existing {what} id"),
     ProblemType("bad-date", "Bad date", "'{field}' value '{value}' is not a date",
                 "write YYYY, YYYY-MM or YYYY-MM-DD in quotes"),
     ProblemType("bad-period", "Bad period", "period '{value}' is not valid: {detail}",
                 "write a period as YYYY, YYYY-MM, YYYY-MM-DD, START--END or ..--END"),
+    ProblemType("unreviewed-draft", "Unreviewed draft fact",
+                "fact '{fact}' was drafted by 'asdh-lod extract' and is not reviewed yet{detail}",
+                "check its quote, value and qualifiers against the source, then set 'reviewed: true' "
+                "on it (or delete the fact)"),
     # checks against the text
     ProblemType("quote-not-in-source", "Quote not in source", "quote does not occur in {source}: \"{quote}\"",
                 "copy the quote verbatim from the source text"),
@@ -74,11 +80,20 @@ _TYPES = [
                 "correct the total or its parts"),
     ProblemType("unit-mismatch", "Unit does not fit the figure", "{detail}",
                 "{fix}"),
+    ProblemType("quote-has-separator", "Quote holds the CSV separator",
+                "quote contains \"{separator}\", which separates a figure's quotes in the CSV download",
+                "quote a passage without \"{separator}\""),
     # SHACL
     ProblemType("shacl", "SHACL constraint violated", "{message}",
                 "fix the data that produced this node"),
     ProblemType("rdf-syntax", "RDF syntax error", "{detail}",
                 "fix the RDF file; it must be valid {format}"),
+    # example queries (queries/*.rq)
+    ProblemType("query-error", "Example query fails", "{detail}",
+                "fix the query; try it with asdh-lod query {name}"),
+    ProblemType("web-assets-missing", "Browser assets missing",
+                "{name} is not installed (needed for the in-browser SPARQL page)",
+                "run npm ci --prefix {web} (./dev publish and ./dev test do it)"),
 ]
 
 TYPES: dict[str, ProblemType] = {t.code: t for t in _TYPES}

@@ -16,14 +16,31 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
+from . import catalog, csvw, querypage
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
+from .query import prefixes_for
+from .querypage import ExampleQuery
 
 DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
+
+# The named graphs of the TriG and N-Quads dumps, in order: name (→ uris.graph(name), i.e.
+# {base}graph/{name}) and the function giving its triples. One line a graph.
+NAMED_GRAPHS: tuple[tuple[str, Callable[[Model, Mapped], Graph]], ...] = (
+    ("ontology", lambda model, mapped: mapped.ontology),    # the OWL ontology
+    ("codelists", lambda model, mapped: mapped.codelists),  # the SKOS code lists
+    ("data", lambda model, mapped: mapped.data),            # the cube, its observations and resources
+    # ("catalog", lambda model, mapped: <the DCAT-AP catalogue graph>),  # catalog.py, at merge
+)
+
+
+def named_graphs(model: Model, mapped: Mapped) -> dict[URIRef, Graph]:
+    return {mapped.uris.graph(name): part(model, mapped) for name, part in NAMED_GRAPHS}
 
 
 def turtle(g: Graph) -> bytes:
@@ -35,6 +52,42 @@ def ntriples(g: Graph) -> bytes:
     text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def nquads(graphs: dict[URIRef, Graph]) -> bytes:
+    """N-Quads, one quad a line, sorted: the N-Triples of each graph with its name."""
+    lines: set[str] = set()
+    for name, g in graphs.items():
+        suffix = f" <{name}> ."
+        for line in ntriples(g).decode("utf-8").splitlines():
+            assert line.endswith(" ."), line
+            lines.add(line[:-2] + suffix)
+    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+
+
+def trig(graphs: dict[URIRef, Graph], mapped: Mapped) -> bytes:
+    """TriG: each named graph as Turtle with our prefixes, graphs in IRI order.
+
+    Written graph by graph from rdflib's (deterministic) Turtle, because rdflib's TriG
+    serializer orders graphs at random."""
+    heads: set[str] = set()
+    bodies = []
+    for name in sorted(graphs):
+        g = Graph()
+        bind_prefixes(g, mapped.uris)
+        for t in graphs[name]:
+            g.add(t)
+        text = turtle(g).decode("utf-8")
+        lines = text.splitlines()
+        heads.update(line for line in lines if line.startswith("@prefix "))
+        # not indented: a long literal ("""…""") may span lines, and indenting would change it
+        body = [line for line in lines if not line.startswith("@prefix ")]
+        while body and not body[0]:
+            body.pop(0)
+        while body and not body[-1]:
+            body.pop()
+        bodies.append(f"<{name}> {{\n" + "\n".join(body) + "\n}\n")
+    return ("\n".join(sorted(heads)) + "\n\n" + "\n".join(bodies)).encode("utf-8")
 
 
 def gzipped(data: bytes) -> bytes:
@@ -72,17 +125,25 @@ def jsonld(g: Graph, context: dict, context_url: str) -> bytes:
     return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[str, bytes]:
+def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
+           queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every output file of the site, as {relative path: bytes}. No I/O.
 
-    `whole` is `mapped.union()`, built once by the caller (it also validated it)."""
+    `whole` is `mapped.union()`, built once by the caller (it also validated it);
+    `queries` are the example queries (queries/*.rq), run on the edition for their page;
+    `web_assets` the vendored browser files of the in-browser SPARQL page (querypage)."""
     context = jsonld_context(mapped)
     nt = ntriples(whole)
+    graphs = named_graphs(model, mapped)
+    nq = nquads(graphs)
     files = {
         f"downloads/{DUMP}.ttl": turtle(whole),
         f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld"),
         f"downloads/{DUMP}.nt": nt,
         f"downloads/{DUMP}.nt.gz": gzipped(nt),
+        f"downloads/{DUMP}.nq": nq,
+        f"downloads/{DUMP}.nq.gz": gzipped(nq),
+        f"downloads/{DUMP}.trig": trig(graphs, mapped),
         "downloads/ontology.ttl": turtle(mapped.ontology),
         "downloads/codelists.ttl": turtle(mapped.codelists),
         "downloads/shapes.ttl": turtle(_with_prefixes(shapes, mapped)),
@@ -90,6 +151,13 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph) -> dict[st
     }
     for src in model.sources:
         files[f"sources/{src.document.id}.txt"] = src.document.text.encode("utf-8")
+    files.update(querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=prefixes_for(mapped.uris.base),
+                                 title=model.dataset.title.get("en") or model.dataset.id,
+                                 graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
+                                 web_assets=web_assets))
+    files.update(csvw.csv_files(model, mapped.uris))
+    # last: the catalogue describes the downloads by their bytes, the sitemap lists every page
+    files.update(catalog.site_files(model, mapped, whole, files))
     return dict(sorted(files.items()))
 
 

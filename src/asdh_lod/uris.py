@@ -18,6 +18,14 @@ collide, which is exactly the Data Cube's IC-12):
     {base}sources/{document}.txt             their verbatim text, published beside the data
     {base}id/facility/{id}  {base}id/project/{id}[/milestone/{event}]
     {base}id/rule/{id}[/parameter/{role}-{unit}]
+    {base}catalog                            the DCAT catalogue (documents catalog.ttl, catalog.jsonld)
+    {base}catalog#{part}                     its distributions, contact point, checksums, coverage
+    {base}void                               the VoID description (void.ttl, .well-known/void)
+    {base}void#{part}                        its subsets (one per published graph)
+    {base}{path}                             a published file, e.g. downloads/asdh-lod.ttl
+    {base}graph/{name}                       named graphs of the TriG/N-Quads dumps: data,
+                                             ontology, codelists (catalog: the DCAT catalogue)
+    {base}graph/{name}/staging/{token}       where `asdh-lod push` uploads a graph before the swap
 """
 
 from __future__ import annotations
@@ -29,6 +37,11 @@ from rdflib import Namespace, URIRef
 
 from .model import Fact
 from .periods import Period
+
+
+def staging_graph(graph: str, token: str) -> str:
+    """The staging graph `asdh-lod push` uploads a named graph into before swapping it in."""
+    return f"{graph}/staging/{_seg(token)}"
 
 
 def _seg(s: str) -> str:
@@ -96,5 +109,29 @@ class Uris:
     def parameter(self, rule: str, role: str, unit: str) -> URIRef:
         return URIRef(f"{self.rule(rule)}/parameter/{_seg(role)}-{_seg(unit)}")
 
+    def graph(self, name: str) -> URIRef:
+        """A named graph of the TriG/N-Quads dumps (see publish.NAMED_GRAPHS)."""
+        return URIRef(f"{self.base}graph/{_seg(name)}")
+
     def wikidata(self, qid: str) -> URIRef:
         return URIRef(f"http://www.wikidata.org/entity/{_seg(qid)}")
+
+    # -- catalogue and descriptions (catalog.py, csvw.py) ---------------------------------
+    @property
+    def catalog(self) -> URIRef:
+        return URIRef(f"{self.base}catalog")
+
+    def catalog_part(self, name: str) -> URIRef:
+        """A resource described only inside the catalogue document (hash IRI)."""
+        return URIRef(f"{self.catalog}#{_seg(name)}")
+
+    @property
+    def void(self) -> URIRef:
+        return URIRef(f"{self.base}void")
+
+    def void_part(self, name: str) -> URIRef:
+        return URIRef(f"{self.void}#{_seg(name)}")
+
+    def file(self, path: str) -> URIRef:
+        """The URL of a published file, from its path in the site."""
+        return URIRef(self.base + "/".join(_seg(p) for p in path.split("/")))
