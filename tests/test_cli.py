@@ -70,6 +70,8 @@ def test_build_json_report(runner, tiny, tmp_path, monkeypatch):
     assert r.exit_code == 1
     report = json.loads(r.stdout)
     assert report["valid"] is False and report["problem_count"] == 1
+    assert report["shapes"] == [
+        {"shape_id": "IC-12", "shape": "IC-12 No duplicate observations", "severity": "Violation", "results": 1}]
     (p,) = report["problems"]
     assert (p["code"], p["path"], p["line"], p["title"]) == (
         "total-mismatch", "data/sources/tiny-haber.yaml", 78, "Total disagrees with its parts")
@@ -167,6 +169,8 @@ def test_validate_json_report(runner, tiny_dump):
     assert r.exit_code == 1
     report = json.loads(r.stdout)
     assert report["valid"] is False and report["problem_count"] == 1
+    assert report["shapes"] == [
+        {"shape_id": "IC-12", "shape": "IC-12 No duplicate observations", "severity": "Violation", "results": 1}]
     (p,) = report["problems"]
     assert (p["code"], p["shape_id"], p["ic"], p["path"], p["line"], p["focus"], p["value"]) == (
         "shacl", "IC-12", 12, "data/sources/tiny-haber.yaml", 35, DS, OBS)

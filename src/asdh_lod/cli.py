@@ -19,7 +19,8 @@ from .pipeline import prepare
 from .problems import DEFAULT_LIMIT, ProblemsFound, Report
 from .fastcheck import validate_fast
 from .uris import Uris
-from .validate import SHAPES_DIR, grouped_lines, load_shapes, origins_for, read_rdf, validate_graph
+from .validate import (SHAPES_DIR, grouped_lines, load_shapes, origins_for, read_rdf, shape_summary,
+                       validate_graph)
 
 DEFAULT_BASE = "https://w3id.org/asdh-lod/"
 
@@ -141,7 +142,8 @@ def validate(files: tuple[Path, ...], data_dir: Path, engine: str, base_iri: str
 def _report_and_fail(err: ProblemsFound, fmt: str) -> None:
     """`validate`'s report: JSON, or lines grouped by shape, on standard output; then exit 1."""
     if fmt == "json":
-        _emit(err.report, fmt)
+        doc = {**err.report.to_dict(), "shapes": shape_summary(err.report)}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         for line in grouped_lines(err.report):
             click.echo(line)

@@ -201,6 +201,12 @@ def origins_for(data_dir: Path, base_iri: str | None = None) -> dict[URIRef, Ori
         return {}
 
 
+def _shape_order(key: tuple) -> tuple:
+    """IC-1 … IC-21, then ASDH-1 … ASDH-20, by number."""
+    kind, _, num = key[0].partition("-")
+    return (kind != "IC", int(num) if num.isdigit() else 0, key[0])
+
+
 def grouped_lines(report: Report) -> list[str]:
     """The report for people, grouped by shape: a heading per shape, then one entry per result.
 
@@ -218,11 +224,7 @@ def grouped_lines(report: Report) -> list[str]:
             continue
         groups.setdefault((d["shape_id"], d["shape"], d["shacl_severity"]), []).append((p, d))
 
-    def order(key):
-        kind, _, num = key[0].partition("-")
-        return (kind != "IC", int(num) if num.isdigit() else 0, key[0])
-
-    for key in sorted(groups, key=order):
+    for key in sorted(groups, key=_shape_order):
         _ident, name, severity = key
         entries = groups[key]
         out.append(f"{name} ({severity}): {len(entries)} result{'s' if len(entries) != 1 else ''}")
@@ -240,3 +242,16 @@ def grouped_lines(report: Report) -> list[str]:
     if report.truncated:
         out.append(f"... and {report.total - len(report.problems)} more problems (limit {report.limit})")
     return out
+
+
+def shape_summary(report: Report) -> list[dict]:
+    """The SHACL problems counted by shape, IC-1 … IC-21 first, for `--format json`."""
+    counts: dict[tuple, int] = {}
+    for p in report.problems:
+        if p.code == "shacl":
+            d = dict(p.details)
+            key = (d["shape_id"], d["shape"], d["shacl_severity"])
+            counts[key] = counts.get(key, 0) + 1
+
+    return [{"shape_id": k[0], "shape": k[1], "severity": k[2], "results": counts[k]}
+            for k in sorted(counts, key=_shape_order)]
