@@ -1,22 +1,22 @@
 """The fast path of the SHACL gate: the shapes' results in linear time, for large graphs.
 
-pySHACL runs a SPARQL query per focus node and, for the cross-observation constraints,
-whatever plan rdflib makes; that is fine for our few hundred observations and far too
-slow for a national cube. This module gives exactly the results pySHACL gives with the
-full shapes (focus node, path, value, source shape, severity and message), computed so:
+pySHACL runs a SPARQL query per focus node (or per data set) in rdflib's engine and first
+copies the data graph; that is fine for our few hundred observations and far too slow for
+a national cube. This module gives exactly the results pySHACL gives with the full shapes
+(focus node, path, value, source shape, severity and message), computed so:
 
-- every shape whose work grows with the number of observations (IC-1, IC-11 … IC-21,
-  ASDH-1 … ASDH-8, ASDH-12 … ASDH-14) is evaluated here in Python, in one pass over the
-  graph's indexes; IC-12 and IC-17 group the observations by a hash of their dimension
-  values (a dict), never by comparing pairs;
-- the remaining shapes (structure definitions, slices, code lists, periods, metadata),
-  whose targets do not grow with the observations, are run by pySHACL itself, with the
-  native shapes' targets removed from its copy of the shapes graph.
+- every shape whose work grows with the number of observations (`NATIVE`: IC-1, IC-11 …
+  IC-21, ASDH-1 … ASDH-14) is evaluated here in Python: one scan per predicate builds an
+  index, then one pass over the observations; IC-12 and IC-17 group the observations in a
+  dict keyed by their dimension values, never by comparing pairs;
+- the remaining shapes (structure definitions, slice keys, code lists, metadata), whose
+  targets do not grow with the observations, are run by pySHACL itself on the same graph
+  (not copied), with the native shapes' targets removed from its copy of the shapes.
 
-The shapes stay the source of truth: messages are read from them, and
-tests/test_fastcheck.py runs this module and pySHACL on every fixture of the mutation
-corpus and on the real data and asserts identical result sets. `validate_fast` has the
-contract of `validate.validate_graph`.
+The shapes stay the source of truth: messages are read from them, and the tests run this
+module and pySHACL on every fixture of the mutation corpus (tests/test_mutations.py) and on
+the real data (tests/test_fastcheck.py) and require identical result sets. `validate_fast`
+has the contract of `validate.validate_graph`; the build uses it.
 """
 
 from __future__ import annotations
