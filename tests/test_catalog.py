@@ -258,9 +258,9 @@ def test_sitemap_lists_every_html_page_sorted():
         b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         b"  <url><loc>https://example.org/base/</loc></url>\n"
         b"  <url><loc>https://example.org/base/a/</loc></url>\n"
-        b"  <url><loc>https://example.org/base/b/x.html</loc></url>\n"
-        b"  <url><loc>https://example.org/base/code/province/23.html</loc></url>\n"
-        b"  <url><loc>https://example.org/base/q&amp;a.html</loc></url>\n"
+        b"  <url><loc>https://example.org/base/b/x</loc></url>\n"
+        b"  <url><loc>https://example.org/base/code/province/23</loc></url>\n"
+        b"  <url><loc>https://example.org/base/q&amp;a</loc></url>\n"
         b"</urlset>\n")
     root = ET.fromstring(xml)
     assert len(root) == 5

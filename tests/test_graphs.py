@@ -15,6 +15,11 @@ from asdh_lod.uris import Uris
 
 BASE = "https://w3id.org/asdh-lod/"
 PARTS = {"ontology": "ontology", "codelists": "codelists", "data": "data"}
+NAMES = [*PARTS, "catalog"]  # the catalogue graph: in the named-graph dumps only
+
+
+def catalog(built) -> Graph:
+    return Graph().parse(built.out / "catalog.ttl")
 
 
 def _graphs(data: bytes, fmt: str) -> dict[str, Graph]:
@@ -32,9 +37,10 @@ def test_graph_iris_are_minted_in_uris():
 @pytest.mark.parametrize("name,fmt", [("asdh-lod.nq", "nquads"), ("asdh-lod.trig", "trig")])
 def test_each_named_graph_is_its_part(built, name, fmt):
     got = _graphs((built.out / "downloads" / name).read_bytes(), fmt)
-    assert sorted(got) == sorted(BASE + "graph/" + n for n in PARTS)
+    assert sorted(got) == sorted(BASE + "graph/" + n for n in NAMES)
     for n, attr in PARTS.items():
         assert isomorphic(got[BASE + "graph/" + n], getattr(built.mapped, attr)), n
+    assert isomorphic(got[BASE + "graph/catalog"], catalog(built))
 
 
 def test_trig_and_nquads_hold_the_same_quads_for_oxigraph(built):
@@ -42,7 +48,7 @@ def test_trig_and_nquads_hold_the_same_quads_for_oxigraph(built):
     a, b = ox.Store(), ox.Store()
     a.load(path=str(d / "asdh-lod.trig"), format=ox.RdfFormat.TRIG)
     b.load(path=str(d / "asdh-lod.nq"), format=ox.RdfFormat.N_QUADS)
-    assert len(a) == len(b) == built.triples
+    assert len(a) == len(b) == built.triples + len(catalog(built))
     no_blank = lambda s: {str(x) for x in s if not isinstance(x.subject, ox.BlankNode)  # noqa: E731
                           and not isinstance(x.object, ox.BlankNode)}
     assert no_blank(a) == no_blank(b)
@@ -53,10 +59,10 @@ def test_nquads_sorted_and_gzip_identical(built):
     nq = (d / "asdh-lod.nq").read_bytes()
     assert gzip.decompress((d / "asdh-lod.nq.gz").read_bytes()) == nq
     lines = nq.decode("utf-8").splitlines()
-    assert lines == sorted(lines) and len(lines) == built.triples
+    assert lines == sorted(lines) and len(lines) == built.triples + len(catalog(built))
 
 
-def test_the_graphs_together_are_the_plain_dump(built):
+def test_the_graphs_but_the_catalogue_are_the_plain_dump(built):
     union = Graph()
     for g in named_graphs(built.model, built.mapped).values():
         for t in g:
@@ -68,9 +74,11 @@ def test_query_sees_the_union_and_the_graph_names(built):
     store = q.open_store(built.out)
     a = q.run(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     counts = {row["g"].value: int(row["n"].value) for row in a.raw}
-    assert counts == {BASE + "graph/" + n: len(getattr(built.mapped, attr)) for n, attr in PARTS.items()}
+    assert counts == {**{BASE + "graph/" + n: len(getattr(built.mapped, attr)) for n, attr in PARTS.items()},
+                      BASE + "graph/catalog": len(catalog(built))}
     a = q.run(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(next(iter(a.raw))["n"].value) == built.triples
+    union = built.mapped.union() + catalog(built)  # the default graph: distinct triples of all graphs
+    assert int(next(iter(a.raw))["n"].value) == len(union)
 
 
 def test_base_iri_moves_the_graph_names(tiny, tmp_path):
@@ -78,5 +86,5 @@ def test_base_iri_moves_the_graph_names(tiny, tmp_path):
     result = build(tiny, tmp_path / "site", "http://example.org/x/")
     nq = (tmp_path / "site" / "downloads" / "asdh-lod.nq").read_text(encoding="utf-8")
     names = {line.rsplit(" ", 2)[-2] for line in nq.splitlines()}
-    assert names == {f"<http://example.org/x/graph/{n}>" for n in PARTS}
+    assert names == {f"<http://example.org/x/graph/{n}>" for n in NAMES}
     assert URIRef("http://example.org/x/graph/data") in named_graphs(result.model, result.mapped)

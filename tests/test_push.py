@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 from click.testing import CliRunner
 
 from asdh_lod import push as p
@@ -20,7 +21,7 @@ from conftest import need
 from endpoint import Oxigraph, Proxy, env_without_credentials
 
 BASE = "https://w3id.org/asdh-lod/"
-GRAPHS = [BASE + "graph/" + n for n in ("codelists", "data", "ontology")]
+GRAPHS = [BASE + "graph/" + n for n in ("catalog", "codelists", "data", "ontology")]
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
@@ -67,7 +68,8 @@ def fast(**kw):
 def test_read_edition_splits_the_named_graphs(v2, built):
     ed = p.read_edition(v2)
     assert sorted(ed.graphs) == GRAPHS
-    assert sum(b.count(b"\n") for b in ed.graphs.values()) == built.triples
+    catalog = Graph().parse(built.out / "catalog.ttl")
+    assert sum(b.count(b"\n") for b in ed.graphs.values()) == built.triples + len(catalog)
     assert ed.token == p.read_edition(v2).token and len(ed.token) == 16
 
 
@@ -115,7 +117,7 @@ def test_credentials_from_environment_and_netrc(tmp_path):
 def test_push_loads_every_graph(server, v2):
     result = p.push(v2, server.store, **fast())
     assert counts(server) == edition_counts(v2) == result.graphs
-    assert result.requests == 4  # three PUTs, one update
+    assert result.requests == 5  # four PUTs, one update
     again = p.push(v2, server.store, **fast())  # idempotent
     assert counts(server) == edition_counts(v2) and again.graphs == result.graphs
 
@@ -177,7 +179,7 @@ def test_persistent_5xx_midway_leaves_the_previous_edition(server, v1, v2):
     assert str(err.value) == (
         f"uploading <{BASE}graph/data>: 500 Internal Server Error from {proxy.store} after 3 attempts: "
         "stub answer 500; nothing was swapped in: the endpoint still serves its previous edition")
-    assert [m for m, path, s in proxy.log].count("PUT") == 4  # codelists, then data three times
+    assert [m for m, path, s in proxy.log].count("PUT") == 5  # catalog, codelists, then data three times
     assert_previous(server, v1)
 
 
@@ -187,7 +189,7 @@ def test_4xx_midway_is_not_retried(server, v1, v2):
         with pytest.raises(p.PushError, match=r"uploading <.*graph/data>: 413 Request Entity Too Large from "
                                               r"http://127.0.0.1:\d+/store: stub answer 413; nothing was swapped in"):
             p.push(v2, proxy.store, **fast())
-    assert [s for m, path, s in proxy.log if m == "PUT"] == [201, 413]
+    assert [s for m, path, s in proxy.log if m == "PUT"] == [201, 201, 413]
     assert_previous(server, v1)
 
 
@@ -306,7 +308,7 @@ def test_cli_push(server, v2, monkeypatch):
     r = run_cli("--endpoint", server.store, "--site", v2)
     assert r.exit_code == 0, r.output
     total = sum(edition_counts(v2).values())
-    assert r.output.startswith(f"pushed 3 graphs, {total} triples (") and r.output.endswith(f" to {server.store}\n")
+    assert r.output.startswith(f"pushed 4 graphs, {total} triples (") and r.output.endswith(f" to {server.store}\n")
     assert r.output.count("\n") == 1  # no progress bar without a terminal
     assert counts(server) == edition_counts(v2)
 
@@ -322,7 +324,7 @@ def test_cli_errors(tmp_path, v2, server):
     server.stop()
     r = run_cli("--endpoint", server.store, "--site", v2, "--retries", "0")
     assert r.exit_code == 1
-    assert r.output.startswith(f"Error: uploading <{BASE}graph/codelists>: cannot reach {server.store}: "
+    assert r.output.startswith(f"Error: uploading <{BASE}graph/catalog>: cannot reach {server.store}: "
                                "Connection refused; nothing was swapped in")
 
 
@@ -347,7 +349,7 @@ def test_progress_bar_on_a_terminal_only(server, v2):
     finally:
         os.close(master)
     assert r.returncode == 0
-    assert r.stdout.decode().startswith("pushed 3 graphs")
+    assert r.stdout.decode().startswith("pushed 4 graphs")
     bar = b"".join(chunks).decode(errors="replace")
     assert "uploading" in bar and "100%" in bar
 

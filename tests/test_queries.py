@@ -88,8 +88,8 @@ def test_a_wrong_expectation_fails(built):
 def _section_rows(html: str, name: str) -> list[list[str]]:
     import re
     from html import unescape
-    section = html.split(f'<section id="{name}">', 1)[1].split("</section>", 1)[0]
-    head = [unescape(c) for c in re.findall(r"<th>(.*?)</th>", section)]
+    section = re.split(rf'<section[^>]* id="{name}">', html, maxsplit=1)[1].split("</section>", 1)[0]
+    head = [unescape(c) for c in re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", section)]
     body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     rows = [[unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
             for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S)]

@@ -446,11 +446,14 @@ def _jsonld(g: Graph) -> bytes:
 
 
 def page_url(base: str, path: str) -> str:
-    """The URL of an HTML page in the site: a folder's index.html is the folder's URL."""
+    """The URL of an HTML page in the site: the URI it is the page of (its rel=canonical),
+    served as HTML by content negotiation; a folder's index.html is the folder's URL."""
     if path == "index.html":
         return base
     if path.endswith("/index.html"):
         path = path[: -len("index.html")]
+    elif path.endswith(".html"):
+        path = path[: -len(".html")]
     return base + "/".join(_quote_segment(p) for p in path.split("/"))
 
 
@@ -476,19 +479,17 @@ def robots(base: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n".encode("utf-8")
 
 
-def site_files(model: Model, mapped: Mapped, whole: Graph, files: dict[str, bytes]) -> dict[str, bytes]:
-    """The catalogue, VoID, sitemap and robots files, from the otherwise finished `files`.
+def description_files(model: Model, mapped: Mapped, whole: Graph,
+                      files: dict[str, bytes]) -> tuple[Graph, dict[str, bytes]]:
+    """The catalogue graph, and the catalogue and VoID files.
 
-    Call it last in `publish.render`: it describes the downloads in `files` by their bytes
-    and lists every HTML page in it."""
-    base = mapped.uris.base
+    Call it once the downloads are in `files`: it describes them by their bytes."""
     cat = catalog_graph(model, mapped, files)
     void = _turtle(void_graph(model, mapped, whole))
-    return {
-        CATALOG_TTL: _turtle(cat),
-        CATALOG_JSONLD: _jsonld(cat),
-        VOID_TTL: void,
-        VOID_WELL_KNOWN: void,
-        SITEMAP: sitemap(files, base),
-        ROBOTS: robots(base),
-    }
+    return cat, {CATALOG_TTL: _turtle(cat), CATALOG_JSONLD: _jsonld(cat), VOID_TTL: void, VOID_WELL_KNOWN: void}
+
+
+def index_files(files: dict[str, bytes], base: str) -> dict[str, bytes]:
+    """sitemap.xml and robots.txt. Call it last in `publish.render`: the sitemap lists every
+    HTML page in `files`."""
+    return {SITEMAP: sitemap(files, base), ROBOTS: robots(base)}

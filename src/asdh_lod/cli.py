@@ -151,6 +151,40 @@ def _report_and_fail(err: ProblemsFound, fmt: str) -> None:
 
 
 @main.command()
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The site folder to serve.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+def serve(site_dir: Path, port: int, host: str) -> None:
+    """Preview the site locally, with the same content negotiation as the published
+    nginx and Apache configuration: a resource URI answers with HTML, Turtle, JSON-LD or
+    N-Triples as its Accept header asks.
+
+    Example:
+
+        asdh-lod serve --port 8000
+
+        curl -H 'Accept: text/turtle' http://127.0.0.1:8000/code/province/25
+    """
+    from .conneg import make_server
+
+    if not (site_dir / "index.html").is_file():
+        raise click.UsageError(f"site folder '{site_dir}' has no index.html: run 'asdh-lod build' first")
+    try:
+        server = make_server(site_dir, host, port)
+    except OSError as err:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    click.echo(f"serving {site_dir}/ at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
 @click.argument("source", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
               show_default=True, help="The data folder whose code lists name the guesses.")

@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 from . import catalog, csvw, querypage
 from .mapping import PREFIXES, Mapped, bind_prefixes
 from .model import Model
+from .pages import chrome, render_pages
 from .query import prefixes_for
 from .querypage import ExampleQuery
 
@@ -35,12 +36,20 @@ NAMED_GRAPHS: tuple[tuple[str, Callable[[Model, Mapped], Graph]], ...] = (
     ("ontology", lambda model, mapped: mapped.ontology),    # the OWL ontology
     ("codelists", lambda model, mapped: mapped.codelists),  # the SKOS code lists
     ("data", lambda model, mapped: mapped.data),            # the cube, its observations and resources
-    # ("catalog", lambda model, mapped: <the DCAT-AP catalogue graph>),  # catalog.py, at merge
 )
+CATALOG_GRAPH = "catalog"  # the DCAT-AP catalogue (catalog.py), in the named-graph dumps only
 
 
-def named_graphs(model: Model, mapped: Mapped) -> dict[URIRef, Graph]:
-    return {mapped.uris.graph(name): part(model, mapped) for name, part in NAMED_GRAPHS}
+def named_graphs(model: Model, mapped: Mapped, catalog: Graph | None = None) -> dict[URIRef, Graph]:
+    """The named graphs of the TriG/N-Quads dumps; with `catalog`, the catalogue graph too.
+
+    The plain dumps hold ontology, code lists and data; the catalogue describes them (by
+    their bytes), so it cannot be inside them. The named-graph dumps come after it and hold
+    it in its own graph; the catalogue therefore does not list them as distributions."""
+    graphs = {mapped.uris.graph(name): part(model, mapped) for name, part in NAMED_GRAPHS}
+    if catalog is not None:
+        graphs[mapped.uris.graph(CATALOG_GRAPH)] = catalog
+    return graphs
 
 
 def turtle(g: Graph) -> bytes:
@@ -134,16 +143,11 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
     `web_assets` the vendored browser files of the in-browser SPARQL page (querypage)."""
     context = jsonld_context(mapped)
     nt = ntriples(whole)
-    graphs = named_graphs(model, mapped)
-    nq = nquads(graphs)
     files = {
         f"downloads/{DUMP}.ttl": turtle(whole),
         f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld"),
         f"downloads/{DUMP}.nt": nt,
         f"downloads/{DUMP}.nt.gz": gzipped(nt),
-        f"downloads/{DUMP}.nq": nq,
-        f"downloads/{DUMP}.nq.gz": gzipped(nq),
-        f"downloads/{DUMP}.trig": trig(graphs, mapped),
         "downloads/ontology.ttl": turtle(mapped.ontology),
         "downloads/codelists.ttl": turtle(mapped.codelists),
         "downloads/shapes.ttl": turtle(_with_prefixes(shapes, mapped)),
@@ -151,13 +155,23 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
     }
     for src in model.sources:
         files[f"sources/{src.document.id}.txt"] = src.document.text.encode("utf-8")
+    files.update(csvw.csv_files(model, mapped.uris))
+    # the catalogue describes the downloads above by their bytes, so it comes after them …
+    cat, described = catalog.description_files(model, mapped, whole, files)
+    files.update(described)
+    # … and the named-graph dumps, which hold it in its own graph, after it
+    graphs = named_graphs(model, mapped, cat)
+    nq = nquads(graphs)
+    files.update({f"downloads/{DUMP}.nq": nq, f"downloads/{DUMP}.nq.gz": gzipped(nq),
+                  f"downloads/{DUMP}.trig": trig(graphs, mapped)})
     files.update(querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=prefixes_for(mapped.uris.base),
                                  title=model.dataset.title.get("en") or model.dataset.id,
                                  graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
-                                 web_assets=web_assets))
-    files.update(csvw.csv_files(model, mapped.uris))
-    # last: the catalogue describes the downloads by their bytes, the sitemap lists every page
-    files.update(catalog.site_files(model, mapped, whole, files))
+                                 web_assets=web_assets,
+                                 chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own)))
+    files |= render_pages(model, mapped, whole, set(files))  # HTML + RDF per resource (pages.py)
+    # last: the sitemap lists every page
+    files.update(catalog.index_files(files, mapped.uris.base))
     return dict(sorted(files.items()))
 
 

@@ -15,6 +15,7 @@ template `templates/queries.html`). No file is written here. A query that fails 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,17 +155,24 @@ def rebase(queries: list[ExampleQuery], base: str) -> list[ExampleQuery]:
 
 
 def pages(nq: bytes, queries: list[ExampleQuery], *, base: str, prefixes: dict[str, str], title: str,
-          graphs: list[str], dump: str, nq_name: str, web_assets: dict[str, bytes] | None = None) -> dict[str, bytes]:
+          graphs: list[str], dump: str, nq_name: str, web_assets: dict[str, bytes] | None = None,
+          chrome: Callable[[str, set[str]], dict] | None = None) -> dict[str, bytes]:
     """{relative path: bytes} for queries/index.html, queries/*.rq and, given the vendored
-    web assets, sparql/index.html and sparql/vendor/…"""
+    web assets, sparql/index.html and sparql/vendor/…
+
+    `chrome(stem, pages)` gives what the site's base template needs around the page at
+    `stem`, given the query pages that exist (pages.chrome)."""
     if not queries:
         return {}
     queries = rebase(queries, base)
     rendered = run_all(nq, queries, prefixes)
     env = environment()
-    editor = "../sparql/" if web_assets else None
+    own = {"queries/index.html"} | ({"sparql/index.html"} if web_assets else set())
+    chrome = chrome or (lambda stem, existing: _plain_chrome(stem, existing, title))
+    editor = "../sparql/index.html" if web_assets else None
     html = env.get_template("queries.html").render(
-        title=title, queries=rendered, graphs=graphs, dump=dump, editor=editor)
+        **chrome("queries/index", own), site_title=title, title="Example SPARQL queries", queries=rendered,
+        graphs=graphs, dump=dump, editor=editor)
     files = {"queries/index.html": html.encode("utf-8")}
     for eq in queries:
         files[f"queries/{eq.name}.rq"] = eq.text.encode("utf-8")
@@ -172,6 +180,16 @@ def pages(nq: bytes, queries: list[ExampleQuery], *, base: str, prefixes: dict[s
         files.update(web_assets)
         examples = [{"name": r.name, "title": r.title, "text": r.text} for r in rendered]
         files["sparql/index.html"] = env.get_template("sparql.html").render(
-            title=title, queries=rendered, examples=examples, graphs=graphs, dump=dump, nq=nq_name,
+            **chrome("sparql/index", own), site_title=title, title="SPARQL in your browser", queries=rendered, examples=examples, graphs=graphs, dump=dump, nq=nq_name,
             prefixes=prefixes).encode("utf-8")
     return files
+
+
+def _plain_chrome(stem: str, existing: set[str], title: str) -> dict:
+    """The base template's links for a site without pages.py's pages (tests of this module)."""
+    up = "../" * stem.count("/")
+    return {"css": up + "style.css", "icon": up + "favicon.svg", "home": up + "index.html",
+            "dataset_href": up + "index.html", "ontology_href": up + "index.html",
+            "queries_href": up + "queries/index.html" if "queries/index.html" in existing else None,
+            "sparql_href": up + "sparql/index.html" if "sparql/index.html" in existing else None,
+            "dataset_title": {"en": title, "tr": title}}

@@ -24,7 +24,7 @@ collide, which is exactly the Data Cube's IC-12):
     {base}void#{part}                        its subsets (one per published graph)
     {base}{path}                             a published file, e.g. downloads/asdh-lod.ttl
     {base}graph/{name}                       named graphs of the TriG/N-Quads dumps: data,
-                                             ontology, codelists (catalog: the DCAT catalogue)
+                                             ontology, codelists, catalog (the DCAT catalogue)
     {base}graph/{name}/staging/{token}       where `asdh-lod push` uploads a graph before the swap
 """
 

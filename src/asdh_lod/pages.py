@@ -1,0 +1,492 @@
+"""The human and machine pages of the site: one document set per URI. No I/O.
+
+Every URI under the base IRI that the published graph mentions gets, at the path the
+URI names (percent-decoded, as a web server maps it), four files:
+
+    {path}.html  {path}.ttl  {path}.jsonld  {path}.nt
+
+`code/province/25` → `code/province/25.html`, `…25.ttl`, …; a URI ending in `/` (the
+ontology namespace `def/`) gets `def/index.html`, …. A URI that is also the prefix of
+others (`data/provincial` and `data/provincial/obs/…`) has its files beside the folder of
+the same name, so the two never clash. The extensionless URI is served by content
+negotiation (`conneg`). URIs that name a published file themselves (`sources/x.txt`)
+need no page.
+
+A resource is described by its concise bounded description (its outgoing triples, with
+the closure over blank nodes); the namespace `def/` is described by the whole ontology.
+The HTML page adds the resources that link to it ("used by"), labels in Turkish and
+English, the source quote of an observation, tables and SVG charts of the figures, and
+the same description as embedded JSON-LD.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from urllib.parse import unquote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from . import charts, conneg
+from .mapping import PREFIXES, QB, Mapped, bind_prefixes
+from .model import Fact, Model
+from .numbers import exact_decimal
+from .uris import Uris
+
+# file extension → media type of each RDF variant, in the order pages list them
+VARIANTS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
+VARIANT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples"}
+STYLESHEET = "style.css"
+FAVICON = "favicon.svg"
+HOME = "index"
+
+# the downloads the home page lists (the catalogue and CSV files come from catalog.py
+# and csvw.py; the link checker proves each exists)
+DOWNLOADS = [
+    ("downloads/asdh-lod.ttl", "The whole dataset (cube, code lists, ontology)", "Turtle"),
+    ("downloads/asdh-lod.jsonld", "The whole dataset", "JSON-LD"),
+    ("downloads/asdh-lod.nt.gz", "The whole dataset, sorted, for SPARQL stores", "N-Triples, gzip"),
+    ("downloads/asdh-lod.trig", "The whole dataset in named graphs (ontology, code lists, data)", "TriG"),
+    ("downloads/asdh-lod.nq.gz", "The same named graphs, for SPARQL stores", "N-Quads, gzip"),
+    ("downloads/asdh-lod.csv", "Every observation as a table, with labels and codes", "CSV"),
+    ("downloads/asdh-lod.csv-metadata.json", "CSVW metadata mapping the table back to the same RDF", "CSVW JSON"),
+    ("downloads/ontology.ttl", "The OWL ontology", "Turtle"),
+    ("downloads/codelists.ttl", "The SKOS code lists", "Turtle"),
+    ("downloads/shapes.ttl", "The SHACL shapes the data was validated with", "Turtle"),
+    ("catalog.ttl", "DCAT-AP 3 catalogue record, for open-data portals", "Turtle"),
+    ("catalog.jsonld", "The same catalogue record", "JSON-LD"),
+    ("void.ttl", "VoID description", "Turtle"),
+    ("sitemap.xml", "Sitemap", "XML"),
+]
+
+# the figures the dataset page charts: people served and money paid, per programme
+HEADLINE_INDICATORS = ("beneficiaries", "payments")
+PREDICATE_ORDER = [RDF.type, SKOS.prefLabel, RDFS.label, DCTERMS.title, SKOS.definition,
+                   DCTERMS.description]
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("asdh_lod", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["json_script"] = json_script
+    return env
+
+
+def json_script(value) -> Markup:
+    """JSON for a `<script>` element: `<`, `>` and `&` escaped as \\u003c…, so no string in
+    the data (e.g. a quote containing `</script>`) can end the element early."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def number_text(value: Fraction) -> str:
+    """A figure as English readers write it: 1,100,000; 12.5; 1,234.75."""
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    dec = exact_decimal(value)
+    return format(dec.normalize() if dec is not None else Decimal(float(value)).quantize(Decimal("0.01")), ",f")
+
+
+@dataclass
+class Resource:
+    uri: URIRef
+    stem: str      # the URI's path below the base, as written in the URI (percent-encoded)
+
+    @property
+    def file_stem(self) -> str:
+        """Where its files are, as a web server maps the URI path to the file system."""
+        return unquote(self.stem)
+
+
+# pages of other modules that every page's navigation links to when they are published
+QUERIES_PAGE = "queries/index.html"  # querypage.py: the example queries with their answers
+SPARQL_PAGE = "sparql/index.html"  # querypage.py: SPARQL in the browser
+
+
+def chrome(stem: str, uris: Uris, dataset_title: dict, existing: set[str] | dict) -> dict:
+    """What base.html needs around a page at `stem` (site path without .html): relative links
+    to the stylesheet, the home, dataset and ontology pages and, where published, the query pages."""
+    def rel(target: str) -> str:
+        return posixpath.relpath(target, posixpath.dirname(stem) or ".")
+
+    def page(u: URIRef) -> str:
+        path = str(u)[len(uris.base):]
+        return rel((path + "index" if path == "" or path.endswith("/") else path) + ".html")
+
+    return {"css": rel(STYLESHEET), "icon": rel(FAVICON), "home": rel(HOME + ".html"),
+            "dataset_href": page(uris.dataset), "ontology_href": page(uris.ontology),
+            "queries_href": rel(QUERIES_PAGE) if QUERIES_PAGE in existing else None,
+            "sparql_href": rel(SPARQL_PAGE) if SPARQL_PAGE in existing else None,
+            "dataset_title": dataset_title}
+
+
+class Site:
+    def __init__(self, model: Model, mapped: Mapped, whole: Graph, existing: set[str]):
+        self.model, self.mapped, self.g = model, mapped, whole
+        self.uris = mapped.uris
+        self.base = mapped.uris.base
+        self.context = {**dict(sorted(PREFIXES.items())), "asdh": str(self.uris.asdh),
+                        "code": self.base + "code/"}
+        self.prefixes = sorted(((ns, p) for p, ns in self.context.items()), key=lambda x: -len(x[0]))
+        self.facts = {self.uris.fact(f): f for f in model.facts}
+        self.fact_doc = {self.uris.fact(f): src.document for src in model.sources for f in src.facts}
+        mentioned = {t for triple in whole for t in triple if isinstance(t, URIRef) and str(t).startswith(self.base)}
+        self.files = {u: str(u)[len(self.base):] for u in mentioned if str(u)[len(self.base):] in existing}
+        self.resources = {u: Resource(u, self._stem(u)) for u in sorted(mentioned) if u not in self.files}
+        self.incoming: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)
+        for s, p, o in whole:
+            if isinstance(o, URIRef) and o in self.resources and not isinstance(s, BNode):
+                self.incoming[o].append((p, s))
+        self.existing = existing
+        self.env = environment()
+        self._labels: dict[URIRef, dict[str, str]] = {}
+
+    def _stem(self, u: URIRef) -> str:
+        path = str(u)[len(self.base):]
+        return path + "index" if path == "" or path.endswith("/") else path
+
+    # -- links and labels -----------------------------------------------------------------
+    def rel(self, from_stem: str, target: str) -> str:
+        """A relative link from the page `from_stem`.html to the site path `target`."""
+        return posixpath.relpath(target, posixpath.dirname(from_stem) or ".")
+
+    def href(self, from_stem: str, u: URIRef) -> str | None:
+        if u in self.resources:
+            return self.rel(from_stem, self.resources[u].stem + ".html")
+        if u in self.files:
+            return self.rel(from_stem, self.files[u])
+        if str(u).startswith(self.base):  # pragma: no cover - every mentioned URI is one of the two
+            raise AssertionError(f"no document for {u}")
+        return str(u)
+
+    def curie(self, u: URIRef) -> str:
+        s = str(u)
+        for ns, p in self.prefixes:
+            if s.startswith(ns) and len(s) > len(ns):
+                return f"{p}:{s[len(ns):]}"
+        if s.startswith(self.base):  # for display: our own URIs read as their path
+            return s[len(self.base):] or s
+        return s
+
+    def labels(self, u: URIRef) -> dict[str, str]:
+        if u not in self._labels:
+            self._labels[u] = self._find_labels(u)
+        return self._labels[u]
+
+    def _find_labels(self, u: URIRef) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for pred in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
+            for o in sorted(self.g.objects(u, pred)):
+                if isinstance(o, Literal) and (o.language or "") not in out:
+                    out[o.language or ""] = str(o)
+        if u in self.facts:
+            out = self.fact_labels(self.facts[u])
+        if not out:
+            notation = self.g.value(u, SKOS.notation)
+            out[""] = str(notation) if notation is not None else self.curie(u)
+        return out
+
+    def concept_label(self, scheme: str, code: str, lang: str = "en") -> str:
+        c = self.model.schemes[scheme].concepts.get(code)
+        if c is None:  # the country concept of the provinces
+            return self.label_text(self.uris.concept(scheme, code), lang)
+        return c.label.get(lang) or c.label.get("en") or code
+
+    def label_text(self, u: URIRef, lang: str = "en") -> str:
+        ls = self.labels(u)
+        return ls.get(lang) or ls.get("en") or ls.get("") or next(iter(ls.values()))
+
+    def fact_labels(self, f: Fact) -> dict[str, str]:
+        out = {}
+        for lang in ("en", "tr"):
+            cl = lambda s, c: self.concept_label(s, c, lang)  # noqa: E731
+            out[lang] = (f"{cl('programme', f.programme)}: {cl('indicator', f.indicator)} "
+                         f"({cl('target-group', f.target_group)}), {cl('province', f.province)}, "
+                         f"{f.period.notation} {cl('period-kind', f.period_kind)}")
+        return out
+
+    def term(self, from_stem: str, u: URIRef) -> dict:
+        ls = self.labels(u) if (u in self.resources or u in self.files or self._has_label(u)) else {}
+        if ls.get("") == self.curie(u):  # no label: the link shows the URI's short form only
+            ls = {}
+        return {"kind": "link", "uri": str(u), "curie": self.curie(u), "href": self.href(from_stem, u),
+                "external": not str(u).startswith(self.base),
+                "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr", "")}
+
+    def _has_label(self, u: URIRef) -> bool:
+        return any(True for _ in self.g.objects(u, RDFS.label)) or any(True for _ in self.g.objects(u, SKOS.prefLabel))
+
+    def value(self, from_stem: str, o, depth: int = 0) -> dict:
+        if isinstance(o, URIRef):
+            return self.term(from_stem, o)
+        if isinstance(o, BNode):
+            return {"kind": "bnode", "rows": self.rows(from_stem, o, depth + 1) if depth < 4 else []}
+        dt = o.datatype
+        return {"kind": "literal", "text": str(o), "lang": o.language or "",
+                "datatype": self.curie(dt) if dt is not None and dt != XSD.string else ""}
+
+    def rows(self, from_stem: str, s, depth: int = 0) -> list[dict]:
+        by_pred: dict[URIRef, list] = defaultdict(list)
+        for p, o in self.g.predicate_objects(s):
+            by_pred[p].append(o)
+        order = {p: i for i, p in enumerate(PREDICATE_ORDER)}
+        preds = sorted(by_pred, key=lambda p: (order.get(p, len(order)), self.curie(p)))
+        return [{"predicate": self.term(from_stem, p),
+                 "values": [self.value(from_stem, o, depth) for o in sorted(by_pred[p], key=_sort_key)]}
+                for p in preds]
+
+    def used_by(self, r: Resource) -> list[dict]:
+        by_pred: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for p, s in self.incoming.get(r.uri, []):
+            by_pred[p].append(s)
+        return [{"predicate": self.term(r.stem, p),
+                 "subjects": [self.term(r.stem, s) for s in sorted(set(subs))]}
+                for p, subs in sorted(by_pred.items(), key=lambda x: self.curie(x[0]))]
+
+    # -- figures, tables and charts ---------------------------------------------------------
+    def figure_rows(self, from_stem: str, facts: list[Fact]) -> list[dict]:
+        rows = []
+        for f in sorted(facts, key=lambda f: f.key):
+            u = self.uris.fact(f)
+            cl = self.concept_label
+            rows.append({"href": self.href(from_stem, u), "province": cl("province", f.province),
+                         "period": f.period.notation, "kind": cl("period-kind", f.period_kind),
+                         "programme": cl("programme", f.programme), "target": cl("target-group", f.target_group),
+                         "indicator": cl("indicator", f.indicator), "value": number_text(f.value),
+                         "approximate": f.approximate, "unit": cl("unit", f.unit)})
+        return rows
+
+    def chart_set(self, from_stem: str, facts: list[Fact], key, bar_label, title, prefix: str,
+                  indicators: tuple[str, ...] | None = None) -> list[dict]:
+        groups: dict[tuple, list[Fact]] = defaultdict(list)
+        for f in facts:
+            if indicators is None or f.indicator in indicators:
+                groups[key(f)].append(f)
+        rank = {ind: i for i, ind in enumerate(HEADLINE_INDICATORS)}
+        out = []
+        for k in sorted(groups, key=lambda k: (rank.get(groups[k][0].indicator, len(rank)), k)):
+            fs = groups[k]
+            if len(fs) < 2:
+                continue
+            parts = {id(f): bar_label(f) for f in fs}
+            # say only what tells the bars apart: drop the parts every bar shares
+            keep = [i for i in range(len(parts[id(fs[0])])) if len({p[i] for p in parts.values()}) > 1]
+            label = {k: ", ".join(p[i] for i in keep) or ", ".join(p) for k, p in parts.items()}
+            fs = sorted(fs, key=lambda f: (-f.value, label[id(f)]))
+            unit = self.concept_label("unit", fs[0].unit)
+            bars = [charts.Bar(label[id(f)], float(f.value), f"{number_text(f.value)} {unit}",
+                               self.href(from_stem, self.uris.fact(f))) for f in fs]
+            ident = f"{prefix}-{len(out) + 1}"
+            heading = title(fs[0])
+            desc = (f"Bar chart of {len(bars)} figures in {unit}; the largest is {bars[0].label} with "
+                    f"{bars[0].text}. The table below the chart gives the same figures.")
+            out.append({"id": ident, "title": heading, "svg": Markup(charts.bar_chart(ident, heading, desc, bars)),
+                        "rows": self.figure_rows(from_stem, fs)})
+        return out
+
+    # -- documents ----------------------------------------------------------------------------
+    def description(self, r: Resource) -> Graph:
+        g = Graph()
+        bind_prefixes(g, self.uris)
+        source = self.mapped.ontology if r.uri == self.uris.ontology else self.g.cbd(r.uri)
+        for t in source:
+            g.add(t)
+        return g
+
+    def jsonld_doc(self, g: Graph) -> dict:
+        from .publish import _sorted_json
+
+        doc = json.loads(g.serialize(format="json-ld", context=self.context, auto_compact=True))
+        graph = doc.get("@graph", [doc] if "@id" in doc else [])
+        graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
+        return {"@context": self.context, "@graph": _sorted_json(graph)}
+
+    def common(self, stem: str, title: str, lang_title: dict) -> dict:
+        return {**chrome(stem, self.uris, self.model.dataset.title, self.existing), "title": title,
+                "labels": lang_title}
+
+    def page(self, r: Resource, jsonld: dict) -> bytes:
+        stem, u = r.stem, r.uri
+        types = set(self.g.objects(u, RDF.type))
+        ls = self.labels(u)
+        ctx = self.common(stem, ls.get("en") or ls.get("") or self.curie(u), ls)
+        ctx.update(uri=str(u), curie=self.curie(u), rows=self.rows(stem, u), used_by=self.used_by(r),
+                   alternates=[{"href": self.rel(stem, stem + "." + ext), "type": t, "name": VARIANT_NAMES[ext]}
+                               for ext, t in VARIANTS.items()],
+                   types=[self.term(stem, t) for t in sorted(types)], jsonld=jsonld,
+                   observation=None, figures=None, charts=[], ontology=None, definition=self._definition(u))
+        facts = self.model.facts
+        A = self.uris.asdh
+        if u in self.facts:
+            ctx["observation"] = self.observation(stem, self.facts[u])
+        elif QB.DataSet in types:
+            ctx["figures"] = self.figure_rows(stem, facts)
+            ctx["charts"] = self.headline_charts(stem)
+        elif A.Province in types:
+            code = str(self.g.value(u, SKOS.notation))
+            mine = [f for f in facts if f.province == code]
+            ctx["figures"] = self.figure_rows(stem, mine)
+            ctx["charts"] = self.chart_set(
+                stem, mine, key=lambda f: (f.indicator, f.unit, f.period.notation, f.period_kind),
+                bar_label=lambda f: (self.concept_label('programme', f.programme), self.concept_label('target-group', f.target_group)),
+                title=lambda f: f"{self.measure(f)} per programme, {self.where_when(f)}", prefix="chart")
+        elif A.Programme in types:
+            code = str(self.g.value(u, SKOS.notation))
+            mine = [f for f in facts if f.programme == code]
+            ctx["figures"] = self.figure_rows(stem, mine)
+            ctx["charts"] = self.chart_set(
+                stem, mine, key=lambda f: (f.indicator, f.unit),
+                bar_label=lambda f: (self.concept_label('province', f.province),
+                                     f"{f.period.notation} {self.concept_label('period-kind', f.period_kind)}",
+                                     self.concept_label('target-group', f.target_group)),
+                title=lambda f: f"{self.measure(f)} of {self.concept_label('programme', f.programme)} by province",
+                prefix="chart")
+        elif u in self.fact_concepts:
+            ctx["figures"] = self.figure_rows(stem, self.fact_concepts[u])
+        if u == self.uris.ontology:
+            ctx["ontology"] = self.ontology_index(stem)
+        return self.env.get_template("resource.html").render(ctx).encode("utf-8")
+
+    @property
+    def fact_concepts(self) -> dict[URIRef, list[Fact]]:
+        """Target groups, indicators, periods, period kinds, units, documents → their facts."""
+        if not hasattr(self, "_fact_concepts"):
+            idx: dict[URIRef, list[Fact]] = defaultdict(list)
+            u = self.uris
+            for src in self.model.sources:
+                for f in src.facts:
+                    for key in (u.concept("target-group", f.target_group), u.concept("indicator", f.indicator),
+                                u.period(f.period), u.concept("period-kind", f.period_kind),
+                                u.concept("unit", f.unit), u.source(src.document.id)):
+                        idx[key].append(f)
+            self._fact_concepts = idx
+        return self._fact_concepts
+
+    def _definition(self, u: URIRef) -> dict[str, str]:
+        out = {}
+        for pred in (SKOS.definition, DCTERMS.description, RDFS.comment):
+            for o in sorted(self.g.objects(u, pred)):
+                if isinstance(o, Literal) and o.language in ("en", "tr") and o.language not in out:
+                    out[o.language] = str(o)
+        return out
+
+    def measure(self, f: Fact) -> str:
+        """e.g. "Beneficiaries (children)": what a chart's bars count, in which unit."""
+        return f"{self.concept_label('indicator', f.indicator)} ({self.concept_label('unit', f.unit)})"
+
+    def where_when(self, f: Fact) -> str:
+        kind = self.concept_label("period-kind", f.period_kind)
+        return f"{self.concept_label('province', f.province)}, {f.period.notation} ({kind[:1].lower()}{kind[1:]})"
+
+    def headline_charts(self, stem: str) -> list[dict]:
+        return self.chart_set(
+            stem, self.model.facts, key=lambda f: (f.province, f.indicator, f.unit, f.period.notation, f.period_kind),
+            bar_label=lambda f: (self.concept_label('programme', f.programme), self.concept_label('target-group', f.target_group)),
+            title=lambda f: f"{self.measure(f)} per programme, {self.where_when(f)}",
+            prefix="chart", indicators=HEADLINE_INDICATORS)
+
+    def observation(self, stem: str, f: Fact) -> dict:
+        doc = self.fact_doc[self.uris.fact(f)]
+        quotes = []
+        for q in [f.quote, *f.also_quoted]:
+            i = q.quote.find(q.figure)
+            parts = (q.quote[:i], q.figure, q.quote[i + len(q.figure):]) if i >= 0 else (q.quote, "", "")
+            quotes.append({"before": parts[0], "figure": parts[1], "after": parts[2]})
+        return {"value": number_text(f.value), "unit": self.concept_label("unit", f.unit),
+                "unit_tr": self.concept_label("unit", f.unit, "tr"), "approximate": f.approximate,
+                "precision": number_text(f.precision) if f.precision is not None else "",
+                "quotes": quotes, "document": self.term(stem, self.uris.source(doc.id)),
+                "text_href": self.href(stem, self.uris.source_text(doc.id)), "note": f.note or ""}
+
+    def ontology_index(self, stem: str) -> list[dict]:
+        onto = self.mapped.ontology
+        groups = [("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
+                  ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties", OWL.AnnotationProperty),
+                  ("Named individuals", OWL.NamedIndividual)]
+        out = []
+        for name, cls in groups:
+            terms = sorted(s for s in onto.subjects(RDF.type, cls)
+                           if isinstance(s, URIRef) and str(s).startswith(str(self.uris.asdh)))
+            if terms:
+                out.append({"name": name, "terms": [{**self.term(stem, t), "definition": self._definition(t)}
+                                                    for t in terms]})
+        return out
+
+    # -- the home page -----------------------------------------------------------------------------
+    def home(self) -> bytes:
+        info, u = self.model.dataset, self.uris
+        stem = HOME
+        ctx = self.common(stem, info.title["en"], info.title)
+        periods = sorted({f.period for f in self.model.facts}, key=lambda p: (p.begin or p.end, p.end))
+        publisher = self.concept_label("organisation", info.publisher)
+        schema = {
+            "@context": "https://schema.org/", "@type": "Dataset", "@id": str(u.dataset),
+            "name": info.title["en"], "alternateName": info.title["tr"],
+            "description": info.description["en"], "url": self.base, "identifier": str(u.dataset),
+            "license": info.license, "isAccessibleForFree": True, "inLanguage": ["tr", "en"],
+            "keywords": [w for lang in sorted(info.keywords) for w in info.keywords[lang]],
+            "datePublished": info.issued.isoformat(),
+            "publisher": {"@type": "Organization", "name": publisher},
+            "creator": {"@type": "Organization", "name": publisher},
+            "spatialCoverage": {"@type": "Place", "name": "Türkiye"},
+            "temporalCoverage": f"{(periods[0].begin or periods[0].end).isoformat()}/{periods[-1].end.isoformat()}",
+            "variableMeasured": sorted({self.concept_label("indicator", f.indicator) for f in self.model.facts}),
+            "isBasedOn": [str(u.source(s.document.id)) for s in self.model.sources],
+            "distribution": [{"@type": "DataDownload", "contentUrl": self.base + path, "encodingFormat": mt,
+                              "name": f"{info.title['en']} ({fmt})"}
+                             for path, fmt, mt in (("downloads/asdh-lod.ttl", "Turtle", "text/turtle"),
+                                                   ("downloads/asdh-lod.jsonld", "JSON-LD", "application/ld+json"),
+                                                   ("downloads/asdh-lod.nt.gz", "N-Triples, gzip", "application/n-triples"),
+                                                   ("downloads/asdh-lod.csv", "CSV", "text/csv"))],
+        }
+        schemes = [self.term(stem, u.scheme(sid)) | {"count": len(s.concepts)}
+                   for sid, s in sorted(self.model.schemes.items())]
+        sources = [self.term(stem, u.source(s.document.id)) | {"count": len(s.facts)} for s in self.model.sources]
+        ctx.update(info=info, schema=schema, charts=self.headline_charts(stem), schemes=schemes, sources=sources,
+                   downloads=[{"href": self.rel(stem, p), "what": w, "format": fmt} for p, w, fmt in DOWNLOADS],
+                   observations=len(self.model.facts),
+                   provinces=[self.term(stem, u.concept("province", c))
+                              for c in sorted({f.province for f in self.model.facts})],
+                   programmes=len({f.programme for f in self.model.facts}), publisher=publisher)
+        return self.env.get_template("home.html").render(ctx).encode("utf-8")
+
+
+def _sort_key(o) -> tuple:
+    return (0 if isinstance(o, URIRef) else 1 if isinstance(o, Literal) else 2, str(o),
+            getattr(o, "language", None) or "")
+
+
+def render_pages(model: Model, mapped: Mapped, whole: Graph, existing: set[str]) -> dict[str, bytes]:
+    """The pages and RDF variants of every resource, the home page and the stylesheet.
+
+    `existing` are the paths of the other published files: a URI naming one of them is
+    that file and gets no page of its own."""
+    from importlib.resources import files as package_files
+
+    from .publish import ntriples, turtle
+
+    site = Site(model, mapped, whole, existing)
+    assets = package_files("asdh_lod").joinpath("templates")
+    out: dict[str, bytes] = {HOME + ".html": site.home(), STYLESHEET: assets.joinpath(STYLESHEET).read_bytes(),
+                             FAVICON: assets.joinpath(FAVICON).read_bytes()}
+    for r in site.resources.values():
+        g = site.description(r)
+        doc = site.jsonld_doc(g)
+        out[r.file_stem + ".html"] = site.page(r, doc)
+        out[r.file_stem + ".ttl"] = turtle(g)
+        out[r.file_stem + ".jsonld"] = (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        out[r.file_stem + ".nt"] = ntriples(g) if len(g) else b""
+    out |= conneg.server_files()
+    clash = set(out) & existing
+    if clash:  # pragma: no cover - a URI pattern that maps onto a download would be a uris.py bug
+        raise AssertionError(f"pages would overwrite published files: {sorted(clash)}")
+    return out

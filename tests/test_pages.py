@@ -1,0 +1,367 @@
+"""The site's pages: a page and three RDF variants for every URI, every link resolves,
+the variants and the embedded JSON-LD say the same as the graph, charts and tables."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from fractions import Fraction
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from pyld import jsonld
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from asdh_lod import charts, pages
+from asdh_lod.pipeline import build
+
+class _Page(HTMLParser):
+    """What the checks need from one page: links, ids, landmarks, languages, scripts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []  # (tag, url)
+        self.ids: set[str] = set()
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self._script: dict | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if "id" in a:
+            self.ids.add(a["id"])
+        for name in ("href", "src"):
+            if name in a and tag in ("a", "link", "script", "img", "source"):
+                self.links.append(("canonical" if a.get("rel") == "canonical" else tag, a[name]))
+        if tag == "script":
+            self._script, self._text = a, []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+
+
+def parse(html: str) -> _Page:
+    p = _Page()
+    p.feed(html)
+    p.close()
+    return p
+
+
+def broken_links(site: Path, base: str | None = None) -> list[str]:
+    """Every link of every HTML page of `site` that does not resolve to a file of the site
+    (and, for `#fragment` links, to an element of the target page). Links to other hosts
+    are not followed; a link to the base IRI itself is broken (pages must link relatively,
+    so the site works on any host and offline)."""
+    problems = []
+    parsed: dict[Path, _Page] = {}
+
+    def page(path: Path) -> _Page:
+        if path not in parsed:
+            parsed[path] = parse(path.read_text(encoding="utf-8"))
+        return parsed[path]
+
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        for tag, url in page(html).links:
+            parts = urlsplit(url)
+            if tag == "canonical":  # the page's own URI, which the page is the HTML variant of
+                stem = unquote(url[len(base):]) if base and url.startswith(base) else None
+                if stem is None or (stem + "index" if stem == "" or stem.endswith("/") else stem) + ".html" != rel:
+                    problems.append(f"{rel}: canonical {url} is not this page's URI")
+                continue
+            if parts.scheme or url.startswith("//"):
+                if base and url.startswith(base):
+                    problems.append(f"{rel}: absolute link into the site {url}")
+                elif parts.scheme not in ("http", "https", "mailto"):
+                    problems.append(f"{rel}: unexpected link {url}")
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
+            if target.startswith("../") or target == "..":
+                problems.append(f"{rel}: link leaves the site: {url}")
+                continue
+            f = site / target
+            if not f.is_file():
+                problems.append(f"{rel}: broken link {url} (no file {target})")
+            elif parts.fragment and f.suffix == ".html" and parts.fragment not in page(f).ids:
+                problems.append(f"{rel}: broken fragment {url}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Path:
+    return built.out
+
+
+def _under_base(built) -> set[URIRef]:
+    base = built.mapped.uris.base
+    return {t for triple in built.mapped.union() for t in triple if isinstance(t, URIRef) and str(t).startswith(base)}
+
+
+def _stem(built, u: URIRef) -> str:
+    path = unquote(str(u)[len(built.mapped.uris.base):])
+    return path + "index" if path == "" or path.endswith("/") else path
+
+
+# -- every URI resolves --------------------------------------------------------------------
+
+def test_every_uri_under_the_base_has_a_page_and_three_rdf_variants(built, site):
+    uris = _under_base(built)
+    missing = []
+    for u in sorted(uris):
+        path = str(u)[len(built.mapped.uris.base):]
+        if (site / path).is_file():  # the URI names a published file (sources/x.txt)
+            continue
+        for ext in ("html", "ttl", "jsonld", "nt"):
+            if not (site / f"{_stem(built, u)}.{ext}").is_file():
+                missing.append(f"{u} .{ext}")
+    assert missing == []
+    kinds = {"/".join(str(u)[len(built.mapped.uris.base):].split("/")[:2]) for u in uris}
+    for kind in ("data/provincial", "code/province", "code/programme", "code/indicator", "code/target-group",
+                 "id/period", "id/source", "id/facility", "id/project", "def/Programme", "def/"):
+        assert kind in kinds or any(k.startswith(kind) for k in kinds), kind
+
+
+def test_a_uri_that_prefixes_others_has_its_files_beside_the_folder(site):
+    assert (site / "data" / "provincial.html").is_file() and (site / "data" / "provincial").is_dir()
+    assert (site / "code" / "province.ttl").is_file() and (site / "code" / "province" / "25.ttl").is_file()
+    assert (site / "def" / "index.html").is_file() and (site / "def" / "Programme.html").is_file()
+
+
+def test_link_checker_finds_every_kind_of_broken_link(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "ok.html").write_text('<p id="x">x</p>', encoding="utf-8")
+    (tmp_path / "a" / "page.html").write_text(
+        '<a href="ok.html#x">fine</a><a href="ok.html#nope">bad fragment</a><a href="gone.html">gone</a>'
+        '<a href="../../outside.html">out</a><a href="https://example.org/x">external</a>'
+        '<a href="https://w3id.org/asdh-lod/code/province/25">absolute</a>'
+        '<link rel="stylesheet" href="../missing.css">'
+        '<link rel="canonical" href="https://w3id.org/asdh-lod/a/other">', encoding="utf-8")
+    problems = broken_links(tmp_path, base="https://w3id.org/asdh-lod/")
+    assert problems == [
+        "a/page.html: broken fragment ok.html#nope",
+        "a/page.html: broken link gone.html (no file a/gone.html)",
+        "a/page.html: link leaves the site: ../../outside.html",
+        "a/page.html: absolute link into the site https://w3id.org/asdh-lod/code/province/25",
+        "a/page.html: broken link ../missing.css (no file missing.css)",
+        "a/page.html: canonical https://w3id.org/asdh-lod/a/other is not this page's URI",
+    ]
+
+
+def test_every_link_of_every_page_resolves_inside_the_site(built, site):
+    assert len(list(site.rglob("*.html"))) > 400
+    assert broken_links(site, base=built.mapped.uris.base) == []
+
+
+def test_pages_are_accessible_and_self_contained(site):
+    """lang on <html>, one <h1>, a <main> landmark, headers on every table, no external
+    stylesheet, script or font (the site works offline), alternates for every variant."""
+    problems = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        text = html.read_text(encoding="utf-8")
+        p = parse(text)
+        tags = [t for t, _ in p.tags]
+        if not re.match(r'<!DOCTYPE html>\n<html lang="en">', text):
+            problems.append(f"{rel}: no doctype or lang")
+        if tags.count("h1") != 1 or tags.count("main") != 1 or "nav" not in tags:
+            problems.append(f"{rel}: h1/main/nav")
+        if tags.count("table") and tags.count("th") < tags.count("table") or tags.count("caption") != tags.count("table"):
+            problems.append(f"{rel}: table without headers or caption")
+        for t, a in p.tags:
+            if t in ("link", "script", "img") and a.get("rel") != "canonical" and urlsplit(a.get("href") or a.get("src") or "").scheme:
+                problems.append(f"{rel}: external {t}")
+            if t == "svg" and not (a.get("role") == "img" and a.get("aria-labelledby")):
+                problems.append(f"{rel}: svg without role/label")
+        if rel not in ("index.html", pages.QUERIES_PAGE, pages.SPARQL_PAGE):  # not resources: no RDF
+            alts = {a["type"] for t, a in p.tags if t == "link" and a.get("rel") == "alternate"}
+            if alts != set(pages.VARIANTS.values()):
+                problems.append(f"{rel}: alternates {alts}")
+    assert problems == []
+
+
+# -- the variants and the embedded JSON-LD say the same -----------------------------------
+
+def _description(built, u: URIRef, whole: Graph | None = None) -> Graph:
+    if u == built.mapped.uris.ontology:
+        return built.mapped.ontology
+    return (whole if whole is not None else built.mapped.union()).cbd(u)
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated")
+def test_every_variant_and_the_embedded_json_ld_give_the_resource_description(built, site):
+    whole = built.mapped.union()
+    bad = []
+    for u in sorted(_under_base(built)):
+        stem = _stem(built, u)
+        if not (site / f"{stem}.html").is_file():
+            continue
+        expected = _description(built, u, whole)
+        scripts = [s for a, s in parse((site / f"{stem}.html").read_text(encoding="utf-8")).scripts
+                   if a.get("type") == "application/ld+json"]
+        docs = {"ttl": ("turtle", (site / f"{stem}.ttl").read_text(encoding="utf-8")),
+                "nt": ("nt", (site / f"{stem}.nt").read_text(encoding="utf-8")),
+                "jsonld": ("json-ld", (site / f"{stem}.jsonld").read_text(encoding="utf-8")),
+                "embedded": ("json-ld", scripts[0] if len(scripts) == 1 else "")}
+        for name, (fmt, text) in docs.items():
+            g = Graph()
+            if text.strip():
+                g.parse(data=text, format=fmt)
+            if not isomorphic(g, expected):
+                bad.append(f"{stem} {name}")
+        if len(expected) == 0 and not any(True for _ in whole.triples((None, None, u))):
+            bad.append(f"{stem}: neither described nor used")
+    assert bad == []
+
+
+def test_json_ld_variants_expand_with_pyld_to_the_same_graph(built, site):
+    """The independent JSON-LD processor reads a sample of every kind of page's JSON-LD."""
+    samples = ["data/provincial", "data/provincial/structure", "code/province/25", "code/programme/asdep",
+               "def/index", "def/Programme", "id/period/2025", "id/source/erzurum-2025-faaliyet-raporu-haber"]
+    obs = next(iter(built.mapped.uris.fact(f) for f in built.model.facts))
+    samples.append(_stem(built, obs))
+    for stem in samples:
+        doc = json.loads((site / f"{stem}.jsonld").read_text(encoding="utf-8"))
+        g = Graph()
+        g.parse(data=jsonld.to_rdf(doc, {"format": "application/n-quads"}), format="nt")
+        u = URIRef(built.mapped.uris.base + (stem[:-len("index")] if stem.endswith("index") else stem))
+        assert len(g) > 0 and isomorphic(g, _description(built, u)), stem
+
+
+def test_json_script_escapes_what_could_end_the_script_element():
+    out = pages.json_script({"q": "</script><script>alert(1)</script> & <!--"})
+    assert "</" not in out and "<!--" not in out and "&" not in out.replace("\\u0026", "")
+    assert json.loads(out) == {"q": "</script><script>alert(1)</script> & <!--"}
+
+
+def test_a_quote_with_markup_stays_inside_its_page(tiny, tmp_path):
+    src = tiny / "sources" / "tiny-haber.yaml"
+    text = src.read_text(encoding="utf-8")
+    quote_line = next(line for line in text.splitlines() if line.strip().startswith("quote:"))
+    quote = quote_line.split("quote:", 1)[1].strip().strip('"')
+    txt = tiny / "sources" / "tiny-haber.txt"
+    txt.write_text(txt.read_text(encoding="utf-8").replace(quote, quote + " </script><b>x</b>"), encoding="utf-8")
+    src.write_text(text.replace(quote_line, quote_line.replace(quote, quote + " </script><b>x</b>")), encoding="utf-8")
+    result = build(tiny, tmp_path / "site")
+    fact = next(f for f in result.model.facts if "</script>" in f.quote.quote)
+    stem = _stem(result, result.mapped.uris.fact(fact))
+    html = (tmp_path / "site" / f"{stem}.html").read_text(encoding="utf-8")
+    assert "&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    p = parse(html)
+    [(_, script)] = [s for s in p.scripts if s[0].get("type") == "application/ld+json"]
+    assert "</script><b>x</b>" in json.dumps(json.loads(script), ensure_ascii=False)
+
+
+# -- content of the pages --------------------------------------------------------------------
+
+def _page(site, stem) -> str:
+    return (site / f"{stem}.html").read_text(encoding="utf-8")
+
+
+def test_observation_page_shows_value_quote_source_and_labels(built, site):
+    f = next(f for f in built.model.facts if f.province == "25" and f.unit == "TRY")
+    html = _page(site, _stem(built, built.mapped.uris.fact(f)))
+    assert f'<mark>{f.quote.figure.replace("&", "&amp;")}</mark>' in html
+    assert pages.number_text(f.value) in html
+    assert f'href="../../../../../../../../sources/{f.document}.txt"' in html
+    prog = built.model.schemes["programme"].concepts[f.programme]
+    assert prog.label["en"] in html and f'<span lang="tr">{prog.label["tr"]}</span>' in html
+
+
+def test_province_page_charts_each_group_and_links_bars_to_observations(built, site):
+    html = _page(site, "code/province/25")
+    p = parse(html)
+    svgs = [a for t, a in p.tags if t == "svg"]
+    assert len(svgs) >= 2
+    assert "Beneficiaries (children) per programme, Erzurum Province, 2025 (total over a year)" in html
+    assert "Amount paid (Turkish lira) per programme, Erzurum Province, 2025 (total over a year)" in html
+    # the payments chart of 2025 year totals has one bar per observation of that group, longest first
+    group = [f for f in built.model.facts if f.province == "25" and f.indicator == "payments"
+             and f.period.notation == "2025" and f.period_kind == "year-total"]
+    assert len(group) >= 2
+    chart = re.search(r'<svg class="chart" id="(chart-\d+)"[^>]*>\s*<title id="[^"]+">Amount paid \(Turkish lira\) '
+                      r'per programme, Erzurum Province, 2025 \(total[^<]*</title>.*?</svg>', html, re.S).group(0)
+    values = [pages.number_text(f.value) for f in sorted(group, key=lambda f: -f.value)]
+    shown = re.findall(r'<text x="[\d.]+" y="[\d.]+">([\d,.]+) ', chart)
+    assert shown == values
+    assert len(re.findall(r"<rect ", chart)) == len(group)
+
+
+def test_programme_page_compares_the_provinces_that_report_it(built, site):
+    by_prog: dict[str, set[str]] = {}
+    for f in built.model.facts:
+        by_prog.setdefault(f.programme, set()).add(f.province)
+    prog = next(p for p, provs in sorted(by_prog.items()) if len(provs) > 1)
+    html = _page(site, f"code/programme/{prog}")
+    assert "Elazığ Province" in html and "Erzurum Province" in html
+    rows = re.findall(r"<tr><td>(Elazığ|Erzurum) Province</td>", html)
+    assert len(rows) >= sum(1 for f in built.model.facts if f.programme == prog)
+
+
+def test_ontology_index_lists_every_term_with_its_definition(built, site):
+    html = _page(site, "def/index")
+    from rdflib.namespace import OWL, RDF
+
+    onto = built.mapped.ontology
+    asdh = str(built.mapped.uris.asdh)
+    for cls in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        for t in onto.subjects(RDF.type, cls):
+            if str(t).startswith(asdh):
+                assert f'href="{str(t)[len(asdh):]}.html"' in html, t
+    assert 'href="../def/index.html"' in _page(site, "index") or 'href="def/index.html"' in _page(site, "index")
+
+
+def test_home_page_links_dataset_ontology_downloads_and_code_lists(site):
+    p = parse(_page(site, "index"))
+    hrefs = {url for _, url in p.links}
+    assert {"data/provincial.html", "def/index.html", "downloads/asdh-lod.ttl", "catalog.ttl", "void.ttl",
+            "downloads/asdh-lod.csv", "sitemap.xml", "code/province.html", "style.css"} <= hrefs
+
+
+def test_base_iri_moves_every_page(tiny, tmp_path):
+    base = "http://example.org/lod/"
+    build(tiny, tmp_path / "site", base)
+    site = tmp_path / "site"
+    assert (site / "code" / "province" / "25.html").is_file()
+    assert '<link rel="canonical" href="http://example.org/lod/code/province/25">' in _page(site, "code/province/25")
+    leaks = [p.relative_to(site).as_posix() for p in site.rglob("*")
+             if p.is_file() and p.suffix in (".html", ".ttl", ".jsonld", ".nt") and b"w3id.org" in p.read_bytes()]
+    assert leaks == []
+    assert broken_links(site, base=base) == []
+
+
+# -- charts and numbers ------------------------------------------------------------------------
+
+def test_bar_chart_is_accessible_deterministic_and_proportional():
+    bars = [charts.Bar("Big & bold", 200.0, "200 TL", "a.html"), charts.Bar("Small", 50.0, "50 TL")]
+    svg = charts.bar_chart("c1", "Payments <2025>", "Two bars", bars)
+    assert svg == charts.bar_chart("c1", "Payments <2025>", "Two bars", bars)
+    assert 'role="img" aria-labelledby="c1-title c1-desc"' in svg
+    assert '<title id="c1-title">Payments &lt;2025&gt;</title>' in svg and "Big &amp; bold" in svg
+    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
+    assert widths[0] == pytest.approx(4 * widths[1]) and widths[0] == charts.WIDTH - charts.LABEL_W - charts.VALUE_W
+    assert svg.count('<a href="a.html">') == 1
+    with pytest.raises(ValueError):
+        charts.bar_chart("c2", "t", "d", [])
+
+
+@pytest.mark.parametrize("value,text", [(Fraction(1100000), "1,100,000"), (Fraction(25, 2), "12.5"),
+                                        (Fraction(123475, 100), "1,234.75"), (Fraction(0), "0")])
+def test_number_text(value, text):
+    assert pages.number_text(value) == text
+
+
+def test_literal_values_keep_their_language(site):
+    html = _page(site, "def/Programme")
+    assert '<span lang="tr">Program</span> <small class="tag">@tr</small>' in html
