@@ -25,7 +25,7 @@ def test_build_publishes(runner, tiny, tmp_path):
     out = tmp_path / "site"
     r = runner.invoke(main, ["build", "--data", str(tiny), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.output == f"published {out}/: 7 observations, 3533 triples, 1349 files; SHACL: valid\n"
+    assert r.output == f"published {out}/: 7 observations, 3545 triples, 1353 files; SHACL: valid\n"
     assert (out / "downloads" / "asdh-lod.ttl").is_file()
 
 
@@ -94,7 +94,7 @@ def test_validate_data_folder_writes_nothing(runner, tiny, tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     r = runner.invoke(main, ["validate", "--data", "data"])
     assert r.exit_code == 0
-    assert r.output == "valid: 7 observations, 3533 triples\n"
+    assert r.output == "valid: 7 observations, 3545 triples\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
 
@@ -109,7 +109,7 @@ def test_validate_rdf_files(runner, built, tmp_path):
     r = runner.invoke(main, ["validate", str(broken), "--format", "json"])
     assert r.exit_code == 1
     shapes = {p["shape"] for p in json.loads(r.stdout)["problems"]}
-    assert shapes == {"IC-13 Required attributes", "asdh observation"}
+    assert shapes == {"IC-13 Required attributes", "ASDH-7 Approximate flag given"}
 
 
 def test_validate_reports_rdf_syntax_errors(runner, tmp_path):
@@ -117,10 +117,86 @@ def test_validate_reports_rdf_syntax_errors(runner, tmp_path):
     bad.write_text("<a> <b> .\n")
     r = runner.invoke(main, ["validate", str(bad)])
     assert r.exit_code == 1
-    assert "[rdf-syntax]" in r.stderr and str(bad) in r.stderr
+    assert "[rdf-syntax]" in r.stdout and str(bad) in r.stdout
 
 
 def test_help_has_examples(runner):
     for command in ("build", "validate"):
         r = runner.invoke(main, [command, "--help"])
         assert r.exit_code == 0 and "Example" in r.output
+
+
+OBS = "<https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities>"
+DS = "<https://w3id.org/asdh-lod/data/provincial>"
+
+
+@pytest.fixture
+def tiny_dump(runner, data):
+    """The tiny data folder built into site/ (working folder: its parent); the Turtle dump."""
+    assert runner.invoke(main, ["build", "--data", "data", "--out", "site"]).exit_code == 0
+    return data.parent / "site" / "downloads" / "asdh-lod.ttl"
+
+
+def _duplicate(dump: Path, out: Path) -> Path:
+    from rdflib import Graph, URIRef
+    g = Graph().parse(dump)
+    o = URIRef(OBS[1:-1])
+    for p, v in list(g.predicate_objects(o)):
+        g.add((URIRef(OBS[1:-1] + "-copy"), p, v))
+    g.serialize(out, format="nt")
+    return out
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_validate_report_grouped_by_shape_with_yaml_line(runner, tiny_dump, engine):
+    bad = _duplicate(tiny_dump, tiny_dump.parent.parent.parent / "dup.nt")
+    r = runner.invoke(main, ["validate", str(bad), "--engine", engine])
+    assert r.exit_code == 1
+    assert r.stdout.splitlines() == [
+        "IC-12 No duplicate observations (Violation): 1 result",
+        f"  data/sources/tiny-haber.yaml:35: {OBS}",
+        f"    IC-12: 2 observations share the dimension values of {OBS[1:-1]}",
+        f"    focus {DS}; value {OBS}",
+    ]
+    assert r.stderr == "Error: validate: 1 problem found; nothing was written\n"
+
+
+def test_validate_json_report(runner, tiny_dump):
+    bad = _duplicate(tiny_dump, tiny_dump.parent.parent.parent / "dup.nt")
+    r = runner.invoke(main, ["validate", str(bad), "--format", "json"])
+    assert r.exit_code == 1
+    report = json.loads(r.stdout)
+    assert report["valid"] is False and report["problem_count"] == 1
+    assert report["shapes"] == [
+        {"shape_id": "IC-12", "shape": "IC-12 No duplicate observations", "severity": "Violation", "results": 1}]
+    (p,) = report["problems"]
+    assert (p["code"], p["shape_id"], p["ic"], p["path"], p["line"], p["focus"], p["value"]) == (
+        "shacl", "IC-12", 12, "data/sources/tiny-haber.yaml", 35, DS, OBS)
+
+
+def test_validate_third_party_cube_gets_only_w3c_constraints(runner, tmp_path):
+    cube = Path(__file__).parent / "mutations" / "ic-17-measure-missing-in-group.ttl"
+    r = runner.invoke(main, ["validate", str(cube), "--data", str(tmp_path / "none")])
+    assert r.exit_code == 1
+    assert r.stdout.splitlines() == [
+        "IC-17 All measures present in measures dimension cube (Violation): 1 result",
+        "  <http://example.org/cube/o3>",
+        "    IC-17: 1 observations share the non-measure dimension values of http://example.org/cube/o3, "
+        "but the structure has 2 measures",
+        "    focus <http://example.org/cube/ds>; value <http://example.org/cube/o3>",
+    ]
+    good = Path(__file__).parent / "mutations" / "third-party-measure-dimension-good.ttl"
+    r = runner.invoke(main, ["validate", str(good), "--data", str(tmp_path / "none")])
+    assert (r.exit_code, r.output) == (0, "valid: 31 triples in 1 file\n")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["validate", "--data", "nowhere"], "data folder 'nowhere' does not exist"),
+    (["validate", "x.ttl", "--engine", "jena"], "Invalid value for '--engine'"),
+])
+def test_validate_usage_errors(runner, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.ttl").write_text("")
+    r = runner.invoke(main, args)
+    assert r.exit_code == 2
+    assert message in r.stderr

@@ -90,7 +90,10 @@ def test_csvw_gives_exactly_the_cubes_observation_triples(site, dump, built):
     got = {(s, p, _norm(o)) for s, p, o in triples}
     observations = set(dump.subjects(RDF.type, QB.Observation))
     assert len(observations) == built.observations == 97
-    want = {(s, p, _norm(o)) for s in observations for p, o in dump.predicate_objects(s)}
+    # asdh:totalOf links a stated total to other observations (the SHACL gate's ASDH-14): a link
+    # between rows, not a cell of one; the CSV does not carry it (yet)
+    total_of = URIRef(built.mapped.uris.asdh + "totalOf")
+    want = {(s, p, _norm(o)) for s in observations for p, o in dump.predicate_objects(s) if p != total_of}
     from_csv_about_obs = {t for t in got if t[0] in observations}
     assert from_csv_about_obs == want
     # and whatever else the CSV says (the codes' labels) is in the published graph too

@@ -257,6 +257,8 @@ _CONCEPT_EXTRA = {
     "unit": ("kind",),
     "organisation": ("part_of", "province"),
 }
+UNIT_KINDS = ("count", "currency", "ratio")  # how a unit's figures are typed (mapping.number_literal)
+_CONCEPT_REQUIRED = {"province": ("iso", "nuts3")}  # of _CONCEPT_EXTRA: the mapping needs them
 
 
 def load_scheme(file: Path, report: Report) -> Scheme | None:
@@ -284,9 +286,11 @@ def load_scheme(file: Path, report: Report) -> Scheme | None:
             extra["country"] = {"label": label, "iso": iso, **({"wikidata": str(c["wikidata"])} if "wikidata" in c else {})}
     concepts: dict[str, Concept] = {}
     first_line: dict[str, int] = {}
-    optional = ("alt", "broader", "definition") + _CONCEPT_EXTRA.get(scheme_id or "", ())
+    required = ("code", "label") + _CONCEPT_REQUIRED.get(scheme_id or "", ())
+    optional = ("alt", "broader", "definition") + tuple(
+        k for k in _CONCEPT_EXTRA.get(scheme_id or "", ()) if k not in required)
     for item, line in r.items(top, "concepts"):
-        c = r.mapping(item, "a concept", line, ("code", "label"), optional)
+        c = r.mapping(item, "a concept", line, required, optional)
         if c is None:
             continue
         code = c["code"]
@@ -313,6 +317,9 @@ def load_scheme(file: Path, report: Report) -> Scheme | None:
         broader = c.get("broader")
         if broader is not None:
             broader = str(broader)
+        if scheme_id == "unit" and c.get("kind", "count") not in UNIT_KINDS:
+            r.add("wrong-type", c.line_of("kind"), field="kind", expected=" or ".join(UNIT_KINDS),
+                  actual=repr(c["kind"]))
         extra_fields = {k: c[k] for k in _CONCEPT_EXTRA.get(scheme_id or "", ()) if k in c}
         extra_fields["_lines"] = {k: c.line_of(k) for k in c}
         concepts[code] = Concept(code=code, label=r.labels(c, "label"), origin=r.origin(c.line),
@@ -355,6 +362,38 @@ def _check_scheme_links(schemes: dict[str, Scheme], report: Report) -> None:
 # ---------------------------------------------------------------------------------------
 # dataset.yaml
 
+def _keywords(r: "Reader", m: LMap) -> dict[str, list[str]] | None:
+    """keywords: {tr: [..], en: [..]}, each keyword one line of plain text; None after a problem."""
+    v = m.get("keywords")
+    if v is None:
+        return {}
+    if not isinstance(v, LMap):
+        r.add("wrong-type", m.line_of("keywords"), field="keywords",
+              expected="a mapping of languages to lists, e.g. {tr: [..], en: [..]}", actual=_type_name(v))
+        return None
+    out: dict[str, list[str]] = {}
+    ok = True
+    for lang in v:
+        if lang not in ("tr", "en"):
+            r.add("unknown-field", v.line_of(lang), where="'keywords'", field=lang, allowed="tr, en")
+            ok = False
+            continue
+        words = []
+        for word, line in r.items(v, lang):
+            if not isinstance(word, str) or not word.strip():
+                r.add("wrong-type", line, field=f"keywords.{lang}", expected="non-empty text",
+                      actual=_type_name(word) if not isinstance(word, str) else "empty text")
+                ok = False
+            elif _CONTROL.search(word) or "\n" in word or "\r" in word:
+                ch = (_CONTROL.search(word) or re.search(r"[\r\n]", word)).group()
+                r.add("bad-text", line, what=f"'keywords.{lang}'", detail=f"the control character U+{ord(ch):04X}")
+                ok = False
+            else:
+                words.append(word.strip())
+        out[lang] = words
+    return out if ok else None
+
+
 def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) -> DatasetInfo | None:
     path = display_path(file)
     if not file.exists():
@@ -377,14 +416,16 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
               expected="an http(s) IRI ending in '/'", actual=repr(base))
         base = None
     issued = r.unit_date(m, "issued", "dataset.yaml")
-    keywords = {}
-    if isinstance(m.get("keywords"), LMap):
-        keywords = {lang: [str(x) for x in v] for lang, v in m["keywords"].items() if isinstance(v, LList)}
+    keywords = _keywords(r, m)
     ident, title, desc = r.slug(m, "id", "dataset"), r.labels(m, "title"), r.labels(m, "description")
     publisher = r.code(m, "publisher", "organisation")
     licence = r.text(m, "license")
+    if licence is not None and not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", licence):
+        r.add("wrong-type", m.line_of("license"), field="license", expected="an http(s) IRI",
+              actual=repr(licence))
+        licence = None
     catalogue = _catalogue_fields(r, m)
-    if None in (ident, base, issued, publisher, licence) or catalogue is None:
+    if None in (ident, base, issued, publisher, licence, keywords) or catalogue is None:
         return None
     return DatasetInfo(id=ident, title=title, description=desc, publisher=publisher,
                        license=licence, base_iri=base, issued=issued.begin,

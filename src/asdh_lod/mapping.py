@@ -428,6 +428,9 @@ class _Mapper:
         try:
             self.document(src)
             obs = {f.id: self.observation(f, unit_kinds) for f in src.facts}
+            for f in src.facts:  # a total the source states as the sum of other figures
+                for part in f.total_of:
+                    self.data.add((obs[f.id], self.A.totalOf, obs[part]))
             self.resources(src, obs, unit_kinds)
             return MappedSource(self.data, self.origins, self.periods)
         finally:

@@ -210,3 +210,12 @@ class ProblemsFound(Exception):
         self.report = report
         n = report.total
         super().__init__(f"{stage}: {n} problem{'s' if n != 1 else ''} found; nothing was written")
+
+
+def markdown_table() -> str:
+    """The problem codes as the README documents them: code, title, what to do."""
+    rows = ["| code | title | message | what to do |", "| --- | --- | --- | --- |"]
+    for t in _TYPES:
+        cells = [f"`{t.code}`", t.title, t.template, t.hint]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"

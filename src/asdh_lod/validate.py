@@ -7,12 +7,13 @@ the base IRI (like the ontology), so they are parsed with that base; the SPARQL 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
 
 from .mapping import parse_ontology
 from .model import Origin
@@ -30,31 +31,42 @@ def load_shapes(uris: Uris, shapes_dir: Path = SHAPES_DIR) -> Graph:
     for f in files:
         g += parse_ontology(f.read_text(encoding="utf-8"), uris)
     for shapes_doc in set(g.subjects(SH.declare, None)):
-        decl = BNode()
-        g.add((shapes_doc, SH.declare, decl))
-        g.add((decl, SH.prefix, Literal("asdh")))
-        g.add((decl, SH.namespace, Literal(str(uris.asdh), datatype=XSD.anyURI)))
+        for prefix, namespace in base_prefixes(uris).items():
+            # a content-derived label: the published shapes.ttl must be byte-identical build after build
+            decl = BNode("declare" + hashlib.sha256(f"{shapes_doc} {prefix}".encode()).hexdigest()[:16])
+            g.add((shapes_doc, SH.declare, decl))
+            g.add((decl, SH.prefix, Literal(prefix)))
+            g.add((decl, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     return g
 
 
-@dataclass(frozen=True)
-class Result:
-    """One SHACL validation result, in plain terms."""
+def base_prefixes(uris: Uris) -> dict[str, str]:
+    """The SPARQL prefixes of the shapes that depend on the base IRI (see shapes/asdh.ttl)."""
+    return {"asdh": str(uris.asdh), "code": uris.base + "code/", "structure": str(uris.structure)}
 
-    shape: str          # the shape's label (or IRI)
+
+@dataclass(frozen=True, order=True)
+class Result:
+    """One SHACL validation result, in plain terms (terms written as N-Triples: <iri>, "lit"@tr)."""
+
+    shape_id: str       # the shape's identifier: IC-12, ASDH-3 (or its IRI if it has none)
+    shape: str          # the shape's name, e.g. "IC-12 No duplicate observations"
     severity: str       # Violation | Warning | Info
     focus: str
     path: str | None
     value: str | None
     message: str
-    ic: int | None
+
+    @property
+    def ic(self) -> int | None:
+        return int(self.shape_id[3:]) if self.shape_id.startswith("IC-") else None
 
 
 def _iri(short: str | None) -> str | None:
     return short[1:-1] if short and short.startswith("<") and short.endswith(">") else None
 
 
-def _short(term) -> str | None:
+def short(term) -> str | None:
     if term is None:
         return None
     if isinstance(term, URIRef):
@@ -62,50 +74,55 @@ def _short(term) -> str | None:
     return term.n3() if isinstance(term, Literal) else f"_:{term}"
 
 
-def _shape_name(shape, shapes: Graph) -> tuple[str, int | None]:
-    """A result's source shape may be a blank property shape: name it by its node shape."""
-    owner = shape
-    for _ in range(6):
-        label = shapes.value(owner, RDFS.label)
-        if label is not None:
-            ic = next((o for p, o in shapes.predicate_objects(owner) if str(p).endswith("shapes/ic")), None)
-            return str(label), int(ic) if ic is not None else None
-        parent = next((s for link in (SH.property, SH.sparql, SH.node) for s in shapes.subjects(link, owner)), None)
-        if parent is None:
-            break
-        owner = parent
-    return (str(shape) if isinstance(shape, URIRef) else "shape"), None
+def shape_names(shapes: Graph) -> dict:
+    """Every named shape (one with a dct:identifier) and the blank shapes inside it → (id, name)."""
+    out = {}
+    for shape, ident in shapes.subject_objects(DCTERMS.identifier):
+        label = shapes.value(shape, RDFS.label)
+        named = (str(ident), str(label) if label is not None else str(ident))
+        out[shape] = named
+        for link in (SH.property, SH.sparql):
+            for inner in shapes.objects(shape, link):
+                out.setdefault(inner, named)
+    return out
 
 
 def results(report_graph: Graph, shapes: Graph) -> list[Result]:
+    names = shape_names(shapes)
     out = []
     for r in report_graph.subjects(RDF.type, SH.ValidationResult):
         shape = report_graph.value(r, SH.sourceShape)
-        name, ic = _shape_name(shape, shapes)
+        shape_id, name = names.get(shape, (str(shape), str(shape)))
         msg = report_graph.value(r, SH.resultMessage)
         sev = report_graph.value(r, SH.resultSeverity)
         out.append(Result(
-            shape=name, ic=ic,
+            shape_id=shape_id, shape=name,
             severity=str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation",
-            focus=_short(report_graph.value(r, SH.focusNode)),
-            path=_short(report_graph.value(r, SH.resultPath)),
-            value=_short(report_graph.value(r, SH.value)),
+            focus=short(report_graph.value(r, SH.focusNode)),
+            path=short(report_graph.value(r, SH.resultPath)),
+            value=short(report_graph.value(r, SH.value)),
             message=str(msg) if msg is not None else "constraint violated",
         ))
-    return sorted(out, key=lambda x: (x.shape, x.focus or "", x.path or "", x.value or "", x.message))
+    return sorted(out)
 
 
-def validate_graph(data: Graph, shapes: Graph, origins: dict[URIRef, Origin] | None = None,
-                   report: Report | None = None) -> Report:
-    """Run pySHACL with the shapes over `data`; one problem per validation result."""
-    report = report if report is not None else Report()
+def shacl_results(data: Graph, shapes: Graph, *, inplace: bool = False) -> list[Result]:
+    """pySHACL, the reference, with the full shapes over `data`.
+
+    `inplace` spares pySHACL its copy of the data graph; without inference it adds nothing to it.
+    """
     shapes_copy = Graph()  # pySHACL adds triples to the shapes graph it is given: keep ours pure
     shapes_copy += shapes
     _conforms, report_graph, _text = shacl_validate(
         data, shacl_graph=shapes_copy, inference="none", advanced=True, allow_warnings=True,
-        abort_on_first=False)
+        abort_on_first=False, inplace=inplace)
+    return results(report_graph, shapes_copy)
+
+
+def add_results(found: list[Result], origins: dict[URIRef, Origin] | None, report: Report) -> Report:
+    """One problem per result, located at the YAML line its node (or offending observation) came from."""
     full = {str(k): v for k, v in (origins or {}).items()}
-    for res in results(report_graph, shapes_copy):
+    for res in sorted(found):
         # shapes that target a data set name the offending observation as the value
         node, origin = res.focus, full.get(_iri(res.focus))
         if _iri(res.value) in full and res.value != res.focus:
@@ -117,9 +134,17 @@ def validate_graph(data: Graph, shapes: Graph, origins: dict[URIRef, Origin] | N
         report.add(problem(
             "shacl", origin.path if origin else None, origin.line if origin else None, severity=severity,
             message=f"{res.shape}: {res.message} [{where}]",
-            details={"shape": res.shape, "ic": res.ic, "focus": res.focus, "result_path": res.path,
-                     "value": res.value, "shacl_severity": res.severity}))
+            details={"shape": res.shape, "shape_id": res.shape_id, "ic": res.ic, "focus": res.focus,
+                     "message_text": res.message,
+                     "result_path": res.path, "value": res.value, "shacl_severity": res.severity}))
     return report
+
+
+def validate_graph(data: Graph, shapes: Graph, origins: dict[URIRef, Origin] | None = None,
+                   report: Report | None = None) -> Report:
+    """Run pySHACL with the shapes over `data`; one problem per validation result."""
+    report = report if report is not None else Report()
+    return add_results(shacl_results(data, shapes), origins, report)
 
 
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
@@ -153,3 +178,80 @@ def read_rdf(files: list[Path], report: Report) -> Graph | None:
                                detail=detail, format=fmt))
             ok = False
     return g if ok else None
+
+
+def origins_for(data_dir: Path, base_iri: str | None = None) -> dict[URIRef, Origin]:
+    """Where each node of our data was written (YAML file and line), if `data_dir` loads; else {}.
+
+    Used when validating RDF files: results on nodes we minted then name the YAML line to fix.
+    """
+    from .load import load
+    from .mapping import map_model
+    from .pipeline import ONTOLOGY, project_file
+
+    if not Path(data_dir).is_dir():
+        return {}
+    model, _report = load(Path(data_dir), base_iri=base_iri)
+    if model is None:
+        return {}
+    ontology = project_file(data_dir, "ontology/asdh.ttl", ONTOLOGY)
+    try:
+        return map_model(model, ontology.read_text(encoding="utf-8")).origins
+    except (KeyError, ValueError):  # data that loads but does not map (check fails): no origins
+        return {}
+
+
+def _shape_order(key: tuple) -> tuple:
+    """IC-1 … IC-21, then ASDH-1 … ASDH-20, by number."""
+    kind, _, num = key[0].partition("-")
+    return (kind != "IC", int(num) if num.isdigit() else 0, key[0])
+
+
+def grouped_lines(report: Report) -> list[str]:
+    """The report for people, grouped by shape: a heading per shape, then one entry per result.
+
+        IC-12 No duplicate observations (Violation): 1 result
+          data/sources/x.yaml:42: <…/obs/…>
+            IC-12: 2 observations share the dimension values of <…/obs/…>
+            focus <…/data/provincial>; value <…/obs/…>
+    """
+    out: list[str] = []
+    groups: dict[tuple, list] = {}
+    for p in report.sorted():
+        d = dict(p.details)
+        if p.code != "shacl":
+            out.append(str(p))
+            continue
+        groups.setdefault((d["shape_id"], d["shape"], d["shacl_severity"]), []).append((p, d))
+
+    for key in sorted(groups, key=_shape_order):
+        _ident, name, severity = key
+        entries = groups[key]
+        out.append(f"{name} ({severity}): {len(entries)} result{'s' if len(entries) != 1 else ''}")
+        for p, d in entries:
+            # shapes that target a data set name the offending observation as the value
+            node = d["value"] if _iri(d["value"]) and d["value"] != d["focus"] else d["focus"]
+            out.append(f"  {p.location + ': ' if p.location else ''}{node}")
+            out.append(f"    {d['message_text']}")
+            facts = [f"focus {d['focus']}"]
+            if d["result_path"]:
+                facts.append(f"path {d['result_path']}")
+            if d["value"]:
+                facts.append(f"value {d['value']}")
+            out.append("    " + "; ".join(facts))
+    if report.truncated:
+        out.append(f"... and {report.total - len(report.problems)} more problems (limit {report.limit})")
+    return out
+
+
+def shape_summary(report: Report) -> list[dict]:
+    """The SHACL problems counted by shape, IC-1 … IC-21 first, for `--format json`."""
+    counts: dict[tuple, int] = {}
+    for p in report.problems:
+        if p.code == "shacl":
+            d = dict(p.details)
+            key = (d["shape_id"], d["shape"], d["shacl_severity"])
+            counts[key] = counts.get(key, 0) + 1
+
+    return [{"shape_id": k[0], "shape": k[1], "severity": k[2], "results": counts[k]}
+            for k in sorted(counts, key=_shape_order)]
