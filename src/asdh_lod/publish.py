@@ -145,6 +145,13 @@ def trig(graphs: dict[URIRef, Graph], mapped: Mapped) -> bytes:
     for name in sorted(graphs):
         g = Graph()
         bind_prefixes(g, mapped.uris)
+        # and the graph's own (the catalogue's spdx:, vcard:): rdflib would name an unbound
+        # namespace ns1, ns2, … in an order that changes from run to run
+        bound = {str(ns) for _, ns in g.namespaces()}
+        for prefix, ns in sorted(graphs[name].namespaces()):
+            if str(ns) not in bound and prefix:
+                g.bind(prefix, ns)
+                bound.add(str(ns))
         for t in graphs[name]:
             g.add(t)
         text = turtle(g).decode("utf-8")
