@@ -88,6 +88,9 @@ def _sample_paths(built) -> dict[str, str]:
     out["observation with an open period"] = next(p for p in under if "/..--" in p)
     out["code with dots"] = next(p for p in under if p.startswith("code/cofog/10."))
     out["ontology version"] = "def/0.1.0"
+    # the description documents (catalog.py): pages and RDF like every resource
+    out["catalogue"] = "catalog"
+    out["VoID"] = "void"
     return out
 
 
@@ -260,7 +263,8 @@ def test_every_kind_of_uri_answers_each_accept_header_with_its_variant(built, se
     wrong = []
     samples = _sample_paths(built)
     assert len(samples) >= 20, samples
-    assert {"id/project/milestone", "id/rule/parameter", "id/facility", "id/instant", "id/period"} <= set(samples)
+    assert {"id/project/milestone", "id/rule/parameter", "id/facility", "id/instant", "id/period",
+            "catalogue", "VoID"} <= set(samples)
     for kind, path in samples.items():
         for accept, variant in ACCEPTS:
             status, headers, body = _get(server + urllib.request.quote(path), accept)
@@ -284,11 +288,11 @@ def test_every_kind_of_uri_answers_each_accept_header_with_its_variant(built, se
     ("downloads/asdh-lod.nt.gz", None, "downloads/asdh-lod.nt.gz", "application/gzip"),
     ("context.jsonld", None, "context.jsonld", "application/ld+json"),
     ("style.css", None, "style.css", "text/css; charset=utf-8"),
-    # documents with RDF variants only answer with the RDF they have
-    ("catalog", "text/html", "catalog.ttl", "text/turtle; charset=utf-8"),
-    ("catalog", "application/ld+json", "catalog.jsonld", "application/ld+json"),
-    ("catalog", "application/n-triples", "catalog.ttl", "text/turtle; charset=utf-8"),
-    ("void", BROWSER, "void.ttl", "text/turtle; charset=utf-8"),
+    # the description documents: each variant by its extension, and VoID's well-known URI
+    ("catalog.html", "text/turtle", "catalog.html", "text/html; charset=utf-8"),
+    ("catalog.nt", None, "catalog.nt", "application/n-triples; charset=utf-8"),
+    ("void.jsonld", "text/html", "void.jsonld", "application/ld+json"),
+    ("void.nt", BROWSER, "void.nt", "application/n-triples; charset=utf-8"),
     (".well-known/void", "text/html", ".well-known/void", "text/turtle; charset=utf-8"),
     ("sitemap.xml", None, "sitemap.xml", "application/xml; charset=utf-8"),
     ("downloads/asdh-lod.csv", None, "downloads/asdh-lod.csv", "text/csv; charset=utf-8"),
@@ -382,3 +386,24 @@ def test_the_well_known_void_uri_answers_with_the_void_description(tmp_path, kin
             status, headers, body = _get(url + ".well-known/void", "*/*")
         expected = void.replace("ds>", "ds2>") if with_file else void
         assert (status, headers.get("Content-Type"), body.decode()) == (200, "text/turtle; charset=utf-8", expected)
+
+
+@pytest.mark.parametrize("kind", sorted(RUNNING))
+def test_a_document_published_as_rdf_only_answers_with_the_rdf_it_has(tmp_path, kind):
+    """A URI with no page and not the variant asked for gets the first RDF variant it has
+    (Turtle, then JSON-LD, then N-Triples) rather than a 404."""
+    root = tmp_path / "site"
+    for rel, data in conneg.server_files().items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    (root / "index.html").write_text("<!DOCTYPE html><title>x</title>", encoding="utf-8")
+    (root / "doc.jsonld").write_text('{"@id": "https://example.org/doc"}\n', encoding="utf-8")
+    (root / "doc.nt").write_text("<https://example.org/doc> <https://example.org/p> \"x\" .\n", encoding="utf-8")
+    got = {}
+    with RUNNING[kind](root) as url:
+        for accept in ("text/html", "text/turtle", "application/n-triples", None):
+            status, headers, body = _get(url + "doc", accept)
+            got[accept] = (status, headers.get("Content-Type"), body.decode()[:1])
+    assert got == {"text/html": (200, "application/ld+json", "{"), "text/turtle": (200, "application/ld+json", "{"),
+                   "application/n-triples": (200, "application/n-triples; charset=utf-8", "<"),
+                   None: (200, "application/ld+json", "{")}

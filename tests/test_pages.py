@@ -329,6 +329,89 @@ def test_home_page_links_dataset_ontology_downloads_and_code_lists(site):
             "downloads/asdh-lod.csv", "sitemap.xml", "code/province.html", "style.css"} <= hrefs
 
 
+# -- the description documents: catalogue and VoID ----------------------------------------------
+
+DOCUMENTS = ("catalog", "void")
+
+
+def _sections(html: str) -> dict[str, str]:
+    """id → the HTML of each <section> of a page."""
+    return dict(re.findall(r'<section id="([^"]+)"[^>]*>(.*?)</section>', html, re.DOTALL))
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_catalogue_and_void_have_a_page_and_three_rdf_variants_saying_the_same(built, site, name):
+    base = built.mapped.uris.base
+    ttl = Graph().parse(site / f"{name}.ttl", format="turtle")
+    assert len(ttl) > 100
+    assert isomorphic(ttl, Graph().parse(site / f"{name}.nt", format="nt"))
+    assert isomorphic(ttl, Graph().parse(site / f"{name}.jsonld", format="json-ld"))
+    p = parse(_page(site, name))
+    (embedded,) = [text for a, text in p.scripts if a.get("type") == "application/ld+json"]
+    assert isomorphic(ttl, Graph().parse(data=embedded, format="json-ld"))
+    assert ("canonical", base + name) in p.links
+    alternates = {a["type"]: a["href"] for t, a in p.tags if t == "link" and a.get("rel") == "alternate"}
+    assert alternates == {"text/turtle": f"{name}.ttl", "application/ld+json": f"{name}.jsonld",
+                          "application/n-triples": f"{name}.nt"}
+    assert f"<loc>{base}{name}</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_hash_iri_of_a_document_lands_on_its_own_section(built, site, name):
+    """`{base}catalog#x` is served as catalog.html (conneg) and the browser scrolls to id="x":
+    the section of that resource, which shows its URI and every property of it."""
+    doc = built.mapped.uris.base + name
+    g = Graph().parse(site / f"{name}.ttl", format="turtle")
+    hashes = sorted({t for triple in g for t in triple if isinstance(t, URIRef) and str(t).startswith(doc + "#")})
+    assert len(hashes) >= 10
+    sections = _sections(_page(site, name))
+    for h in hashes:
+        frag = str(h)[len(doc) + 1:]
+        assert frag in sections, h
+        assert f"<code>{h}</code>" in sections[frag]
+        for p in set(g.predicates(h)):
+            assert f'title="{p}"' in sections[frag], (h, p)
+    # every resource the document describes has a section
+    subjects = {s for s in g.subjects() if isinstance(s, URIRef)}
+    shown = {m for sec in sections.values() for m in re.findall(r'<p class="uri"><code>([^<]+)</code>', sec)}
+    assert shown == {str(s) for s in subjects}
+
+
+def test_catalogue_page_shows_each_distribution_with_format_size_checksum_and_licence(built, site):
+    from rdflib.namespace import DCAT, DCTERMS
+
+    from asdh_lod.catalog import SPDX
+
+    g = Graph().parse(site / "catalog.ttl", format="turtle")
+    html = _page(site, "catalog")
+    sections = _sections(html)
+    doc = built.mapped.uris.base + "catalog"
+    distributions = sorted(g.objects(built.mapped.uris.dataset, DCAT.distribution))
+    assert len(distributions) == 5
+    for d in distributions:
+        sec = sections[str(d)[len(doc) + 1:]]
+        size = g.value(d, DCAT.byteSize)
+        assert f"<span>{size}</span>" in sec and int(size) > 0
+        assert f'href="{g.value(d, DCAT.mediaType)}"' in sec
+        assert f'href="{g.value(d, DCTERMS.format)}"' in sec
+        assert f'href="{g.value(d, DCTERMS.license)}"' in sec
+        checksum = g.value(d, SPDX.checksum)
+        assert f'href="catalog.html#{str(checksum)[len(doc) + 1:]}"' in sec
+        download = str(g.value(d, DCAT.downloadURL))[len(built.mapped.uris.base):]
+        assert f'href="{download}"' in sec
+        assert f"<span>{g.value(checksum, SPDX.checksumValue)}</span>" in sections[str(checksum)[len(doc) + 1:]]
+    dataset = sections[next(k for k, v in sections.items() if f"<code>{built.mapped.uris.dataset}</code>" in v)]
+    for key in ("contact-point", "temporal-coverage"):
+        assert f'href="catalog.html#{key}"' in dataset
+    assert 'href="code/organisation/' in dataset  # the publisher's page
+
+
+def test_home_and_dataset_pages_link_the_catalogue_and_void_pages(site):
+    home = {url for _, url in parse(_page(site, "index")).links}
+    assert {"catalog.html", "void.html"} <= home
+    assert "../catalog.html" in {url for _, url in parse(_page(site, "data/provincial")).links}
+
+
 def test_base_iri_moves_every_page(tiny, tmp_path):
     base = "http://example.org/lod/"
     build(tiny, tmp_path / "site", base)

@@ -52,8 +52,11 @@ FILE_TYPE_LABELS = {"RDF_TURTLE": "RDF Turtle", "JSON_LD": "JSON-LD", "RDF_N_TRI
 LICENCE_TYPES = {"https://creativecommons.org/licenses/by/4.0/": "Attribution"}
 COUNTRY = {"TR": "TUR"}  # ISO 3166 alpha-2 of the province scheme's country → EU country code
 
-CATALOG_TTL, CATALOG_JSONLD = "catalog.ttl", "catalog.jsonld"
-VOID_TTL, VOID_WELL_KNOWN = "void.ttl", ".well-known/void"
+CATALOG_TTL, CATALOG_JSONLD, CATALOG_NT = "catalog.ttl", "catalog.jsonld", "catalog.nt"
+VOID_TTL, VOID_JSONLD, VOID_NT, VOID_WELL_KNOWN = "void.ttl", "void.jsonld", "void.nt", ".well-known/void"
+# the description documents, by the path of their URI below the base ({base}catalog, {base}void);
+# pages.py gives each an HTML page ({name}.html) beside these RDF variants
+CATALOG, VOID_DOC = "catalog", "void"
 SITEMAP, ROBOTS = "sitemap.xml", "robots.txt"
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 
@@ -480,13 +483,20 @@ def robots(base: str) -> bytes:
 
 
 def description_files(model: Model, mapped: Mapped, whole: Graph,
-                      files: dict[str, bytes]) -> tuple[Graph, dict[str, bytes]]:
-    """The catalogue graph, and the catalogue and VoID files.
+                      files: dict[str, bytes]) -> tuple[dict[str, Graph], dict[str, bytes]]:
+    """The description documents as graphs ({"catalog": …, "void": …}), and their RDF files:
+    Turtle, JSON-LD and N-Triples of each, and VoID's well-known copy. Their HTML pages come
+    from `pages.render_pages`.
 
     Call it once the downloads are in `files`: it describes them by their bytes."""
+    from .publish import ntriples  # the same canonical N-Triples as every .nt file
+
     cat = catalog_graph(model, mapped, files)
-    void = _turtle(void_graph(model, mapped, whole))
-    return cat, {CATALOG_TTL: _turtle(cat), CATALOG_JSONLD: _jsonld(cat), VOID_TTL: void, VOID_WELL_KNOWN: void}
+    void_g = void_graph(model, mapped, whole)
+    void = _turtle(void_g)
+    return {CATALOG: cat, VOID_DOC: void_g}, {
+        CATALOG_TTL: _turtle(cat), CATALOG_JSONLD: _jsonld(cat), CATALOG_NT: ntriples(cat),
+        VOID_TTL: void, VOID_JSONLD: _jsonld(void_g), VOID_NT: ntriples(void_g), VOID_WELL_KNOWN: void}
 
 
 def index_files(files: dict[str, bytes], base: str) -> dict[str, bytes]:

@@ -14,7 +14,8 @@ expressions. Clients put their preferred type first (browsers, curl, rdflib, Jen
 
 The lookup order for a path P (nginx `try_files`): the file P itself, then P.{variant},
 then P/index.{variant} for folder URIs (`/`, `/def/`), then the HTML page, then whatever
-RDF variant P has (`catalog`, `void`: Turtle/JSON-LD only), else 404.
+RDF variant P has (a document published as RDF only; the site's own documents, `catalog` and
+`void` included, all have a page and every variant), else 404.
 Every answer carries `Vary: Accept` and `Access-Control-Allow-Origin: *` (CORS: the RDF
 is public and meant to be fetched by scripts on other sites).
 """
@@ -36,8 +37,8 @@ ACCEPTS = {
     "nt": ("application/n-triples",),
 }
 DEFAULT = "html"
-# a document with no variant of the kind asked for (catalog, void: RDF only) answers with
-# the first of these it has rather than 404
+# a document with no variant of the kind asked for and no page (RDF only) answers with the
+# first of these it has rather than 404
 FALLBACK = ("ttl", "jsonld", "nt")
 
 # extension → (media type, text with charset?): what every server sends as Content-Type
@@ -199,7 +200,7 @@ def htaccess() -> str:
         "RewriteRule ^(.*?)/?$ $1/index.%{ENV:ASDH_VARIANT} [L]",
         "RewriteCond %{REQUEST_FILENAME}.html -f",
         "RewriteRule ^(.+)$ $1.html [L]",
-        "# a document without that variant or a page (catalog, void): the RDF it has",
+        "# a document without that variant or a page (RDF only): the RDF it has",
         *[line for v in FALLBACK for line in (f"RewriteCond %{{REQUEST_FILENAME}}.{v} -f",
                                               f"RewriteRule ^(.+)$ $1.{v} [L]")],
         "",

@@ -17,6 +17,13 @@ the closure over blank nodes); the namespace `def/` is described by the whole on
 The HTML page adds the resources that link to it ("used by"), labels in Turkish and
 English, the source quote of an observation, tables and SVG charts of the figures, and
 the same description as embedded JSON-LD.
+
+The description documents of `catalog` (`{base}catalog`, the DCAT-AP catalogue, and
+`{base}void`, the VoID description) are documents, not resources of the graph: their RDF
+variants come from `catalog.description_files`, and each gets one HTML page here
+(`catalog.html`, `void.html`) with a section per resource it describes. The resources that
+exist only inside a document have hash IRIs (`{base}catalog#distribution-turtle`); their
+section carries the fragment as its `id`, so the hash IRI lands on it.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from urllib.parse import unquote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from . import charts, conneg
@@ -149,6 +157,22 @@ class Site:
         self.existing = existing
         self.env = environment()
         self._labels: dict[URIRef, dict[str, str]] = {}
+        # description documents (catalog.py) → their graphs; their URIs and hash IRIs → page#anchor
+        self.documents: dict[str, Graph] = {}
+        self.anchors: dict[URIRef, str] = {}
+
+    def add_documents(self, documents: dict[str, Graph]) -> None:
+        """Know the description documents: links to `{base}name` and `{base}name#x` go to
+        `name.html` and `name.html#x`."""
+        for name, g in sorted(documents.items()):
+            doc = URIRef(self.base + name)
+            if doc in self.resources or name + ".html" in self.existing:  # pragma: no cover - uris.py bug
+                raise AssertionError(f"the document {doc} would clash with a page or file")
+            self.documents[name] = g
+            self.anchors[doc] = name + ".html"
+            for t in {t for triple in g for t in triple if isinstance(t, URIRef)}:
+                if str(t).startswith(str(doc) + "#"):
+                    self.anchors[t] = f"{name}.html#{str(t)[len(doc) + 1:]}"
 
     def _stem(self, u: URIRef) -> str:
         path = str(u)[len(self.base):]
@@ -164,6 +188,12 @@ class Site:
             return self.rel(from_stem, self.resources[u].stem + ".html")
         if u in self.files:
             return self.rel(from_stem, self.files[u])
+        if u in self.anchors:
+            return self.rel(from_stem, self.anchors[u])
+        if str(u) == self.base:  # the site's root (foaf:homepage): the home page
+            return self.rel(from_stem, HOME + ".html")
+        if str(u).startswith(self.base) and str(u)[len(self.base):] in self.existing:  # a file the published graph does not mention
+            return self.rel(from_stem, str(u)[len(self.base):])
         if str(u).startswith(self.base):  # pragma: no cover - every mentioned URI is one of the two
             raise AssertionError(f"no document for {u}")
         return str(u)
@@ -215,7 +245,8 @@ class Site:
         return out
 
     def term(self, from_stem: str, u: URIRef) -> dict:
-        ls = self.labels(u) if (u in self.resources or u in self.files or self._has_label(u)) else {}
+        ls = self.labels(u) if (u in self.resources or u in self.files or u in self.anchors
+                                or self._has_label(u)) else {}
         if ls.get("") == self.curie(u):  # no label: the link shows the URI's short form only
             ls = {}
         return {"kind": "link", "uri": str(u), "curie": self.curie(u), "href": self.href(from_stem, u),
@@ -225,23 +256,24 @@ class Site:
     def _has_label(self, u: URIRef) -> bool:
         return any(True for _ in self.g.objects(u, RDFS.label)) or any(True for _ in self.g.objects(u, SKOS.prefLabel))
 
-    def value(self, from_stem: str, o, depth: int = 0) -> dict:
+    def value(self, from_stem: str, o, depth: int = 0, graph: Graph | None = None) -> dict:
         if isinstance(o, URIRef):
             return self.term(from_stem, o)
         if isinstance(o, BNode):
-            return {"kind": "bnode", "rows": self.rows(from_stem, o, depth + 1) if depth < 4 else []}
+            return {"kind": "bnode", "rows": self.rows(from_stem, o, depth + 1, graph) if depth < 4 else []}
         dt = o.datatype
         return {"kind": "literal", "text": str(o), "lang": o.language or "",
                 "datatype": self.curie(dt) if dt is not None and dt != XSD.string else ""}
 
-    def rows(self, from_stem: str, s, depth: int = 0) -> list[dict]:
+    def rows(self, from_stem: str, s, depth: int = 0, graph: Graph | None = None) -> list[dict]:
+        """The properties of `s` in `graph` (default: the published graph), with linked values."""
         by_pred: dict[URIRef, list] = defaultdict(list)
-        for p, o in self.g.predicate_objects(s):
+        for p, o in (self.g if graph is None else graph).predicate_objects(s):
             by_pred[p].append(o)
         order = {p: i for i, p in enumerate(PREDICATE_ORDER)}
         preds = sorted(by_pred, key=lambda p: (order.get(p, len(order)), self.curie(p)))
         return [{"predicate": self.term(from_stem, p),
-                 "values": [self.value(from_stem, o, depth) for o in sorted(by_pred[p], key=_sort_key)]}
+                 "values": [self.value(from_stem, o, depth, graph) for o in sorted(by_pred[p], key=_sort_key)]}
                 for p in preds]
 
     def used_by(self, r: Resource) -> list[dict]:
@@ -323,7 +355,9 @@ class Site:
                    alternates=[{"href": self.rel(stem, stem + "." + ext), "type": t, "name": VARIANT_NAMES[ext]}
                                for ext, t in VARIANTS.items()],
                    types=[self.term(stem, t) for t in sorted(types)], jsonld=jsonld,
-                   observation=None, figures=None, charts=[], ontology=None, definition=self._definition(u))
+                   observation=None, figures=None, charts=[], ontology=None, definition=self._definition(u),
+                   catalog_href=self.rel(stem, DOCUMENT_PAGES[0][0] + ".html")
+                   if u == self.uris.dataset and DOCUMENT_PAGES[0][0] in self.documents else None)
         facts = self.model.facts
         A = self.uris.asdh
         if u in self.facts:
@@ -451,8 +485,10 @@ class Site:
         schemes = [self.term(stem, u.scheme(sid)) | {"count": len(s.concepts)}
                    for sid, s in sorted(self.model.schemes.items())]
         sources = [self.term(stem, u.source(s.document.id)) | {"count": len(s.facts)} for s in self.model.sources]
+        downloads = DOWNLOADS + [(name + ".html", what, "HTML") for name, what in DOCUMENT_PAGES
+                                 if name in self.documents]
         ctx.update(info=info, schema=schema, charts=self.headline_charts(stem), schemes=schemes, sources=sources,
-                   downloads=[{"href": self.rel(stem, p), "what": w, "format": fmt} for p, w, fmt in DOWNLOADS],
+                   downloads=[{"href": self.rel(stem, p), "what": w, "format": fmt} for p, w, fmt in downloads],
                    observations=len(self.model.facts),
                    provinces=[self.term(stem, u.concept("province", c))
                               for c in sorted({f.province for f in self.model.facts})],
@@ -460,21 +496,71 @@ class Site:
         return self.env.get_template("home.html").render(ctx).encode("utf-8")
 
 
+    # -- the description documents (catalogue, VoID) -----------------------------------------------
+    def document_page(self, name: str, g: Graph, jsonld: dict) -> bytes:
+        """The page of the document `{base}{name}`: a section per resource it describes, the
+        document first, then the dataset, then its hash IRIs (each section's id is the
+        fragment), then the other resources it says something about (publisher, themes, …)."""
+        doc, stem = URIRef(self.base + name), name
+        view = _DocumentView(self, g)
+        subjects = {s for s in g.subjects() if isinstance(s, URIRef)}
+        hashes = {s: str(s)[len(doc) + 1:] for s in subjects if str(s).startswith(str(doc) + "#")}
+        rank = lambda s: (0 if s == doc else 1 if s == self.uris.dataset else 2 if s in hashes else 3, str(s))  # noqa: E731
+        sections = []
+        for s in sorted(subjects, key=rank):
+            ls = view.labels(s)
+            own = s not in hashes and s != doc  # a resource with a page of its own: link to it
+            sections.append({"id": hashes.get(s), "uri": str(s), "curie": view.curie(s),
+                             "title": ls.get("en") or ls.get("") or view.curie(s), "tr": ls.get("tr", ""),
+                             "href": view.href(stem, s) if own else None,
+                             "types": [view.term(stem, t) for t in sorted(g.objects(s, RDF.type))],
+                             "rows": view.rows(stem, s, graph=g)})
+        ls = view.labels(doc)
+        ctx = self.common(stem, ls.get("en") or ls.get("") or name, ls)
+        ctx.update(uri=str(doc), sections=sections, jsonld=jsonld,
+                   alternates=[{"href": self.rel(stem, stem + "." + ext), "type": t, "name": VARIANT_NAMES[ext]}
+                               for ext, t in VARIANTS.items()],
+                   definition=view._definition(doc))
+        return self.env.get_template("document.html").render(ctx).encode("utf-8")
+
+
+class _DocumentView(Site):
+    """A site whose labels and short names also come from one description document (the
+    catalogue labels the EU vocabularies' terms it uses; our graph does not hold them)."""
+
+    def __init__(self, site: Site, g: Graph):  # noqa: D107 - shares the site's state
+        self.__dict__.update(site.__dict__)
+        self.g = ReadOnlyGraphAggregate([g, site.g])
+        self._labels = {}
+        extra = {str(ns): p for p, ns in g.namespaces() if p and str(ns) not in {n for n, _ in site.prefixes}}
+        self.prefixes = sorted([*site.prefixes, *extra.items()], key=lambda x: (-len(x[0]), x[1]))
+
+
+# the description documents that get a page (catalog.py's names), with what the home page says of them
+DOCUMENT_PAGES = [("catalog", "The DCAT-AP catalogue record, as a page: dataset, distributions, checksums"),
+                  ("void", "The VoID description, as a page: dumps, statistics, vocabularies, subsets")]
+
+
 def _sort_key(o) -> tuple:
     return (0 if isinstance(o, URIRef) else 1 if isinstance(o, Literal) else 2, str(o),
             getattr(o, "language", None) or "")
 
 
-def render_pages(model: Model, mapped: Mapped, whole: Graph, existing: set[str]) -> dict[str, bytes]:
-    """The pages and RDF variants of every resource, the home page and the stylesheet.
+def render_pages(model: Model, mapped: Mapped, whole: Graph, existing: set[str],
+                 documents: dict[str, Graph] | None = None) -> dict[str, bytes]:
+    """The pages and RDF variants of every resource, the home page and the stylesheet, and
+    the HTML page of each description document (`documents`: name → graph, from
+    `catalog.description_files`, whose RDF variants are among `existing`).
 
     `existing` are the paths of the other published files: a URI naming one of them is
     that file and gets no page of its own."""
     from importlib.resources import files as package_files
 
+    from .catalog import _jsonld as document_jsonld  # the embedded JSON-LD is the {name}.jsonld document
     from .publish import ntriples, turtle
 
     site = Site(model, mapped, whole, existing)
+    site.add_documents(documents or {})
     assets = package_files("asdh_lod").joinpath("templates")
     out: dict[str, bytes] = {HOME + ".html": site.home(), STYLESHEET: assets.joinpath(STYLESHEET).read_bytes(),
                              FAVICON: assets.joinpath(FAVICON).read_bytes()}
@@ -485,6 +571,8 @@ def render_pages(model: Model, mapped: Mapped, whole: Graph, existing: set[str])
         out[r.file_stem + ".ttl"] = turtle(g)
         out[r.file_stem + ".jsonld"] = (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
         out[r.file_stem + ".nt"] = ntriples(g) if len(g) else b""
+    for name, g in site.documents.items():
+        out[name + ".html"] = site.document_page(name, g, json.loads(document_jsonld(g)))
     out |= conneg.server_files()
     clash = set(out) & existing
     if clash:  # pragma: no cover - a URI pattern that maps onto a download would be a uris.py bug

@@ -145,6 +145,13 @@ def trig(graphs: dict[URIRef, Graph], mapped: Mapped) -> bytes:
     for name in sorted(graphs):
         g = Graph()
         bind_prefixes(g, mapped.uris)
+        # and the graph's own (the catalogue's spdx:, vcard:): rdflib would name an unbound
+        # namespace ns1, ns2, … in an order that changes from run to run
+        bound = {str(ns) for _, ns in g.namespaces()}
+        for prefix, ns in sorted(graphs[name].namespaces()):
+            if str(ns) not in bound and prefix:
+                g.bind(prefix, ns)
+                bound.add(str(ns))
         for t in graphs[name]:
             g.add(t)
         text = turtle(g).decode("utf-8")
@@ -275,10 +282,10 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
         files[f"sources/{src.document.id}.txt"] = src.document.text.encode("utf-8")
     files.update(csvw.csv_files(model, mapped.uris))
     # the catalogue describes the downloads above by their bytes, so it comes after them …
-    cat, described = catalog.description_files(model, mapped, whole, files)
+    documents, described = catalog.description_files(model, mapped, whole, files)
     files.update(described)
     # … and the named-graph dumps, which hold it in its own graph, after it
-    graphs = named_graphs(model, mapped, cat)
+    graphs = named_graphs(model, mapped, documents[catalog.CATALOG])
     nq = nquads(graphs)
     files.update({f"downloads/{DUMP}.nq": nq, f"downloads/{DUMP}.nq.gz": gzipped(nq),
                   f"downloads/{DUMP}.trig": trig(graphs, mapped)})
@@ -287,7 +294,8 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
                                  graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
                                  web_assets=web_assets,
                                  chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own)))
-    files |= render_pages(model, mapped, whole, set(files))  # HTML + RDF per resource (pages.py)
+    # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
+    files |= render_pages(model, mapped, whole, set(files), documents=documents)
     # last: the sitemap lists every page
     files.update(catalog.index_files(files, mapped.uris.base))
     return dict(sorted(files.items()))
