@@ -557,9 +557,10 @@ def render_pages(model: Model, mapped: Mapped, whole: Graph, existing: set[str],
     from importlib.resources import files as package_files
 
     from .catalog import _jsonld as document_jsonld  # the embedded JSON-LD is the {name}.jsonld document
-    from .publish import ntriples, turtle
+    from .publish import ntriples, turtle_dump, turtle_prefixes
 
     site = Site(model, mapped, whole, existing)
+    prefixes = turtle_prefixes(mapped.uris)
     site.add_documents(documents or {})
     assets = package_files("asdh_lod").joinpath("templates")
     out: dict[str, bytes] = {HOME + ".html": site.home(), STYLESHEET: assets.joinpath(STYLESHEET).read_bytes(),
@@ -568,9 +569,10 @@ def render_pages(model: Model, mapped: Mapped, whole: Graph, existing: set[str],
         g = site.description(r)
         doc = site.jsonld_doc(g)
         out[r.file_stem + ".html"] = site.page(r, doc)
-        out[r.file_stem + ".ttl"] = turtle(g)
+        nt = ntriples(g) if len(g) else b""
+        out[r.file_stem + ".ttl"] = turtle_dump(nt, prefixes)  # pyoxigraph: rdflib's took most of the render stage
         out[r.file_stem + ".jsonld"] = (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-        out[r.file_stem + ".nt"] = ntriples(g) if len(g) else b""
+        out[r.file_stem + ".nt"] = nt
     for name, g in site.documents.items():
         out[name + ".html"] = site.document_page(name, g, json.loads(document_jsonld(g)))
     out |= conneg.server_files()

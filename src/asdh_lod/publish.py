@@ -117,11 +117,7 @@ def turtle_dump(nt: bytes, prefixes: dict[str, str]) -> bytes:
     grouped with ';' and ','. Linear and streaming, unlike rdflib's pretty serialiser. The
     @prefix lines are written in sorted order here, not in pyoxigraph's."""
     body = ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    at = 0
-    while body.startswith(b"@prefix ", at):
-        at = body.index(b"\n", at) + 1
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
-    return head.encode("utf-8") + body[at:]
+    return _sorted_prefix_lines(body, prefixes)
 
 
 def nquads(graphs: dict[URIRef, Graph]) -> bytes:
@@ -135,36 +131,22 @@ def nquads(graphs: dict[URIRef, Graph]) -> bytes:
     return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
 
 
-def trig(graphs: dict[URIRef, Graph], mapped: Mapped) -> bytes:
-    """TriG: each named graph as Turtle with our prefixes, graphs in IRI order.
+def trig(nq: bytes, mapped: Mapped) -> bytes:
+    """TriG of the sorted N-Quads `nq`, by pyoxigraph: graphs in IRI order, each graph's
+    subjects in order, grouped with ';' and ','. Linear, like `turtle_dump` (rdflib's
+    serialiser took most of a 10k-observation build's render stage)."""
+    quads = sorted(ox.parse(nq, ox.RdfFormat.N_QUADS), key=lambda q: q.graph_name.value)  # stable
+    prefixes = turtle_prefixes(mapped.uris, ("spdx", str(catalog.SPDX)), ("vcard", str(catalog.VCARD)))
+    return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes), prefixes)
 
-    Written graph by graph from rdflib's (deterministic) Turtle, because rdflib's TriG
-    serializer orders graphs at random."""
-    heads: set[str] = set()
-    bodies = []
-    for name in sorted(graphs):
-        g = Graph()
-        bind_prefixes(g, mapped.uris)
-        # and the graph's own (the catalogue's spdx:, vcard:): rdflib would name an unbound
-        # namespace ns1, ns2, … in an order that changes from run to run
-        bound = {str(ns) for _, ns in g.namespaces()}
-        for prefix, ns in sorted(graphs[name].namespaces()):
-            if str(ns) not in bound and prefix:
-                g.bind(prefix, ns)
-                bound.add(str(ns))
-        for t in graphs[name]:
-            g.add(t)
-        text = turtle(g).decode("utf-8")
-        lines = text.splitlines()
-        heads.update(line for line in lines if line.startswith("@prefix "))
-        # not indented: a long literal ("""…""") may span lines, and indenting would change it
-        body = [line for line in lines if not line.startswith("@prefix ")]
-        while body and not body[0]:
-            body.pop(0)
-        while body and not body[-1]:
-            body.pop()
-        bodies.append(f"<{name}> {{\n" + "\n".join(body) + "\n}\n")
-    return ("\n".join(sorted(heads)) + "\n\n" + "\n".join(bodies)).encode("utf-8")
+
+def _sorted_prefix_lines(body: bytes, prefixes: dict[str, str]) -> bytes:
+    """`body` with its @prefix lines replaced by ours, in sorted order (not pyoxigraph's)."""
+    at = 0
+    while body.startswith(b"@prefix ", at):
+        at = body.index(b"\n", at) + 1
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return head.encode("utf-8") + body[at:]
 
 
 def gzipped(data: bytes) -> bytes:
@@ -288,7 +270,7 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
     graphs = named_graphs(model, mapped, documents[catalog.CATALOG])
     nq = nquads(graphs)
     files.update({f"downloads/{DUMP}.nq": nq, f"downloads/{DUMP}.nq.gz": gzipped(nq),
-                  f"downloads/{DUMP}.trig": trig(graphs, mapped)})
+                  f"downloads/{DUMP}.trig": trig(nq, mapped)})
     files.update(querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=query_prefixes(mapped.uris.base),
                                  title=model.dataset.title.get("en") or model.dataset.id,
                                  graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
