@@ -56,7 +56,7 @@ def test_gzip_is_deterministic():
 
 
 def test_jsonld_compaction_with_a_prefix_context():
-    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib import BNode, Graph, Literal, Namespace
     from rdflib.namespace import RDF, RDFS, XSD
 
     code, x = Namespace("https://w3id.org/asdh-lod/code/"), Namespace("http://x.org/")

@@ -217,7 +217,7 @@ def _source(doc: _Doc, rng: random.Random, province_name: str, programmes: dict[
         paras.append(" ".join(s for h, s, _ in facts if h == head_tr))
     text = "\n\n".join(paras) + "\n"
     head = [
-        f"# Synthetic activity report for benchmarks: asdh-lod synth (not real figures).",
+        "# Synthetic activity report for benchmarks: asdh-lod synth (not real figures).",
         "document:",
         f"  id: {ident}",
         "  title:",
