@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -46,14 +47,40 @@ def data(tiny: Path, monkeypatch) -> Path:
     return tiny
 
 
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    """A small, valid data folder: the real code lists and dataset.yaml, one tiny source."""
-    data = tmp_path / "data"
+def copy_tiny(data: Path) -> Path:
+    """Make `data` a small, valid data folder: the real code lists and dataset.yaml, one tiny source."""
     shutil.copytree(DATA / "codelists", data / "codelists")
     shutil.copy(DATA / "dataset.yaml", data / "dataset.yaml")
     shutil.copytree(TINY / "sources", data / "sources")
     return data
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """A small, valid data folder in tmp (see copy_tiny)."""
+    return copy_tiny(tmp_path / "data")
+
+
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory):
+    """The tiny data folder prepared (every stage but writing), once per test module."""
+    from asdh_lod.pipeline import prepare
+
+    return prepare(copy_tiny(tmp_path_factory.mktemp("tiny") / "data"))
+
+
+@contextlib.contextmanager
+def running_preview(root: Path):
+    """`asdh-lod serve`'s server on a free 127.0.0.1 port, serving `root`; yields its URL."""
+    from asdh_lod import conneg
+
+    server, thread = conneg.serve_in_thread(root)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 @pytest.fixture(scope="session")

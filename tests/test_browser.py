@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from asdh_lod import conneg
 from cdp import CHROMIUM, Chromium
-from conftest import ROOT, need
+from conftest import ROOT, need, running_preview
 
 SHOTS = ROOT / "test-output"
 
@@ -55,13 +54,8 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def preview(built):
-    server, thread = conneg.serve_in_thread(built.out)
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with running_preview(built.out) as url:
+        yield url
 
 
 def test_console_error_detection_works(chromium, tmp_path):

@@ -24,7 +24,7 @@ from rdflib import URIRef
 
 from asdh_lod import conneg
 from asdh_lod.cli import main
-from conftest import need
+from conftest import need, running_preview
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 APACHE = shutil.which("apache2") or ("/usr/sbin/apache2" if Path("/usr/sbin/apache2").exists() else None)
@@ -219,17 +219,6 @@ DocumentRoot "{site}"
             proc.wait(timeout=10)
     finally:
         shutil.rmtree(prefix, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def running_preview(root: Path):
-    server, thread = conneg.serve_in_thread(root)
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 RUNNING = {"nginx": running_nginx, "apache": running_apache, "preview": running_preview}

@@ -11,28 +11,16 @@ a line of description and one `# message: …` line per distinct message the res
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from asdh_lod.fastcheck import fast_results
-from asdh_lod.pipeline import prepare
 from asdh_lod.validate import SHAPES_DIR, load_shapes, shacl_results
 
 MUTATIONS = Path(__file__).parent / "mutations"
 FILES = sorted(p.name for p in MUTATIONS.iterdir() if p.suffix in (".ru", ".ttl"))
-
-
-@pytest.fixture(scope="module")
-def tiny_build(tmp_path_factory):
-    from conftest import DATA, TINY
-    data = tmp_path_factory.mktemp("tiny") / "data"
-    shutil.copytree(DATA / "codelists", data / "codelists")
-    shutil.copy(DATA / "dataset.yaml", data / "dataset.yaml")
-    shutil.copytree(TINY / "sources", data / "sources")
-    return prepare(data)
 
 
 @pytest.fixture(scope="module")

@@ -9,19 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDFS, SH
 
 from asdh_lod.mapping import SDMX_ATTRIBUTE
-from asdh_lod.pipeline import prepare
 from asdh_lod.validate import SHAPES_DIR, grouped_lines, load_shapes, origins_for, validate_graph
-
-
-@pytest.fixture(scope="module")
-def tiny_build(tmp_path_factory):
-    import shutil
-    from conftest import DATA, TINY
-    data = tmp_path_factory.mktemp("tiny") / "data"
-    shutil.copytree(DATA / "codelists", data / "codelists")
-    shutil.copy(DATA / "dataset.yaml", data / "dataset.yaml")
-    shutil.copytree(TINY / "sources", data / "sources")
-    return prepare(data)
 
 
 @pytest.fixture(scope="module")
