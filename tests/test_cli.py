@@ -25,7 +25,7 @@ def test_build_publishes(runner, tiny, tmp_path):
     out = tmp_path / "site"
     r = runner.invoke(main, ["build", "--data", str(tiny), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.output == f"published {out}/: 7 observations, 3545 triples, 1358 files; SHACL: valid\n"
+    assert r.output == f"published {out}/: 7 observations, 3545 triples, 1346 files; SHACL: valid\n"
     assert (out / "downloads" / "asdh-lod.ttl").is_file()
 
 
@@ -126,7 +126,7 @@ def test_help_has_examples(runner):
         assert r.exit_code == 0 and "Example" in r.output
 
 
-OBS = "<https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities>"
+OBS = "<https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities>"
 DS = "<https://w3id.org/asdh-lod/data/provincial>"
 
 

@@ -17,7 +17,7 @@ def test_observation_uri_is_built_from_its_dimensions():
     u = Uris("https://example.org/lod/", "provincial")
     key = ("25", "2017--2025", "cumulative", "disability-id-card", "disabled", "active-card-holders")
     assert u.observation(key) == URIRef(
-        "https://example.org/lod/data/provincial/obs/25/2017--2025/cumulative/disability-id-card/disabled/"
+        "https://example.org/lod/data/provincial/obs/25/2017--2025#cumulative/disability-id-card/disabled/"
         "active-card-holders")
     assert u.period("..--2024-05") == URIRef("https://example.org/lod/id/period/..--2024-05")
     assert u.concept("cofog", "10.1.2") == URIRef("https://example.org/lod/code/cofog/10.1.2")

@@ -105,12 +105,21 @@ def site(built) -> Path:
 
 
 def _under_base(built) -> set[URIRef]:
+    """Every URI under the base the graph mentions, hash IRIs as their document (no fragment)."""
     base = built.mapped.uris.base
-    return {t for triple in built.mapped.union() for t in triple if isinstance(t, URIRef) and str(t).startswith(base)}
+    return {URIRef(str(t).split("#")[0]) for triple in built.mapped.union() for t in triple
+            if isinstance(t, URIRef) and str(t).startswith(base)}
+
+
+def _hash_iris(built) -> set[URIRef]:
+    base = built.mapped.uris.base
+    return {t for triple in built.mapped.union() for t in triple
+            if isinstance(t, URIRef) and str(t).startswith(base) and "#" in t}
 
 
 def _stem(built, u: URIRef) -> str:
-    path = unquote(str(u)[len(built.mapped.uris.base):])
+    """Where the files of `u` (of its document, for a hash IRI) are."""
+    path = unquote(str(u).split("#")[0][len(built.mapped.uris.base):])
     return path + "index" if path == "" or path.endswith("/") else path
 
 
@@ -128,6 +137,13 @@ def test_every_uri_under_the_base_has_a_page_and_three_rdf_variants(built, site)
                 missing.append(f"{u} .{ext}")
     assert missing == []
     kinds = {"/".join(str(u)[len(built.mapped.uris.base):].split("/")[:2]) for u in uris}
+    # an observation is a hash IRI in the document of its province and period: its section is there
+    hashes = _hash_iris(built)
+    assert len(hashes) == len(built.model.facts)
+    for h in sorted(hashes):
+        doc, frag = str(h).split("#")
+        assert URIRef(doc) in uris
+        assert f'<section id="{frag}"' in (site / f"{_stem(built, h)}.html").read_text(encoding="utf-8"), h
     for kind in ("data/provincial", "code/province", "code/programme", "code/indicator", "code/target-group",
                  "id/period", "id/source", "id/facility", "id/project", "def/Programme", "def/"):
         assert kind in kinds or any(k.startswith(kind) for k in kinds), kind
@@ -194,9 +210,17 @@ def test_pages_are_accessible_and_self_contained(site):
 # -- the variants and the embedded JSON-LD say the same -----------------------------------
 
 def _description(built, u: URIRef, whole: Graph | None = None) -> Graph:
+    """The resource's concise bounded description; a document of hash IRIs: theirs together."""
     if u == built.mapped.uris.ontology:
         return built.mapped.ontology
-    return (whole if whole is not None else built.mapped.union()).cbd(u)
+    whole = whole if whole is not None else built.mapped.union()
+    members = {t for t in whole.subjects() if isinstance(t, URIRef) and str(t).startswith(str(u) + "#")}
+    if not members:
+        return whole.cbd(u)
+    g = Graph()
+    for m in members:
+        g += whole.cbd(m)
+    return g
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated")
@@ -274,7 +298,7 @@ def test_observation_page_shows_value_quote_source_and_labels(built, site):
     html = _page(site, _stem(built, built.mapped.uris.fact(f)))
     assert f'<mark>{f.quote.figure.replace("&", "&amp;")}</mark>' in html
     assert pages.number_text(f.value) in html
-    assert f'href="../../../../../../../../sources/{f.document}.txt"' in html
+    assert f'href="../../../../sources/{f.document}.txt"' in html  # from data/provincial/obs/25/{period}.html
     prog = built.model.schemes["programme"].concepts[f.programme]
     assert prog.label["en"] in html and f'<span lang="tr">{prog.label["tr"]}</span>' in html
 

@@ -65,7 +65,7 @@ def test_no_hierarchical_code_lists_so_ic20_ic21_have_no_instances(dump):
         assert list(store.query((IC_DIR / name).read_text(encoding="utf-8"))) == []
 
 
-OBS = "<https://w3id.org/asdh-lod/data/provincial/obs/25/2025/monthly-average/home-care-allowance/disabled/beneficiaries>"
+OBS = "<https://w3id.org/asdh-lod/data/provincial/obs/25/2025#monthly-average/home-care-allowance/disabled/beneficiaries>"
 ASDH = "https://w3id.org/asdh-lod/def/"
 
 FAULTS = {

@@ -111,7 +111,7 @@ def columns(uris: Uris) -> list[Column]:
 
 def observation_template(uris: Uris) -> str:
     """`uris.observation` as an RFC 6570 template over the row's code columns."""
-    return f"{uris.dataset}/obs/{{province}}/{{period}}/{{period_kind}}/{{programme}}/{{target_group}}/{{indicator}}"
+    return f"{uris.dataset}/obs/{{province}}/{{period}}#{{period_kind}}/{{programme}}/{{target_group}}/{{indicator}}"
 
 
 def _decimal_text(value: Fraction) -> str:

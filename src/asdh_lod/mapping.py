@@ -91,6 +91,10 @@ class Mapped:
     def codelists(self) -> Graph:
         return self._graph("codelists")
 
+    def part_triples(self, name: str):
+        """The triples of `data` or `codelists`, without building its rdflib graph."""
+        return self._parts[name]
+
     def triples(self):
         """Every triple of ontology, code lists and data (a triple may repeat across parts)."""
         yield from self.ontology

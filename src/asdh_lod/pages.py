@@ -34,16 +34,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from urllib.parse import unquote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from . import charts, conneg
-from .mapping import PREFIXES, QB, Mapped, bind_prefixes
+from .mapping import PREFIXES, QB, Mapped
 from .model import Fact, Model
 from .numbers import exact_decimal
 from .uris import Uris
@@ -85,6 +85,9 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["json_script"] = json_script
+    env.filters["link"] = link_html
+    env.filters["value"] = value_html
+    env.filters["rows"] = rows_html
     return env
 
 
@@ -94,6 +97,11 @@ def json_script(value) -> Markup:
     text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
+
+
+def json_script_text(text: str) -> Markup:
+    """`json_script` of JSON already written as text (indented, keys sorted)."""
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def number_text(value: Fraction) -> str:
@@ -108,6 +116,7 @@ def number_text(value: Fraction) -> str:
 class Resource:
     uri: URIRef
     stem: str      # the URI's path below the base, as written in the URI (percent-encoded)
+    members: tuple[URIRef, ...] = ()  # for a document of hash IRIs (`…/obs/25/2025`): the IRIs it describes
 
     @property
     def file_stem(self) -> str:
@@ -115,48 +124,159 @@ class Resource:
         return unquote(self.stem)
 
 
+@lru_cache(maxsize=1 << 18)
+def relative(target: str, start_dir: str) -> str:
+    """`posixpath.relpath(target, start_dir)` for site paths (no `.` or `..` in them), cached:
+    a build computes hundreds of thousands of links between a few thousand folders."""
+    t = target.split("/")
+    s = start_dir.split("/") if start_dir else []
+    i = 0
+    while i < len(s) and i < len(t) - 1 and s[i] == t[i]:
+        i += 1
+    return "/".join([".."] * (len(s) - i) + t[i:])
+
+
+# -- the HTML of links, values and property lists: plain functions, not Jinja macros (a national
+# build renders millions of them; a macro call costs ten times a function call)
+
+def link_html(t: dict) -> Markup:
+    html = t.get("html")
+    if html is None:
+        html = t["html"] = _link_html(t)  # terms are cached per folder (Site.term): so is their HTML
+    return html
+
+
+def _link_html(t: dict) -> Markup:
+    cls = ' class="ext"' if t["external"] else ""
+    head = f'<a href="{escape(t["href"])}"{cls} title="{escape(t["uri"])}">'
+    en, tr = t["en"], t["tr"]
+    if not (en or tr):
+        return Markup(f'{head}<code>{escape(t["curie"])}</code></a>')
+    text = str(escape(en)) if en else ""
+    if tr and tr != en:
+        text += (" · " if en else "") + f'<span lang="tr">{escape(tr)}</span>'
+    return Markup(f"{head}{text}</a>")
+
+
+def value_html(v: dict) -> Markup:
+    if v["kind"] == "link":
+        out = str(link_html(v))
+        if v["en"] or v["tr"]:
+            out += f' <code class="curie">{escape(v["curie"])}</code>'
+        return Markup(out)
+    if v["kind"] == "literal":
+        lang = v["lang"]
+        out = f'<span lang="{escape(lang)}">' if lang else "<span>"
+        out += f'{escape(v["text"])}</span>'
+        if lang:
+            out += f' <small class="tag">@{escape(lang)}</small>'
+        if v["datatype"]:
+            out += f' <small class="tag">{escape(v["datatype"])}</small>'
+        return Markup(out)
+    return Markup(f'<dl class="bnode">{rows_html(v["rows"])}</dl>')
+
+
+def rows_html(rows: list[dict]) -> Markup:
+    out = []
+    for r in rows:
+        out.append(f"<dt>{link_html(r['predicate'])}</dt>\n")
+        out.extend(f"<dd>{value_html(v)}</dd>\n" for v in r["values"])
+    return Markup("".join(out))
+
+
 # pages of other modules that every page's navigation links to when they are published
 QUERIES_PAGE = "queries/index.html"  # querypage.py: the example queries with their answers
 SPARQL_PAGE = "sparql/index.html"  # querypage.py: SPARQL in the browser
+CSV_DOWNLOAD = "downloads/asdh-lod.csv"
+
+# Pages that list figures (the dataset, a province, a programme, an indicator, a period …)
+# show at most this many rows and charts: at national scale the dataset has 100,000 figures.
+# The rest are one link away (the CSV, the observation pages, SPARQL), and the page says so.
+FIGURE_LIMIT = 250
+CHART_LIMIT = 24
+USED_BY_LIMIT = 100  # subjects listed per property under "Used by"
 
 
 def chrome(stem: str, uris: Uris, dataset_title: dict, existing: set[str] | dict) -> dict:
     """What base.html needs around a page at `stem` (site path without .html): relative links
     to the stylesheet, the home, dataset and ontology pages and, where published, the query pages."""
-    def rel(target: str) -> str:
-        return posixpath.relpath(target, posixpath.dirname(stem) or ".")
+    start = posixpath.dirname(stem)
 
     def page(u: URIRef) -> str:
         path = str(u)[len(uris.base):]
-        return rel((path + "index" if path == "" or path.endswith("/") else path) + ".html")
+        return relative((path + "index" if path == "" or path.endswith("/") else path) + ".html", start)
 
-    return {"css": rel(STYLESHEET), "icon": rel(FAVICON), "home": rel(HOME + ".html"),
+    return {"css": relative(STYLESHEET, start), "icon": relative(FAVICON, start), "home": relative(HOME + ".html", start),
             "dataset_href": page(uris.dataset), "ontology_href": page(uris.ontology),
-            "queries_href": rel(QUERIES_PAGE) if QUERIES_PAGE in existing else None,
-            "sparql_href": rel(SPARQL_PAGE) if SPARQL_PAGE in existing else None,
+            "queries_href": relative(QUERIES_PAGE, start) if QUERIES_PAGE in existing else None,
+            "sparql_href": relative(SPARQL_PAGE, start) if SPARQL_PAGE in existing else None,
             "dataset_title": dataset_title}
 
 
+def subject_spans(nt: bytes) -> dict[bytes, tuple[int, int]]:
+    """Where each subject's lines are in sorted N-Triples: {subject as written: (start, end)}.
+    Sorted N-Triples keep a subject's lines together, so a resource's description is a slice."""
+    spans: dict[bytes, tuple[int, int]] = {}
+    prev, start, pos = None, 0, 0
+    for line in nt.splitlines(keepends=True):
+        subj = line[:line.index(b" ")]
+        if subj != prev:
+            if prev is not None:
+                spans[prev] = (start, pos)
+            prev, start = subj, pos
+        pos += len(line)
+    if prev is not None:
+        spans[prev] = (start, pos)
+    return spans
+
+
 class Site:
-    def __init__(self, model: Model, mapped: Mapped, whole: Graph, existing: set[str]):
-        self.model, self.mapped, self.g = model, mapped, whole
+    def __init__(self, model: Model, mapped: Mapped, existing: set[str] | dict, nt: bytes):
+        """`nt`: the sorted N-Triples of every published triple (`publish.ntriples`), from which
+        each resource's description is sliced; the triples themselves are indexed once here."""
+        self.model, self.mapped = model, mapped
         self.uris = mapped.uris
-        self.base = mapped.uris.base
+        self.base = base = mapped.uris.base
         self.context = {**dict(sorted(PREFIXES.items())), "asdh": str(self.uris.asdh),
                         "code": self.base + "code/"}
         self.prefixes = sorted(((ns, p) for p, ns in self.context.items()), key=lambda x: -len(x[0]))
-        self.facts = {self.uris.fact(f): f for f in model.facts}
-        self.fact_doc = {self.uris.fact(f): src.document for src in model.sources for f in src.facts}
-        mentioned = {t for triple in whole for t in triple if isinstance(t, URIRef) and str(t).startswith(self.base)}
-        self.files = {u: str(u)[len(self.base):] for u in mentioned if str(u)[len(self.base):] in existing}
-        self.resources = {u: Resource(u, self._stem(u)) for u in sorted(mentioned) if u not in self.files}
-        self.incoming: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)
-        for s, p, o in whole:
-            if isinstance(o, URIRef) and o in self.resources and not isinstance(s, BNode):
-                self.incoming[o].append((p, s))
+        self.facts: dict[URIRef, Fact] = {}
+        self.fact_doc = {}
+        for src in model.sources:
+            for f in src.facts:
+                u = self.uris.fact(f)
+                self.facts[u] = f
+                self.fact_doc[u] = src.document
+        # one pass over every triple: outgoing (subject → [(p, o)]), incoming links, our URIs
+        po: dict = defaultdict(list)
+        incoming: dict = defaultdict(list)
+        mentioned: set[URIRef] = set()
+        for s, p, o in mapped.triples():
+            po[s].append((p, o))
+            if type(o) is URIRef and o.startswith(base):
+                mentioned.add(o)
+                if type(s) is not BNode:
+                    incoming[o].append((p, s))
+            if type(s) is URIRef and s.startswith(base):
+                mentioned.add(s)
+            if p.startswith(base):
+                mentioned.add(p)
+        self.po, self.incoming_links = po, incoming
+        self.files = {u: str(u)[len(base):] for u in mentioned if str(u)[len(base):] in existing}
+        hashed: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for u in mentioned:
+            if "#" in u and u not in self.files:
+                hashed[URIRef(u[:u.index("#")])].append(u)
+        plain = {u for u in mentioned if "#" not in u and u not in self.files and u not in hashed}
+        self.resources = {u: Resource(u, self._stem(u), tuple(sorted(hashed.get(u, ()))))
+                          for u in sorted(plain | set(hashed))}
+        self.hash_doc = {m: r for r in self.resources.values() for m in r.members}
+        self.nt, self.spans = nt, subject_spans(nt)
         self.existing = existing
         self.env = environment()
         self._labels: dict[URIRef, dict[str, str]] = {}
+        self._curies: dict[URIRef, str] = {}
+        self._terms: dict[tuple[str, URIRef], dict] = {}  # (page folder, URI) → its link
         # description documents (catalog.py) → their graphs; their URIs and hash IRIs → page#anchor
         self.documents: dict[str, Graph] = {}
         self.anchors: dict[URIRef, str] = {}
@@ -178,14 +298,51 @@ class Site:
         path = str(u)[len(self.base):]
         return path + "index" if path == "" or path.endswith("/") else path
 
+    # -- the triples --------------------------------------------------------------------------
+    def predicate_objects(self, s) -> list:
+        return list(dict.fromkeys(self.po.get(s, ())))  # a triple may repeat across graphs
+
+    def objects(self, s, p) -> list:
+        return [o for q, o in self.predicate_objects(s) if q == p]
+
+    def value_of(self, s, p):
+        return next(iter(self.objects(s, p)), None)
+
+    def incoming(self, u: URIRef) -> list[tuple[URIRef, URIRef]]:
+        return list(dict.fromkeys(self.incoming_links.get(u, ())))
+
+    def description_nt(self, r: Resource) -> bytes:
+        """The resource's concise bounded description (for a document of hash IRIs: theirs), as
+        sorted N-Triples sliced from the whole; the `def/` namespace is the whole ontology."""
+        if r.uri == self.uris.ontology:
+            from .publish import ntriples
+
+            return ntriples(self.mapped.ontology)
+        parts, todo, seen = [], list(r.members or (r.uri,)), set()
+        while todo:
+            s = todo.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            key = (f"_:{s}" if type(s) is BNode else f"<{s}>").encode("utf-8")
+            span = self.spans.get(key)
+            if span is not None:
+                parts.append(self.nt[span[0]:span[1]])
+            todo.extend(o for _p, o in self.po.get(s, ()) if type(o) is BNode)
+        return b"".join(sorted(parts))
+
     # -- links and labels -----------------------------------------------------------------
     def rel(self, from_stem: str, target: str) -> str:
         """A relative link from the page `from_stem`.html to the site path `target`."""
-        return posixpath.relpath(target, posixpath.dirname(from_stem) or ".")
+        return relative(target, posixpath.dirname(from_stem))
 
     def href(self, from_stem: str, u: URIRef) -> str | None:
-        if u in self.resources:
-            return self.rel(from_stem, self.resources[u].stem + ".html")
+        r = self.resources.get(u)
+        if r is not None:
+            return self.rel(from_stem, r.stem + ".html")
+        r = self.hash_doc.get(u)
+        if r is not None:
+            return self.rel(from_stem, r.stem + ".html") + u[u.index("#"):]
         if u in self.files:
             return self.rel(from_stem, self.files[u])
         if u in self.anchors:
@@ -199,6 +356,12 @@ class Site:
         return str(u)
 
     def curie(self, u: URIRef) -> str:
+        c = self._curies.get(u)
+        if c is None:
+            c = self._curies[u] = self._curie(u)
+        return c
+
+    def _curie(self, u: URIRef) -> str:
         s = str(u)
         for ns, p in self.prefixes:
             if s.startswith(ns) and len(s) > len(ns):
@@ -213,15 +376,17 @@ class Site:
         return self._labels[u]
 
     def _find_labels(self, u: URIRef) -> dict[str, str]:
+        if u in self.facts:
+            return self.fact_labels(self.facts[u])
         out: dict[str, str] = {}
         for pred in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
-            for o in sorted(self.g.objects(u, pred)):
+            for o in sorted(self.objects(u, pred)):
                 if isinstance(o, Literal) and (o.language or "") not in out:
                     out[o.language or ""] = str(o)
-        if u in self.facts:
-            out = self.fact_labels(self.facts[u])
+        if not out and u in self.resources and self.resources[u].members:
+            out = self.document_labels(self.resources[u])
         if not out:
-            notation = self.g.value(u, SKOS.notation)
+            notation = self.value_of(u, SKOS.notation)
             out[""] = str(notation) if notation is not None else self.curie(u)
         return out
 
@@ -244,9 +409,27 @@ class Site:
                          f"{f.period.notation} {cl('period-kind', f.period_kind)}")
         return out
 
+    def document_labels(self, r: Resource) -> dict[str, str]:
+        """"Erzurum Province, 2025": the document of one province's figures of one period."""
+        facts = [self.facts[m] for m in r.members if m in self.facts]
+        if not facts:
+            return {"": self.curie(r.uri)}
+        f = facts[0]
+        return {lang: f"{self.concept_label('province', f.province, lang)}, {f.period.notation}"
+                for lang in ("en", "tr")}
+
     def term(self, from_stem: str, u: URIRef) -> dict:
-        ls = self.labels(u) if (u in self.resources or u in self.files or u in self.anchors
-                                or self._has_label(u)) else {}
+        """A link to `u` from the page `from_stem`: href, labels, short name (cached per folder:
+        the same links repeat on every page of a folder). Callers must not change it."""
+        key = (posixpath.dirname(from_stem), u)
+        t = self._terms.get(key)
+        if t is None:
+            t = self._terms[key] = self._term(from_stem, u)
+        return t
+
+    def _term(self, from_stem: str, u: URIRef) -> dict:
+        ls = self.labels(u) if (u in self.resources or u in self.hash_doc or u in self.files
+                                or u in self.anchors or self._has_label(u)) else {}
         if ls.get("") == self.curie(u):  # no label: the link shows the URI's short form only
             ls = {}
         return {"kind": "link", "uri": str(u), "curie": self.curie(u), "href": self.href(from_stem, u),
@@ -254,7 +437,7 @@ class Site:
                 "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr", "")}
 
     def _has_label(self, u: URIRef) -> bool:
-        return any(True for _ in self.g.objects(u, RDFS.label)) or any(True for _ in self.g.objects(u, SKOS.prefLabel))
+        return any(p in (RDFS.label, SKOS.prefLabel) for p, _o in self.po.get(u, ()))
 
     def value(self, from_stem: str, o, depth: int = 0, graph: Graph | None = None) -> dict:
         if isinstance(o, URIRef):
@@ -266,9 +449,9 @@ class Site:
                 "datatype": self.curie(dt) if dt is not None and dt != XSD.string else ""}
 
     def rows(self, from_stem: str, s, depth: int = 0, graph: Graph | None = None) -> list[dict]:
-        """The properties of `s` in `graph` (default: the published graph), with linked values."""
+        """The properties of `s` in `graph` (default: the published triples), with linked values."""
         by_pred: dict[URIRef, list] = defaultdict(list)
-        for p, o in (self.g if graph is None else graph).predicate_objects(s):
+        for p, o in (self.predicate_objects(s) if graph is None else graph.predicate_objects(s)):
             by_pred[p].append(o)
         order = {p: i for i, p in enumerate(PREDICATE_ORDER)}
         preds = sorted(by_pred, key=lambda p: (order.get(p, len(order)), self.curie(p)))
@@ -276,18 +459,22 @@ class Site:
                  "values": [self.value(from_stem, o, depth, graph) for o in sorted(by_pred[p], key=_sort_key)]}
                 for p in preds]
 
-    def used_by(self, r: Resource) -> list[dict]:
+    def used_by(self, stem: str, u: URIRef) -> list[dict]:
         by_pred: dict[URIRef, list[URIRef]] = defaultdict(list)
-        for p, s in self.incoming.get(r.uri, []):
+        for p, s in self.incoming(u):
             by_pred[p].append(s)
-        return [{"predicate": self.term(r.stem, p),
-                 "subjects": [self.term(r.stem, s) for s in sorted(set(subs))]}
-                for p, subs in sorted(by_pred.items(), key=lambda x: self.curie(x[0]))]
+        out = []
+        for p, subs in sorted(by_pred.items(), key=lambda x: self.curie(x[0])):
+            subs = sorted(set(subs))
+            out.append({"predicate": self.term(stem, p),
+                        "subjects": [self.term(stem, s) for s in subs[:USED_BY_LIMIT]],
+                        "more": max(0, len(subs) - USED_BY_LIMIT)})
+        return out
 
     # -- figures, tables and charts ---------------------------------------------------------
-    def figure_rows(self, from_stem: str, facts: list[Fact]) -> list[dict]:
+    def figure_rows(self, from_stem: str, facts: list[Fact], limit: int | None = None) -> list[dict]:
         rows = []
-        for f in sorted(facts, key=lambda f: f.key):
+        for f in sorted(facts, key=lambda f: f.key)[:limit]:
             u = self.uris.fact(f)
             cl = self.concept_label
             rows.append({"href": self.href(from_stem, u), "province": cl("province", f.province),
@@ -296,6 +483,12 @@ class Site:
                          "indicator": cl("indicator", f.indicator), "value": number_text(f.value),
                          "approximate": f.approximate, "unit": cl("unit", f.unit)})
         return rows
+
+    def figures(self, ctx: dict, stem: str, facts: list[Fact]) -> None:
+        """The figures table of a page (at most FIGURE_LIMIT rows) and where the rest are."""
+        ctx["figures"] = self.figure_rows(stem, facts, FIGURE_LIMIT)
+        ctx["figures_total"] = len(facts)
+        ctx["csv_href"] = self.rel(stem, CSV_DOWNLOAD) if CSV_DOWNLOAD in self.existing else None
 
     def chart_set(self, from_stem: str, facts: list[Fact], key, bar_label, title, prefix: str,
                   indicators: tuple[str, ...] | None = None) -> list[dict]:
@@ -309,11 +502,13 @@ class Site:
             fs = groups[k]
             if len(fs) < 2:
                 continue
+            if len(out) == CHART_LIMIT:
+                break
             parts = {id(f): bar_label(f) for f in fs}
             # say only what tells the bars apart: drop the parts every bar shares
             keep = [i for i in range(len(parts[id(fs[0])])) if len({p[i] for p in parts.values()}) > 1]
             label = {k: ", ".join(p[i] for i in keep) or ", ".join(p) for k, p in parts.items()}
-            fs = sorted(fs, key=lambda f: (-f.value, label[id(f)]))
+            fs = sorted(fs, key=lambda f: (-f.value, label[id(f)]))[:FIGURE_LIMIT]
             unit = self.concept_label("unit", fs[0].unit)
             bars = [charts.Bar(label[id(f)], float(f.value), f"{number_text(f.value)} {unit}",
                                self.href(from_stem, self.uris.fact(f))) for f in fs]
@@ -325,58 +520,63 @@ class Site:
                         "rows": self.figure_rows(from_stem, fs)})
         return out
 
+    def observation_documents(self, stem: str, facts: list[Fact]) -> list[dict]:
+        """The observation documents (one per province and period) that hold `facts`."""
+        counts: dict[URIRef, int] = defaultdict(int)
+        for f in facts:
+            counts[self.hash_doc[self.uris.fact(f)].uri] += 1
+        return [{**self.term(stem, d), "count": n} for d, n in sorted(counts.items())]
+
     # -- documents ----------------------------------------------------------------------------
-    def description(self, r: Resource) -> Graph:
-        g = Graph()
-        bind_prefixes(g, self.uris)
-        source = self.mapped.ontology if r.uri == self.uris.ontology else self.g.cbd(r.uri)
-        for t in source:
-            g.add(t)
-        return g
+    def jsonld_text(self, nt: bytes) -> str:
+        """The description as JSON-LD, compacted with our prefixes (the context is embedded)."""
+        from .publish import _Compactor, _nodes
 
-    def jsonld_doc(self, g: Graph) -> dict:
-        from .publish import sorted_json
-
-        doc = json.loads(g.serialize(format="json-ld", context=self.context, auto_compact=True))
-        graph = doc.get("@graph", [doc] if "@id" in doc else [])
-        graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
-        return {"@context": self.context, "@graph": sorted_json(graph)}
+        if not hasattr(self, "_compactor"):
+            self._compactor = _Compactor(self.context)
+        return json.dumps({"@context": self.context, "@graph": list(_nodes(nt, self._compactor))},
+                          ensure_ascii=False, indent=1, sort_keys=True)
 
     def common(self, stem: str, title: str, lang_title: dict) -> dict:
         return {**chrome(stem, self.uris, self.model.dataset.title, self.existing), "title": title,
                 "labels": lang_title}
 
-    def page(self, r: Resource, jsonld: dict) -> bytes:
+    def alternates(self, stem: str) -> list[dict]:
+        return [{"href": self.rel(stem, stem + "." + ext), "type": t, "name": VARIANT_NAMES[ext]}
+                for ext, t in VARIANTS.items()]
+
+    def page(self, r: Resource, jsonld: str) -> bytes:
+        if r.members:
+            return self.members_page(r, jsonld)
         stem, u = r.stem, r.uri
-        types = set(self.g.objects(u, RDF.type))
+        types = set(self.objects(u, RDF.type))
         ls = self.labels(u)
         ctx = self.common(stem, ls.get("en") or ls.get("") or self.curie(u), ls)
-        ctx.update(uri=str(u), curie=self.curie(u), rows=self.rows(stem, u), used_by=self.used_by(r),
-                   alternates=[{"href": self.rel(stem, stem + "." + ext), "type": t, "name": VARIANT_NAMES[ext]}
-                               for ext, t in VARIANTS.items()],
-                   types=[self.term(stem, t) for t in sorted(types)], jsonld=jsonld,
-                   observation=None, figures=None, charts=[], ontology=None, definition=self._definition(u),
+        ctx.update(uri=str(u), curie=self.curie(u), rows=self.rows(stem, u), used_by=self.used_by(stem, u),
+                   alternates=self.alternates(stem),
+                   types=[self.term(stem, t) for t in sorted(types)], jsonld=json_script_text(jsonld),
+                   figures=None, figures_total=0, csv_href=None, obs_docs=None,
+                   charts=[], ontology=None, definition=self._definition(u),
                    catalog_href=self.rel(stem, DOCUMENT_PAGES[0][0] + ".html")
                    if u == self.uris.dataset and DOCUMENT_PAGES[0][0] in self.documents else None)
         facts = self.model.facts
         A = self.uris.asdh
-        if u in self.facts:
-            ctx["observation"] = self.observation(stem, self.facts[u])
-        elif QB.DataSet in types:
-            ctx["figures"] = self.figure_rows(stem, facts)
+        if QB.DataSet in types:
+            self.figures(ctx, stem, facts)
             ctx["charts"] = self.headline_charts(stem)
         elif A.Province in types:
-            code = str(self.g.value(u, SKOS.notation))
+            code = str(self.value_of(u, SKOS.notation))
             mine = [f for f in facts if f.province == code]
-            ctx["figures"] = self.figure_rows(stem, mine)
+            self.figures(ctx, stem, mine)
+            ctx["obs_docs"] = self.observation_documents(stem, mine)
             ctx["charts"] = self.chart_set(
                 stem, mine, key=lambda f: (f.indicator, f.unit, f.period.notation, f.period_kind),
                 bar_label=lambda f: (self.concept_label('programme', f.programme), self.concept_label('target-group', f.target_group)),
                 title=lambda f: f"{self.measure(f)} per programme, {self.where_when(f)}", prefix="chart")
         elif A.Programme in types:
-            code = str(self.g.value(u, SKOS.notation))
+            code = str(self.value_of(u, SKOS.notation))
             mine = [f for f in facts if f.programme == code]
-            ctx["figures"] = self.figure_rows(stem, mine)
+            self.figures(ctx, stem, mine)
             ctx["charts"] = self.chart_set(
                 stem, mine, key=lambda f: (f.indicator, f.unit),
                 bar_label=lambda f: (self.concept_label('province', f.province),
@@ -385,10 +585,41 @@ class Site:
                 title=lambda f: f"{self.measure(f)} of {self.concept_label('programme', f.programme)} by province",
                 prefix="chart")
         elif u in self.fact_concepts:
-            ctx["figures"] = self.figure_rows(stem, self.fact_concepts[u])
+            mine = self.fact_concepts[u]
+            self.figures(ctx, stem, mine)
+            if A.SourceDocument in types or u in self.period_uris:
+                ctx["obs_docs"] = self.observation_documents(stem, mine)
         if u == self.uris.ontology:
             ctx["ontology"] = self.ontology_index(stem)
         return self.env.get_template("resource.html").render(ctx).encode("utf-8")
+
+    def members_page(self, r: Resource, jsonld: str) -> bytes:
+        """The page of a document of hash IRIs (the observations of one province and period):
+        a section per observation, whose `id` is the fragment, so the hash IRI lands on it."""
+        stem = r.stem
+        ls = self.labels(r.uri)
+        sections = []
+        for m in r.members:
+            frag = m[m.index("#") + 1:]
+            mls = self.labels(m)
+            f = self.facts.get(m)
+            sections.append({"id": frag, "uri": str(m), "title": mls.get("en") or mls.get("") or self.curie(m),
+                             "tr": mls.get("tr", ""), "types": [self.term(stem, t) for t in sorted(self.objects(m, RDF.type))],
+                             "observation": self.observation(stem, f) if f is not None else None,
+                             "rows": self.rows(stem, m), "used_by": self.used_by(stem, m)})
+        ctx = self.common(stem, ls.get("en") or ls.get("") or self.curie(r.uri), ls)
+        facts = [self.facts[m] for m in r.members if m in self.facts]
+        ctx.update(uri=str(r.uri), sections=sections, alternates=self.alternates(stem), jsonld=json_script_text(jsonld),
+                   dataset=self.term(stem, self.uris.dataset),
+                   province=self.term(stem, self.uris.concept("province", facts[0].province)) if facts else None,
+                   period=self.term(stem, self.uris.period(facts[0].period)) if facts else None)
+        return self.env.get_template("observations.html").render(ctx).encode("utf-8")
+
+    @property
+    def period_uris(self) -> set[URIRef]:
+        if not hasattr(self, "_period_uris"):
+            self._period_uris = {self.uris.period(f.period) for f in self.model.facts}
+        return self._period_uris
 
     @property
     def fact_concepts(self) -> dict[URIRef, list[Fact]]:
@@ -408,7 +639,7 @@ class Site:
     def _definition(self, u: URIRef) -> dict[str, str]:
         out = {}
         for pred in (SKOS.definition, DCTERMS.description, RDFS.comment):
-            for o in sorted(self.g.objects(u, pred)):
+            for o in sorted(self.objects(u, pred)):
                 if isinstance(o, Literal) and o.language in ("en", "tr") and o.language not in out:
                     out[o.language] = str(o)
         return out
@@ -497,7 +728,7 @@ class Site:
 
 
     # -- the description documents (catalogue, VoID) -----------------------------------------------
-    def document_page(self, name: str, g: Graph, jsonld: dict) -> bytes:
+    def document_page(self, name: str, g: Graph, jsonld: str) -> bytes:
         """The page of the document `{base}{name}`: a section per resource it describes, the
         document first, then the dataset, then its hash IRIs (each section's id is the
         fragment), then the other resources it says something about (publisher, themes, …)."""
@@ -517,9 +748,8 @@ class Site:
                              "rows": view.rows(stem, s, graph=g)})
         ls = view.labels(doc)
         ctx = self.common(stem, ls.get("en") or ls.get("") or name, ls)
-        ctx.update(uri=str(doc), sections=sections, jsonld=jsonld,
-                   alternates=[{"href": self.rel(stem, stem + "." + ext), "type": t, "name": VARIANT_NAMES[ext]}
-                               for ext, t in VARIANTS.items()],
+        ctx.update(uri=str(doc), sections=sections, jsonld=json_script_text(jsonld),
+                   alternates=self.alternates(stem),
                    definition=view._definition(doc))
         return self.env.get_template("document.html").render(ctx).encode("utf-8")
 
@@ -530,10 +760,17 @@ class _DocumentView(Site):
 
     def __init__(self, site: Site, g: Graph):  # noqa: D107 - shares the site's state
         self.__dict__.update(site.__dict__)
-        self.g = ReadOnlyGraphAggregate([g, site.g])
-        self._labels = {}
+        self.doc_graph = g
+        self._labels, self._curies, self._terms = {}, {}, {}  # its labels and prefixes differ: own caches
         extra = {str(ns): p for p, ns in g.namespaces() if p and str(ns) not in {n for n, _ in site.prefixes}}
         self.prefixes = sorted([*site.prefixes, *extra.items()], key=lambda x: (-len(x[0]), x[1]))
+
+    def predicate_objects(self, s) -> list:
+        return list(dict.fromkeys([*self.doc_graph.predicate_objects(s), *self.po.get(s, ())]))
+
+    def _has_label(self, u: URIRef) -> bool:
+        return super()._has_label(u) or any(
+            True for p in (RDFS.label, SKOS.prefLabel) for _ in self.doc_graph.objects(u, p))
 
 
 # the description documents that get a page (catalog.py's names), with what the home page says of them
@@ -546,35 +783,38 @@ def _sort_key(o) -> tuple:
             getattr(o, "language", None) or "")
 
 
-def render_pages(model: Model, mapped: Mapped, whole: Graph, existing: set[str],
-                 documents: dict[str, Graph] | None = None) -> dict[str, bytes]:
+def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
+                 documents: dict[str, Graph] | None = None, progress=None) -> dict[str, bytes]:
     """The pages and RDF variants of every resource, the home page and the stylesheet, and
     the HTML page of each description document (`documents`: name → graph, from
     `catalog.description_files`, whose RDF variants are among `existing`).
 
-    `existing` are the paths of the other published files: a URI naming one of them is
-    that file and gets no page of its own."""
+    `nt` is the sorted N-Triples of every published triple (each description is a slice of
+    it); `existing` are the paths of the other published files: a URI naming one of them is
+    that file and gets no page of its own. `progress()` is called once per resource."""
     from importlib.resources import files as package_files
 
     from .catalog import _jsonld as document_jsonld  # the embedded JSON-LD is the {name}.jsonld document
-    from .publish import ntriples, turtle_dump, turtle_prefixes
+    from .publish import turtle_dump, turtle_prefixes
 
-    site = Site(model, mapped, whole, existing)
+    site = Site(model, mapped, existing, nt)
     prefixes = turtle_prefixes(mapped.uris)
     site.add_documents(documents or {})
     assets = package_files("asdh_lod").joinpath("templates")
     out: dict[str, bytes] = {HOME + ".html": site.home(), STYLESHEET: assets.joinpath(STYLESHEET).read_bytes(),
                              FAVICON: assets.joinpath(FAVICON).read_bytes()}
     for r in site.resources.values():
-        g = site.description(r)
-        doc = site.jsonld_doc(g)
-        out[r.file_stem + ".html"] = site.page(r, doc)
-        nt = ntriples(g) if len(g) else b""
-        out[r.file_stem + ".ttl"] = turtle_dump(nt, prefixes)  # pyoxigraph: rdflib's took most of the render stage
-        out[r.file_stem + ".jsonld"] = (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-        out[r.file_stem + ".nt"] = nt
+        desc = site.description_nt(r)
+        text = site.jsonld_text(desc)
+        out[r.file_stem + ".html"] = site.page(r, text)
+        out[r.file_stem + ".ttl"] = turtle_dump(desc, prefixes)  # pyoxigraph: rdflib's took most of the render stage
+        out[r.file_stem + ".jsonld"] = (text + "\n").encode("utf-8")
+        out[r.file_stem + ".nt"] = desc
+        if progress:
+            progress()
     for name, g in site.documents.items():
-        out[name + ".html"] = site.document_page(name, g, json.loads(document_jsonld(g)))
+        doc = json.dumps(json.loads(document_jsonld(g)), ensure_ascii=False, indent=1, sort_keys=True)
+        out[name + ".html"] = site.document_page(name, g, doc)
     out |= conneg.server_files()
     clash = set(out) & existing
     if clash:  # pragma: no cover - a URI pattern that maps onto a download would be a uris.py bug

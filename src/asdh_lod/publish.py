@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,15 +33,16 @@ DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
 
 # The named graphs of the TriG and N-Quads dumps, in order: name (→ uris.graph(name), i.e.
 # {base}graph/{name}) and the function giving its triples. One line a graph.
-NAMED_GRAPHS: tuple[tuple[str, Callable[[Model, Mapped], Graph]], ...] = (
-    ("ontology", lambda model, mapped: mapped.ontology),    # the OWL ontology
-    ("codelists", lambda model, mapped: mapped.codelists),  # the SKOS code lists
-    ("data", lambda model, mapped: mapped.data),            # the cube, its observations and resources
+# (The parts are the mapper's triple lists: no rdflib graph of the data is built for them.)
+NAMED_GRAPHS: tuple[tuple[str, Callable[[Model, Mapped], Iterable]], ...] = (
+    ("ontology", lambda model, mapped: mapped.ontology),               # the OWL ontology
+    ("codelists", lambda model, mapped: mapped.part_triples("codelists")),  # the SKOS code lists
+    ("data", lambda model, mapped: mapped.part_triples("data")),       # the cube, its observations and resources
 )
 CATALOG_GRAPH = "catalog"  # the DCAT-AP catalogue (catalog.py), in the named-graph dumps only
 
 
-def named_graphs(model: Model, mapped: Mapped, catalog: Graph | None = None) -> dict[URIRef, Graph]:
+def named_graphs(model: Model, mapped: Mapped, catalog: Graph | None = None) -> dict[URIRef, Iterable]:
     """The named graphs of the TriG/N-Quads dumps; with `catalog`, the catalogue graph too.
 
     The plain dumps hold ontology, code lists and data; the catalogue describes them (by
@@ -120,15 +121,15 @@ def turtle_dump(nt: bytes, prefixes: dict[str, str]) -> bytes:
     return _sorted_prefix_lines(body, prefixes)
 
 
-def nquads(graphs: dict[URIRef, Graph]) -> bytes:
-    """N-Quads, one quad a line, sorted: the N-Triples of each graph with its name."""
-    lines: set[str] = set()
+def nquads(graphs: dict[URIRef, Iterable]) -> bytes:
+    """N-Quads, one quad a line, sorted: the N-Triples of each graph (a Graph or any iterable
+    of triples) with its name."""
+    lines: list[bytes] = []
     for name, g in graphs.items():
-        suffix = f" <{name}> ."
-        for line in ntriples(g).decode("utf-8").splitlines():
-            assert line.endswith(" ."), line
-            lines.add(line[:-2] + suffix)
-    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+        suffix = f" <{name}> .".encode("utf-8")
+        lines.extend(line[:-2] + suffix for line in ntriples(g).splitlines())
+    lines.sort()  # UTF-8 byte order is code point order; no repeats: each graph's lines are distinct
+    return b"\n".join(lines) + b"\n"
 
 
 def trig(nq: bytes, mapped: Mapped) -> bytes:
@@ -189,31 +190,28 @@ class _Compactor:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None) -> bytes:
-    """JSON-LD compacted with the published context, which the document references by URL.
+def jsonld_nodes(nt: bytes, context: dict[str, str]) -> list[dict]:
+    """The JSON-LD node objects of sorted N-Triples, compacted with a prefix-only context
+    (`_Compactor`): one node per subject, in subject order, values in N-Triples order, a
+    single value not wrapped in an array. Parsed by pyoxigraph."""
+    return list(_nodes(nt, _Compactor(context)))
 
-    Streamed from the sorted N-Triples (parsed by pyoxigraph): one node per subject, in
-    subject order, one node a line; values in N-Triples order. The compaction with our
-    prefix-only context is `_Compactor`. Nothing the size of the whole graph is held but
-    the output itself."""
-    nt = nt if nt is not None else ntriples(g)
-    c = _Compactor(context["@context"])
+
+def _nodes(nt: bytes, c: "_Compactor"):
     iri, rdf_type = c.iri, _Compactor.RDF_TYPE
     NamedNode, BlankNode = ox.NamedNode, ox.BlankNode
-    lines: list[str] = []
     node: dict = {}
     subject = None
 
-    def flush() -> None:
-        lines.append(json.dumps({k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()},
-                                ensure_ascii=False, sort_keys=True))
+    def done() -> dict:
+        return {k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()}
 
     for t in ox.parse(nt, ox.RdfFormat.N_TRIPLES):
         s, o = t.subject, t.object
         sid = "_:" + s.value if isinstance(s, BlankNode) else s.value
         if sid != subject:
             if node:
-                flush()
+                yield done()
             subject = sid
             node = {"@id": sid if sid.startswith("_:") else iri(sid)}
         p = t.predicate.value
@@ -236,7 +234,16 @@ def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None
             value = {"@type": iri(o.datatype.value), "@value": o.value}
         node.setdefault(iri(p), []).append(value)
     if node:
-        flush()
+        yield done()
+
+
+def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None) -> bytes:
+    """JSON-LD compacted with the published context, which the document references by URL.
+
+    Streamed from the sorted N-Triples (`_nodes`): one node a line. Nothing the size of the
+    whole graph is held but the output itself."""
+    nt = nt if nt is not None else ntriples(g)
+    lines = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in _nodes(nt, _Compactor(context["@context"]))]
     head = json.dumps(context_url, ensure_ascii=False)
     return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
@@ -277,7 +284,7 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
                                  web_assets=web_assets,
                                  chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own)))
     # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
-    files |= render_pages(model, mapped, whole, set(files), documents=documents)
+    files |= render_pages(model, mapped, nt, set(files), documents=documents)
     # last: the sitemap lists every page
     files.update(catalog.index_files(files, mapped.uris.base))
     return dict(sorted(files.items()))

@@ -11,7 +11,10 @@ collide, which is exactly the Data Cube's IC-12):
     {base}data/{dataset}                     the qb:DataSet
     {base}data/{dataset}/structure           its qb:DataStructureDefinition
     {base}data/{dataset}/structure/{comp}    its component specifications
-    {base}data/{dataset}/obs/{province}/{period}/{period kind}/{programme}/{target group}/{indicator}
+    {base}data/{dataset}/obs/{province}/{period}#{period kind}/{programme}/{target group}/{indicator}
+                                             an observation: a hash IRI in the document of its
+                                             province and period, which describes them all
+    {base}data/{dataset}/obs/{province}/{period}   that document (one page, not one per figure)
     {base}id/period/{ISO 8601 period}        reference periods (time:Interval)
     {base}id/instant/{YYYY-MM-DD}            their beginnings and ends (time:Instant)
     {base}id/source/{document}               source documents
@@ -78,7 +81,15 @@ class Uris:
         return URIRef(f"{self.structure}/{_seg(name)}")
 
     def observation(self, key: tuple[str, str, str, str, str, str]) -> URIRef:
-        return URIRef(f"{self.dataset}/obs/" + "/".join(_seg(k) for k in key))
+        """A hash IRI: at national scale a page per figure would mean hundreds of thousands
+        of files, so the observations of one province and period share one document, and a
+        client dereferencing any of them gets that document (the fragment stays on the client)."""
+        province, period, *rest = key
+        return URIRef(f"{self.observation_document(province, period)}#" + "/".join(_seg(k) for k in rest))
+
+    def observation_document(self, province: str, period: str) -> URIRef:
+        """The document that describes the observations of one province and period."""
+        return URIRef(f"{self.dataset}/obs/{_seg(province)}/{_seg(period)}")
 
     def fact(self, fact: Fact) -> URIRef:
         return self.observation(fact.key)

@@ -1,6 +1,6 @@
 # expect: ASDH-2
 # a negative count
-# message: ASDH-2: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities counts in https://w3id.org/asdh-lod/code/unit/facility: its value must be a non-negative xsd:integer, not -3
+# message: ASDH-2: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities counts in https://w3id.org/asdh-lod/code/unit/facility: its value must be a non-negative xsd:integer, not -3
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,6 +1,6 @@
 # expect: ASDH-4
 # no unit, although the structure (wrongly) makes it optional
-# message: ASDH-4: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities has no unit (sdmx-attribute:unitMeasure) from code list 'unit'
+# message: ASDH-4: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities has no unit (sdmx-attribute:unitMeasure) from code list 'unit'
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

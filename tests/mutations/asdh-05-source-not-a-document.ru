@@ -1,6 +1,6 @@
 # expect: ASDH-5
 # a source document that is not an asdh:SourceDocument
-# message: ASDH-5: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities does not name its source document, an asdh:SourceDocument
+# message: ASDH-5: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities does not name its source document, an asdh:SourceDocument
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,6 +1,6 @@
 # expect: ASDH-6
 # a quote without its @tr language tag
-# message: ASDH-6: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities does not carry the quote that states it, as non-empty Turkish text (@tr)
+# message: ASDH-6: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities does not carry the quote that states it, as non-empty Turkish text (@tr)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,6 +1,6 @@
 # expect: ASDH-7
 # the approximate flag written as a string
-# message: ASDH-7: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities does not say, as an xsd:boolean, whether its figure is approximate (asdh:approximate)
+# message: ASDH-7: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities does not say, as an xsd:boolean, whether its figure is approximate (asdh:approximate)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,6 +1,6 @@
 # expect: ASDH-8
 # a precision the value is not a multiple of
-# message: ASDH-8: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities has precision 7.0: a precision is a positive xsd:decimal and the value 3 a multiple of it
+# message: ASDH-8: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities has precision 7.0: a precision is a positive xsd:decimal and the value 3 a multiple of it
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

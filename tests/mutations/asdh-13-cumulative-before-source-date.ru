@@ -1,9 +1,9 @@
 # expect: ASDH-13
 # cumulative figures ending before the source's date
-# message: ASDH-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2003--2025/cumulative/social-assistance/total/funds-allocated is cumulative: its period https://w3id.org/asdh-lod/id/period/2003--2025 must end at the source's date https://w3id.org/asdh-lod/id/period/2026 (in its year, not before it)
-# message: ASDH-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025/cumulative/family-education-programme/total/trainees is cumulative: its period https://w3id.org/asdh-lod/id/period/2013--2025 must end at the source's date https://w3id.org/asdh-lod/id/period/2026 (in its year, not before it)
-# message: ASDH-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025/cumulative/family-education/total/trainees is cumulative: its period https://w3id.org/asdh-lod/id/period/2013--2025 must end at the source's date https://w3id.org/asdh-lod/id/period/2026 (in its year, not before it)
-# message: ASDH-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025/cumulative/premarital-education/total/trainees is cumulative: its period https://w3id.org/asdh-lod/id/period/2013--2025 must end at the source's date https://w3id.org/asdh-lod/id/period/2026 (in its year, not before it)
+# message: ASDH-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2003--2025#cumulative/social-assistance/total/funds-allocated is cumulative: its period https://w3id.org/asdh-lod/id/period/2003--2025 must end at the source's date https://w3id.org/asdh-lod/id/period/2026 (in its year, not before it)
+# message: ASDH-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025#cumulative/family-education-programme/total/trainees is cumulative: its period https://w3id.org/asdh-lod/id/period/2013--2025 must end at the source's date https://w3id.org/asdh-lod/id/period/2026 (in its year, not before it)
+# message: ASDH-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025#cumulative/family-education/total/trainees is cumulative: its period https://w3id.org/asdh-lod/id/period/2013--2025 must end at the source's date https://w3id.org/asdh-lod/id/period/2026 (in its year, not before it)
+# message: ASDH-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025#cumulative/premarital-education/total/trainees is cumulative: its period https://w3id.org/asdh-lod/id/period/2013--2025 must end at the source's date https://w3id.org/asdh-lod/id/period/2026 (in its year, not before it)
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,6 +1,6 @@
 # expect: ASDH-14
 # a stated total its parts do not add up to
-# message: ASDH-14: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025/cumulative/family-education/total/trainees states 21986 as the total of its parts (asdh:totalOf), but they add up to 21864
+# message: ASDH-14: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025#cumulative/family-education/total/trainees states 21986 as the total of its parts (asdh:totalOf), but they add up to 21864
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

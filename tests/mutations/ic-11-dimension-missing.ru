@@ -1,6 +1,6 @@
 # expect: IC-11
 # an observation without its indicator
-# message: IC-11: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities has no value for dimension https://w3id.org/asdh-lod/def/indicator
+# message: IC-11: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities has no value for dimension https://w3id.org/asdh-lod/def/indicator
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

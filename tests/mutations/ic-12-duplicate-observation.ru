@@ -1,6 +1,6 @@
 # expect: IC-12
 # two observations with the same dimension values
-# message: IC-12: 2 observations share the dimension values of https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities
+# message: IC-12: 2 observations share the dimension values of https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -1,10 +1,10 @@
 # expect: IC-13
 # a required attribute missing (precision made required; the observation has none)
-# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025/cumulative/family-education-programme/total/trainees has no value for required attribute https://w3id.org/asdh-lod/def/precision
-# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025/cumulative/family-education/total/trainees has no value for required attribute https://w3id.org/asdh-lod/def/precision
-# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025/cumulative/premarital-education/total/trainees has no value for required attribute https://w3id.org/asdh-lod/def/precision
-# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities has no value for required attribute https://w3id.org/asdh-lod/def/precision
-# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025/monthly-average/home-care-allowance/disabled/beneficiaries has no value for required attribute https://w3id.org/asdh-lod/def/precision
+# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025#cumulative/family-education-programme/total/trainees has no value for required attribute https://w3id.org/asdh-lod/def/precision
+# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025#cumulative/family-education/total/trainees has no value for required attribute https://w3id.org/asdh-lod/def/precision
+# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2013--2025#cumulative/premarital-education/total/trainees has no value for required attribute https://w3id.org/asdh-lod/def/precision
+# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025#monthly-average/home-care-allowance/disabled/beneficiaries has no value for required attribute https://w3id.org/asdh-lod/def/precision
+# message: IC-13: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities has no value for required attribute https://w3id.org/asdh-lod/def/precision
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

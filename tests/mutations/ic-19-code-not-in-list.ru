@@ -1,6 +1,6 @@
 # expect: IC-19
 # a programme code that is not in code list 'programme'
-# message: IC-19: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31/stock/social-service-centres/total/facilities has https://w3id.org/asdh-lod/code/programme/bogus for dimension https://w3id.org/asdh-lod/def/programme, which is not a skos:Concept in its code list
+# message: IC-19: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025-12-31#stock/social-service-centres/total/facilities has https://w3id.org/asdh-lod/code/programme/bogus for dimension https://w3id.org/asdh-lod/def/programme, which is not a skos:Concept in its code list
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
