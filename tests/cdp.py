@@ -110,7 +110,8 @@ class Chromium:
         nav = self.call("Page.navigate", session=True, url=url)
         if nav.get("errorText"):
             return [f"navigation: {nav['errorText']}"]
-        self.wait_for("Page.loadEventFired")
+        if "loaderId" in nav:  # omitted for a same-document navigation (only the #fragment changed): no load event
+            self.wait_for("Page.loadEventFired")
         self.settle()
         errors = []
         for e in self.events:

@@ -84,8 +84,9 @@ def test_chromium_loads_pages_without_console_errors(built, chromium, preview, n
     if name != "observation":  # charts drew bars of real width
         widths = chromium.evaluate("[...document.querySelectorAll('svg.chart rect')].map(r => r.getBoundingClientRect().width)")
         assert widths and all(w > 0 for w in widths)
-    else:
-        assert chromium.evaluate("document.querySelector('blockquote mark').textContent") != ""
+    else:  # a hash IRI: the browser lands on the observation's own section of its document
+        assert chromium.evaluate("document.querySelector(':target').tagName") == "SECTION"
+        assert chromium.evaluate("document.querySelector(':target blockquote mark').textContent") != ""
     chromium.screenshot(SHOTS / f"{name}.png")
     # readable on a phone: nothing wider than the screen
     assert chromium.load(preview + path, width=390, height=844, mobile=True) == []

@@ -71,13 +71,14 @@ def test_the_generated_configs_carry_the_one_rule():
 def _sample_paths(built) -> dict[str, str]:
     """One URI path of every kind the site publishes, plus the awkward ones."""
     base = built.mapped.uris.base
-    under = sorted({str(t)[len(base):] for triple in built.mapped.union() for t in triple
+    # a hash IRI is served as its document: the fragment never reaches the server
+    under = sorted({str(t)[len(base):].split("#")[0] for triple in built.mapped.union() for t in triple
                     if isinstance(t, URIRef) and str(t).startswith(base)})
     out: dict[str, str] = {}
     for path in under:
         parts = path.split("/")
         if parts[0] == "data":
-            kind = {2: "dataset", 3: "structure", 4: "component"}.get(len(parts), "observation")
+            kind = {2: "dataset", 3: "structure", 4: "component"}.get(len(parts), "observation document")
         elif parts[0] == "def":
             kind = "ontology" if path == "def/" else "term"
         elif parts[0] == "code" and len(parts) == 2:
@@ -85,7 +86,7 @@ def _sample_paths(built) -> dict[str, str]:
         else:  # id/project and id/project/…/milestone, id/rule and id/rule/…/parameter, …
             kind = "/".join(parts[:2]) + (f"/{parts[3]}" if len(parts) > 3 else "")
         out.setdefault(kind, path)
-    out["observation with an open period"] = next(p for p in under if "/..--" in p)
+    out["observations of an open period"] = next(p for p in under if "/..--" in p)
     out["code with dots"] = next(p for p in under if p.startswith("code/cofog/10."))
     out["ontology version"] = "def/0.1.0"
     # the description documents (catalog.py): pages and RDF like every resource

@@ -472,3 +472,41 @@ def test_number_text(value, text):
 def test_literal_values_keep_their_language(site):
     html = _page(site, "def/Programme")
     assert '<span lang="tr">Program</span> <small class="tag">@tr</small>' in html
+
+
+# -- national scale: listing pages stay small -------------------------------------------------
+
+def test_listing_pages_show_the_first_figures_and_say_where_the_rest_are(tiny, tmp_path, monkeypatch):
+    """At 100,000 figures the dataset page cannot list them all: it shows the first
+    FIGURE_LIMIT (in dimension order), CHART_LIMIT charts and USED_BY_LIMIT subjects per property,
+    and links to where every figure is (the CSV, the observation pages, SPARQL)."""
+    monkeypatch.setattr(pages, "FIGURE_LIMIT", 3)
+    monkeypatch.setattr(pages, "CHART_LIMIT", 1)
+    monkeypatch.setattr(pages, "USED_BY_LIMIT", 2)
+    result = build(tiny, tmp_path / "site")
+    site = tmp_path / "site"
+    facts = result.model.facts
+    assert len(facts) == 7
+    html = _page(site, "data/provincial")
+    assert "<p class=\"note\">The first 3 of 7 figures, in the order of their dimensions." in html
+    assert 'href="../downloads/asdh-lod.csv"' in html
+    table = html[html.index('<section aria-labelledby="figures-h">'):]
+    first = sorted(facts, key=lambda f: f.key)[:3]
+    assert re.findall(r'<th scope="row"><a href="([^"]+)">', table) == [
+        posixpath.relpath(_stem(result, result.mapped.uris.fact(f)) + ".html", "data")
+        + "#" + str(result.mapped.uris.fact(f)).split("#")[1] for f in first]
+    assert len(re.findall(r'<figure class="chart"', html)) <= 1
+    # a province page lists its observation pages, one per period, with their counts
+    prov = _page(site, "code/province/25")
+    docs = re.findall(r'<li><a href="\.\./\.\./data/provincial/obs/25/([^"]+)\.html"[^>]*>.*?</a> <small>\((\d+) figures?\)', prov)
+    expected: dict[str, int] = {}
+    for f in facts:
+        if f.province == "25":
+            expected[f.period.notation] = expected.get(f.period.notation, 0) + 1
+    assert {p: int(n) for p, n in docs} == expected
+    # "used by" lists USED_BY_LIMIT subjects per property and counts the rest
+    unit = _page(site, "code/unit/person")
+    n_person = sum(1 for f in facts if f.unit == "person")
+    assert n_person > 2
+    assert f'<li class="muted">and {n_person - 2} more</li>' in unit
+    assert broken_links(site, base=result.mapped.uris.base) == []

@@ -529,13 +529,15 @@ class Site:
 
     # -- documents ----------------------------------------------------------------------------
     def jsonld_text(self, nt: bytes) -> str:
-        """The description as JSON-LD, compacted with our prefixes (the context is embedded)."""
+        """The description as JSON-LD, compacted with our prefixes (the context is embedded):
+        one node a line, keys sorted (json's C encoder; an indented dump is pure Python)."""
         from .publish import _Compactor, _nodes
 
         if not hasattr(self, "_compactor"):
             self._compactor = _Compactor(self.context)
-        return json.dumps({"@context": self.context, "@graph": list(_nodes(nt, self._compactor))},
-                          ensure_ascii=False, indent=1, sort_keys=True)
+            self._context_text = json.dumps(self.context, ensure_ascii=False, sort_keys=True)
+        nodes = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in _nodes(nt, self._compactor)]
+        return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"
 
     def common(self, stem: str, title: str, lang_title: dict) -> dict:
         return {**chrome(stem, self.uris, self.model.dataset.title, self.existing), "title": title,
@@ -813,8 +815,7 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
         if progress:
             progress()
     for name, g in site.documents.items():
-        doc = json.dumps(json.loads(document_jsonld(g)), ensure_ascii=False, indent=1, sort_keys=True)
-        out[name + ".html"] = site.document_page(name, g, doc)
+        out[name + ".html"] = site.document_page(name, g, document_jsonld(g).decode("utf-8"))
     out |= conneg.server_files()
     clash = set(out) & existing
     if clash:  # pragma: no cover - a URI pattern that maps onto a download would be a uris.py bug

@@ -121,13 +121,13 @@ def turtle_dump(nt: bytes, prefixes: dict[str, str]) -> bytes:
     return _sorted_prefix_lines(body, prefixes)
 
 
-def nquads(graphs: dict[URIRef, Iterable]) -> bytes:
-    """N-Quads, one quad a line, sorted: the N-Triples of each graph (a Graph or any iterable
-    of triples) with its name."""
+def nquads(graphs: dict[URIRef, Iterable | bytes]) -> bytes:
+    """N-Quads, one quad a line, sorted: the N-Triples of each graph (a Graph, any iterable
+    of triples, or its N-Triples already written by `ntriples`) with its name."""
     lines: list[bytes] = []
     for name, g in graphs.items():
         suffix = f" <{name}> .".encode("utf-8")
-        lines.extend(line[:-2] + suffix for line in ntriples(g).splitlines())
+        lines.extend(line[:-2] + suffix for line in (g if isinstance(g, bytes) else ntriples(g)).splitlines())
     lines.sort()  # UTF-8 byte order is code point order; no repeats: each graph's lines are distinct
     return b"\n".join(lines) + b"\n"
 
@@ -256,7 +256,9 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
     `queries` are the example queries (queries/*.rq), run on the edition for their page;
     `web_assets` the vendored browser files of the in-browser SPARQL page (querypage)."""
     context = jsonld_context(mapped)
-    nt = ntriples(mapped.triples())  # the triples of `whole`, without walking the graph
+    # each named graph's N-Triples once; the plain dump is their sorted union (a triple can be in two)
+    parts = {name: ntriples(g) for name, g in named_graphs(model, mapped).items()}
+    nt = b"".join(sorted({line for part in parts.values() for line in part.splitlines(keepends=True)}))
     files = {
         f"downloads/{DUMP}.ttl": turtle_dump(nt, turtle_prefixes(mapped.uris)),
         f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld", nt=nt),
@@ -274,7 +276,7 @@ def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
     documents, described = catalog.description_files(model, mapped, whole, files)
     files.update(described)
     # … and the named-graph dumps, which hold it in its own graph, after it
-    graphs = named_graphs(model, mapped, documents[catalog.CATALOG])
+    graphs = {**parts, mapped.uris.graph(CATALOG_GRAPH): documents[catalog.CATALOG]}
     nq = nquads(graphs)
     files.update({f"downloads/{DUMP}.nq": nq, f"downloads/{DUMP}.nq.gz": gzipped(nq),
                   f"downloads/{DUMP}.trig": trig(nq, mapped)})
