@@ -242,9 +242,10 @@ class Site:
         self.prefixes = sorted(((ns, p) for p, ns in self.context.items()), key=lambda x: -len(x[0]))
         self.facts: dict[URIRef, Fact] = {}
         self.fact_doc = {}
+        self._fact_uri: dict[int, URIRef] = {}  # id(fact) → its URI, minted once
         for src in model.sources:
             for f in src.facts:
-                u = self.uris.fact(f)
+                u = self._fact_uri[id(f)] = self.uris.fact(f)
                 self.facts[u] = f
                 self.fact_doc[u] = src.document
         # one pass over every triple: outgoing (subject → [(p, o)]), incoming links, our URIs
@@ -280,6 +281,9 @@ class Site:
         # description documents (catalog.py) → their graphs; their URIs and hash IRIs → page#anchor
         self.documents: dict[str, Graph] = {}
         self.anchors: dict[URIRef, str] = {}
+
+    def fact_uri(self, f: Fact) -> URIRef:
+        return self._fact_uri[id(f)]
 
     def add_documents(self, documents: dict[str, Graph]) -> None:
         """Know the description documents: links to `{base}name` and `{base}name#x` go to
@@ -475,7 +479,7 @@ class Site:
     def figure_rows(self, from_stem: str, facts: list[Fact], limit: int | None = None) -> list[dict]:
         rows = []
         for f in sorted(facts, key=lambda f: f.key)[:limit]:
-            u = self.uris.fact(f)
+            u = self.fact_uri(f)
             cl = self.concept_label
             rows.append({"href": self.href(from_stem, u), "province": cl("province", f.province),
                          "period": f.period.notation, "kind": cl("period-kind", f.period_kind),
@@ -511,7 +515,7 @@ class Site:
             fs = sorted(fs, key=lambda f: (-f.value, label[id(f)]))[:FIGURE_LIMIT]
             unit = self.concept_label("unit", fs[0].unit)
             bars = [charts.Bar(label[id(f)], float(f.value), f"{number_text(f.value)} {unit}",
-                               self.href(from_stem, self.uris.fact(f))) for f in fs]
+                               self.href(from_stem, self.fact_uri(f))) for f in fs]
             ident = f"{prefix}-{len(out) + 1}"
             heading = title(fs[0])
             desc = (f"Bar chart of {len(bars)} figures in {unit}; the largest is {bars[0].label} with "
@@ -524,7 +528,7 @@ class Site:
         """The observation documents (one per province and period) that hold `facts`."""
         counts: dict[URIRef, int] = defaultdict(int)
         for f in facts:
-            counts[self.hash_doc[self.uris.fact(f)].uri] += 1
+            counts[self.hash_doc[self.fact_uri(f)].uri] += 1
         return [{**self.term(stem, d), "count": n} for d, n in sorted(counts.items())]
 
     # -- documents ----------------------------------------------------------------------------
@@ -662,7 +666,7 @@ class Site:
             prefix="chart", indicators=HEADLINE_INDICATORS)
 
     def observation(self, stem: str, f: Fact) -> dict:
-        doc = self.fact_doc[self.uris.fact(f)]
+        doc = self.fact_doc[self.fact_uri(f)]
         quotes = []
         for q in [f.quote, *f.also_quoted]:
             i = q.quote.find(q.figure)

@@ -109,14 +109,26 @@ def open_store(site: Path) -> ox.Store:
         except (OSError, EOFError) as err:
             raise QueryError(f"{path}: not a readable gzip file ({err}): rebuild with asdh-lod build") from err
     try:
-        quads = list(ox.parse(data, format=fmt))
+        return edition_store(data) if fmt == ox.RdfFormat.N_QUADS else _loaded(data, fmt)
     except SyntaxError as err:
         raise QueryError(f"{path}: {err}: rebuild with asdh-lod build") from err
+
+
+_GRAPH_NAME = re.compile(rb" <[^<>\s]*> \.$", re.MULTILINE)  # an N-Quads line's graph name, at its end
+
+
+def edition_store(nq: bytes) -> ox.Store:
+    """An in-memory store of N-Quads: the named graphs, and as the default graph their union,
+    as a copy, so that FROM <…> still chooses graphs (union-default-graph mode would ignore it).
+    Parsed and loaded by pyoxigraph (no Python object per quad)."""
+    store = _loaded(nq, ox.RdfFormat.N_QUADS)
+    store.load(_GRAPH_NAME.sub(b" .", nq), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _loaded(data: bytes, fmt: ox.RdfFormat) -> ox.Store:
     store = ox.Store()
-    store.extend(quads)
-    if fmt == ox.RdfFormat.N_QUADS:  # the default graph: the union of the named graphs, as a copy, so
-        # that FROM <…> still chooses graphs (union-default-graph mode would ignore it)
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    store.load(data, format=fmt)
     return store
 
 

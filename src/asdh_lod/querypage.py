@@ -104,10 +104,7 @@ def environment() -> jinja2.Environment:
 
 def run_all(nq: bytes, queries: list[ExampleQuery], prefixes: dict[str, str]) -> list[Rendered]:
     """Each query's answer as display cells; raise ProblemsFound naming the failing files."""
-    store = ox.Store()
-    quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
-    store.extend(quads)
-    store.extend(ox.Quad(x.subject, x.predicate, x.object, ox.DefaultGraph()) for x in quads)
+    store = q.edition_store(nq)
     report, out = Report(), []
     for eq in queries:
         title, description = q.describe(eq.text)
