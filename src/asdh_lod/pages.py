@@ -243,11 +243,17 @@ class Site:
         self.facts: dict[URIRef, Fact] = {}
         self.fact_doc = {}
         self._fact_uri: dict[int, URIRef] = {}  # id(fact) → its URI, minted once
+        self.all_facts: list[Fact] = []  # `model.facts` builds a new list each time: once here
+        self.by_province: dict[str, list[Fact]] = defaultdict(list)
+        self.by_programme: dict[str, list[Fact]] = defaultdict(list)
         for src in model.sources:
             for f in src.facts:
                 u = self._fact_uri[id(f)] = self.uris.fact(f)
                 self.facts[u] = f
                 self.fact_doc[u] = src.document
+                self.all_facts.append(f)
+                self.by_province[f.province].append(f)
+                self.by_programme[f.programme].append(f)
         # one pass over every triple: outgoing (subject → [(p, o)]), incoming links, our URIs
         po: dict = defaultdict(list)
         incoming: dict = defaultdict(list)
@@ -565,14 +571,14 @@ class Site:
                    charts=[], ontology=None, definition=self._definition(u),
                    catalog_href=self.rel(stem, DOCUMENT_PAGES[0][0] + ".html")
                    if u == self.uris.dataset and DOCUMENT_PAGES[0][0] in self.documents else None)
-        facts = self.model.facts
+        facts = self.all_facts
         A = self.uris.asdh
         if QB.DataSet in types:
             self.figures(ctx, stem, facts)
             ctx["charts"] = self.headline_charts(stem)
         elif A.Province in types:
             code = str(self.value_of(u, SKOS.notation))
-            mine = [f for f in facts if f.province == code]
+            mine = self.by_province.get(code, [])
             self.figures(ctx, stem, mine)
             ctx["obs_docs"] = self.observation_documents(stem, mine)
             ctx["charts"] = self.chart_set(
@@ -581,7 +587,7 @@ class Site:
                 title=lambda f: f"{self.measure(f)} per programme, {self.where_when(f)}", prefix="chart")
         elif A.Programme in types:
             code = str(self.value_of(u, SKOS.notation))
-            mine = [f for f in facts if f.programme == code]
+            mine = self.by_programme.get(code, [])
             self.figures(ctx, stem, mine)
             ctx["charts"] = self.chart_set(
                 stem, mine, key=lambda f: (f.indicator, f.unit),
@@ -624,7 +630,7 @@ class Site:
     @property
     def period_uris(self) -> set[URIRef]:
         if not hasattr(self, "_period_uris"):
-            self._period_uris = {self.uris.period(f.period) for f in self.model.facts}
+            self._period_uris = {self.uris.period(f.period) for f in self.all_facts}
         return self._period_uris
 
     @property
@@ -660,7 +666,7 @@ class Site:
 
     def headline_charts(self, stem: str) -> list[dict]:
         return self.chart_set(
-            stem, self.model.facts, key=lambda f: (f.province, f.indicator, f.unit, f.period.notation, f.period_kind),
+            stem, self.all_facts, key=lambda f: (f.province, f.indicator, f.unit, f.period.notation, f.period_kind),
             bar_label=lambda f: (self.concept_label('programme', f.programme), self.concept_label('target-group', f.target_group)),
             title=lambda f: f"{self.measure(f)} per programme, {self.where_when(f)}",
             prefix="chart", indicators=HEADLINE_INDICATORS)
@@ -697,7 +703,7 @@ class Site:
         info, u = self.model.dataset, self.uris
         stem = HOME
         ctx = self.common(stem, info.title["en"], info.title)
-        periods = sorted({f.period for f in self.model.facts}, key=lambda p: (p.begin or p.end, p.end))
+        periods = sorted({f.period for f in self.all_facts}, key=lambda p: (p.begin or p.end, p.end))
         publisher = self.concept_label("organisation", info.publisher)
         schema = {
             "@context": "https://schema.org/", "@type": "Dataset", "@id": str(u.dataset),
@@ -710,7 +716,7 @@ class Site:
             "creator": {"@type": "Organization", "name": publisher},
             "spatialCoverage": {"@type": "Place", "name": "Türkiye"},
             "temporalCoverage": f"{(periods[0].begin or periods[0].end).isoformat()}/{periods[-1].end.isoformat()}",
-            "variableMeasured": sorted({self.concept_label("indicator", f.indicator) for f in self.model.facts}),
+            "variableMeasured": sorted({self.concept_label("indicator", f.indicator) for f in self.all_facts}),
             "isBasedOn": [str(u.source(s.document.id)) for s in self.model.sources],
             "distribution": [{"@type": "DataDownload", "contentUrl": self.base + path, "encodingFormat": mt,
                               "name": f"{info.title['en']} ({fmt})"}
@@ -726,10 +732,10 @@ class Site:
                                  if name in self.documents]
         ctx.update(info=info, schema=schema, charts=self.headline_charts(stem), schemes=schemes, sources=sources,
                    downloads=[{"href": self.rel(stem, p), "what": w, "format": fmt} for p, w, fmt in downloads],
-                   observations=len(self.model.facts),
+                   observations=len(self.all_facts),
                    provinces=[self.term(stem, u.concept("province", c))
-                              for c in sorted({f.province for f in self.model.facts})],
-                   programmes=len({f.programme for f in self.model.facts}), publisher=publisher)
+                              for c in sorted({f.province for f in self.all_facts})],
+                   programmes=len({f.programme for f in self.all_facts}), publisher=publisher)
         return self.env.get_template("home.html").render(ctx).encode("utf-8")
 
 
