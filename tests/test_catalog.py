@@ -114,7 +114,7 @@ def test_base_iri_moves_everything(tiny):
 
 
 def test_catalogue_refuses_a_missing_download(built):
-    files = dict(built.files)
+    files = {p: (built.out / p).read_bytes() for p in built.paths if p.startswith("downloads/")}
     del files["downloads/asdh-lod.csv"]
     with pytest.raises(ValueError, match="downloads/asdh-lod.csv"):
         K.catalog_graph(built.model, built.mapped, files)

@@ -19,6 +19,34 @@ def test_write_site_creates_and_replaces(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def test_files_made_while_writing_and_a_failure_midway_leave_the_previous_site(tmp_path):
+    """`build` writes files as `render_iter` makes them: an error in the middle of making
+    them removes what was staged and leaves the published site as it was."""
+    out = tmp_path / "site"
+    assert publish.write_site(iter([("a.txt", b"old")]), out) == ["a.txt"]
+
+    def made():
+        yield "a.txt", b"new"
+        yield "d/b.txt", b"new"
+        raise RuntimeError("a template failed")
+
+    with pytest.raises(RuntimeError, match="a template failed"):
+        publish.write_site(made(), out)
+    assert (out / "a.txt").read_bytes() == b"old"
+    assert sorted(p.name for p in out.rglob("*")) == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the staged folder is gone
+
+
+def test_a_build_streams_the_same_files_prepare_makes_in_memory(tiny, tmp_path):
+    from asdh_lod.pipeline import build, prepare
+
+    result = build(tiny, tmp_path / "site")
+    assert result.files is None
+    in_memory = prepare(tiny).files
+    assert result.paths == sorted(in_memory)
+    assert all((tmp_path / "site" / p).read_bytes() == data for p, data in in_memory.items())
+
+
 def test_a_failing_write_leaves_the_previous_site(tmp_path, monkeypatch):
     out = tmp_path / "site"
     publish.write_site({"a.txt": b"old"}, out)

@@ -101,7 +101,7 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
         reused = (f"; {result.cache.reused} of {len(result.model.sources)} sources unchanged"
                   if result.cache is not None else "")
         click.echo(f"published {out_dir}/: {result.observations} observations, {result.triples} triples, "
-                   f"{len(result.files)} files; SHACL: valid{reused}")
+                   f"{len(result.paths)} files; SHACL: valid{reused}")
 
 
 @main.command()

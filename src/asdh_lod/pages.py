@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -796,10 +797,11 @@ def _sort_key(o) -> tuple:
 
 
 def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
-                 documents: dict[str, Graph] | None = None, progress=None) -> dict[str, bytes]:
+                 documents: dict[str, Graph] | None = None, progress=None) -> Iterator[tuple[str, bytes]]:
     """The pages and RDF variants of every resource, the home page and the stylesheet, and
     the HTML page of each description document (`documents`: name → graph, from
-    `catalog.description_files`, whose RDF variants are among `existing`).
+    `catalog.description_files`, whose RDF variants are among `existing`), one (path, bytes)
+    at a time.
 
     `nt` is the sorted N-Triples of every published triple (each description is a slice of
     it); `existing` are the paths of the other published files: a URI naming one of them is
@@ -813,21 +815,25 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     prefixes = turtle_prefixes(mapped.uris)
     site.add_documents(documents or {})
     assets = package_files("asdh_lod").joinpath("templates")
-    out: dict[str, bytes] = {HOME + ".html": site.home(), STYLESHEET: assets.joinpath(STYLESHEET).read_bytes(),
-                             FAVICON: assets.joinpath(FAVICON).read_bytes()}
+
+    def checked(path: str, data: bytes) -> tuple[str, bytes]:
+        if path in existing:  # pragma: no cover - a URI pattern that maps onto a download would be a uris.py bug
+            raise AssertionError(f"a page would overwrite the published file {path}")
+        return path, data
+
+    yield checked(HOME + ".html", site.home())
+    yield checked(STYLESHEET, assets.joinpath(STYLESHEET).read_bytes())
+    yield checked(FAVICON, assets.joinpath(FAVICON).read_bytes())
     for r in site.resources.values():
         desc = site.description_nt(r)
         text = site.jsonld_text(desc)
-        out[r.file_stem + ".html"] = site.page(r, text)
-        out[r.file_stem + ".ttl"] = turtle_dump(desc, prefixes)  # pyoxigraph: rdflib's took most of the render stage
-        out[r.file_stem + ".jsonld"] = (text + "\n").encode("utf-8")
-        out[r.file_stem + ".nt"] = desc
+        yield checked(r.file_stem + ".html", site.page(r, text))
+        yield checked(r.file_stem + ".ttl", turtle_dump(desc, prefixes))  # pyoxigraph: rdflib's took most of the render stage
+        yield checked(r.file_stem + ".jsonld", (text + "\n").encode("utf-8"))
+        yield checked(r.file_stem + ".nt", desc)
         if progress:
             progress()
     for name, g in site.documents.items():
-        out[name + ".html"] = site.document_page(name, g, document_jsonld(g).decode("utf-8"))
-    out |= conneg.server_files()
-    clash = set(out) & existing
-    if clash:  # pragma: no cover - a URI pattern that maps onto a download would be a uris.py bug
-        raise AssertionError(f"pages would overwrite published files: {sorted(clash)}")
-    return out
+        yield checked(name + ".html", site.document_page(name, g, document_jsonld(g).decode("utf-8")))
+    for path, data in conneg.server_files().items():
+        yield checked(path, data)

@@ -24,7 +24,7 @@ from .mapping import Mapped, map_model
 from .model import Model, Origin
 from .problems import ProblemsFound, Report
 from .fastcheck import validate_fast
-from .publish import render, write_site
+from .publish import render, render_iter, stage_site, swap_in
 from .querypage import load_queries, load_web_assets
 from .validate import SHAPES_DIR, load_shapes
 
@@ -51,12 +51,14 @@ def project_file(data_dir: Path, rel: str, default: Path) -> Path:
 class BuildResult:
     model: Model
     mapped: Mapped
-    files: dict[str, bytes]
+    files: dict[str, bytes] | None  # what `prepare` made, in memory; None after `build`, which streams them
     report: Report
     triples: int  # in the published whole graph
+    paths: list[str] = field(default_factory=list)  # every file of the site, sorted
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)  # bytes, the process's peak after each stage
     cache: "BuildCache | None" = None  # noqa: F821 - the incremental cache, when one was used
+    render_args: tuple = ()  # what `publish.render_iter` needs beyond model and mapped (build streams it)
 
     @property
     def observations(self) -> int:
@@ -129,19 +131,21 @@ class Timings:
 def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
             ontology: Path | None = None, shapes_dir: Path | None = None,
             validator: Validator | None = None, timings: Timings | None = None,
-            cache_dir: Path | None = None) -> BuildResult:
+            cache_dir: Path | None = None, render_files: bool = True) -> BuildResult:
     """Run every stage up to (not including) writing; raise `ProblemsFound` on any error.
 
-    With `cache_dir`, sources unchanged since a previous build are not loaded, checked or
-    mapped again (`incremental.BuildCache`); everything across sources is always redone."""
+    The files are made in memory (`result.files`); with `render_files=False` they are not
+    made at all (`build` makes them as it writes them). With `cache_dir`, sources unchanged
+    since a previous build are not loaded, checked or mapped again (`incremental.BuildCache`);
+    everything across sources is always redone."""
     with gc_paused():
         return _prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                        validator=validator, timings=timings, cache_dir=cache_dir)
+                        validator=validator, timings=timings, cache_dir=cache_dir, render_files=render_files)
 
 
 def _prepare(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
              shapes_dir: Path | None, validator: Validator | None, timings: Timings | None,
-             cache_dir: Path | None) -> BuildResult:
+             cache_dir: Path | None, render_files: bool) -> BuildResult:
     ontology = ontology or project_file(data_dir, "ontology/asdh.ttl", ONTOLOGY)
     shapes_dir = shapes_dir or project_file(data_dir, "shapes", SHAPES_DIR)
     timings = timings or Timings()
@@ -171,12 +175,15 @@ def _prepare(data_dir: Path, base_iri: str | None, *, limit: int | None, ontolog
         (validator or VALIDATE)(whole, shapes, mapped.origins, report)
     if not report.ok:
         raise ProblemsFound("validate", report)
-    with timings.stage("render"):
-        queries = load_queries(project_file(data_dir, "queries", QUERIES))
-        web_assets = load_web_assets(project_file(data_dir, "web", WEB)) if queries else None
-        files = render(model, mapped, whole, shapes, queries, web_assets)
+    queries = load_queries(project_file(data_dir, "queries", QUERIES))
+    web_assets = load_web_assets(project_file(data_dir, "web", WEB)) if queries else None
+    files = None
+    if render_files:
+        with timings.stage("render"):
+            files = render(model, mapped, whole, shapes, queries, web_assets)
     return BuildResult(model=model, mapped=mapped, files=files, report=report, triples=len(whole),
-                       seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache)
+                       paths=sorted(files or ()), seconds=timings.seconds, peak_rss=timings.peak_rss,
+                       cache=cache, render_args=(whole, shapes, queries, web_assets))
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -184,13 +191,21 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
           validator: Validator | None = None, timings: Timings | None = None,
           cache_dir: Path | None = None) -> BuildResult:
     """Prepare everything, then publish it into `out_dir` atomically (and, with `cache_dir`,
-    keep what each source contributed for the next, incremental build)."""
+    keep what each source contributed for the next, incremental build).
+
+    The files are written as they are made (stage "render"), into a temporary folder beside
+    `out_dir`, never all held in memory; the folder is then swapped in (stage "write"). A
+    failure at any point removes the folder and leaves `out_dir` as it was."""
     timings = timings or Timings()
     with gc_paused():
         result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                         validator=validator, timings=timings, cache_dir=cache_dir)
-        with timings.stage("write", len(result.files)) as step:
-            write_site(result.files, Path(out_dir), progress=step)
+                         validator=validator, timings=timings, cache_dir=cache_dir, render_files=False)
+        with timings.stage("render"):  # made and written into the temporary folder
+            files = render_iter(result.model, result.mapped, *result.render_args)
+            staged, result.paths = stage_site(files, Path(out_dir))
+        result.render_args = ()
+        with timings.stage("write"):
+            swap_in(staged, Path(out_dir))
         if result.cache is not None:  # only after the site was validated and published
             result.cache.store(result.model, result.mapped.sources)
     return result

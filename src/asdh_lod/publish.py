@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -248,48 +248,79 @@ def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None
     return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
-def render(model: Model, mapped: Mapped, whole: Graph, shapes: Graph,
+def render(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph,
            queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every output file of the site, as {relative path: bytes}. No I/O.
+    """Every output file of the site, as {relative path: bytes}, in memory. No I/O.
 
-    `whole` is `mapped.union()`, built once by the caller (it also validated it);
-    `queries` are the example queries (queries/*.rq), run on the edition for their page;
-    `web_assets` the vendored browser files of the in-browser SPARQL page (querypage)."""
+    `build` does not hold the site in memory: it writes `render_iter`'s files as they come."""
+    return dict(sorted(render_iter(model, mapped, whole, shapes, queries, web_assets)))
+
+
+def render_iter(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph,
+                queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
+                progress=None) -> Iterator[tuple[str, bytes]]:
+    """Every output file of the site, one (relative path, bytes) at a time. No I/O.
+
+    A file is dropped once yielded, except what later files are made from: the N-Triples of
+    the whole (each page's description is a slice of it), the downloads the catalogue
+    describes by their bytes (until it is made), and the list of paths (for the sitemap).
+    `whole` is unused (the descriptions are made from the mapper's triples); `queries` are
+    the example queries (queries/*.rq), run on the edition for their page; `web_assets` the
+    vendored browser files of the in-browser SPARQL page (querypage)."""
+    paths: set[str] = set()
+    described = {p for d in catalog.DOWNLOADS for p in (d.path, d.schema) if p}
+    held: dict[str, bytes] = {}  # the downloads the catalogue describes, until it is made
+
+    def out(path: str, data: bytes) -> tuple[str, bytes]:
+        paths.add(path)
+        if path in described:
+            held[path] = data
+        return path, data
+
     context = jsonld_context(mapped)
     # each named graph's N-Triples once; the plain dump is their sorted union (a triple can be in two)
     parts = {name: ntriples(g) for name, g in named_graphs(model, mapped).items()}
     nt = b"".join(sorted({line for part in parts.values() for line in part.splitlines(keepends=True)}))
-    files = {
-        f"downloads/{DUMP}.ttl": turtle_dump(nt, turtle_prefixes(mapped.uris)),
-        f"downloads/{DUMP}.jsonld": jsonld(whole, context, mapped.uris.base + "context.jsonld", nt=nt),
-        f"downloads/{DUMP}.nt": nt,
-        f"downloads/{DUMP}.nt.gz": gzipped(nt),
-        "downloads/ontology.ttl": turtle(mapped.ontology),
-        "downloads/codelists.ttl": turtle(mapped.codelists),
-        "downloads/shapes.ttl": turtle(_with_prefixes(shapes, mapped)),
-        "context.jsonld": (json.dumps(context, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
-    }
+    yield out(f"downloads/{DUMP}.nt", nt)
+    yield out(f"downloads/{DUMP}.nt.gz", gzipped(nt))
+    yield out(f"downloads/{DUMP}.ttl", turtle_dump(nt, turtle_prefixes(mapped.uris)))
+    yield out(f"downloads/{DUMP}.jsonld", jsonld(None, context, mapped.uris.base + "context.jsonld", nt=nt))
+    yield out("downloads/ontology.ttl", turtle(mapped.ontology))
+    yield out("downloads/codelists.ttl", turtle(mapped.codelists))
+    yield out("downloads/shapes.ttl", turtle(_with_prefixes(shapes, mapped)))
+    yield out("context.jsonld", (json.dumps(context, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     for src in model.sources:
-        files[f"sources/{src.document.id}.txt"] = src.document.text.encode("utf-8")
-    files.update(csvw.csv_files(model, mapped.uris))
+        yield out(f"sources/{src.document.id}.txt", src.document.text.encode("utf-8"))
+    for path, data in csvw.csv_files(model, mapped.uris).items():
+        yield out(path, data)
     # the catalogue describes the downloads above by their bytes, so it comes after them …
-    documents, described = catalog.description_files(model, mapped, whole, files)
-    files.update(described)
+    documents, descriptions = catalog.description_files(model, mapped, whole, held)
+    held.clear()
+    described.clear()
+    for path, data in descriptions.items():
+        yield out(path, data)
     # … and the named-graph dumps, which hold it in its own graph, after it
     graphs = {**parts, mapped.uris.graph(CATALOG_GRAPH): documents[catalog.CATALOG]}
+    del parts
     nq = nquads(graphs)
-    files.update({f"downloads/{DUMP}.nq": nq, f"downloads/{DUMP}.nq.gz": gzipped(nq),
-                  f"downloads/{DUMP}.trig": trig(nq, mapped)})
-    files.update(querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=query_prefixes(mapped.uris.base),
-                                 title=model.dataset.title.get("en") or model.dataset.id,
-                                 graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
-                                 web_assets=web_assets,
-                                 chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own)))
+    yield out(f"downloads/{DUMP}.nq.gz", gzipped(nq))
+    yield out(f"downloads/{DUMP}.trig", trig(nq, mapped))
+    query_pages = querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=query_prefixes(mapped.uris.base),
+                                  title=model.dataset.title.get("en") or model.dataset.id,
+                                  graphs=[str(g) for g in graphs], dump=f"{DUMP}.nq.gz", nq_name=f"{DUMP}.nq",
+                                  web_assets=web_assets,
+                                  chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
+    yield out(f"downloads/{DUMP}.nq", nq)
+    del nq
+    for path, data in query_pages.items():
+        yield out(path, data)
+    del query_pages
     # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
-    files |= render_pages(model, mapped, nt, set(files), documents=documents)
+    for path, data in render_pages(model, mapped, nt, set(paths), documents=documents, progress=progress):
+        yield out(path, data)
     # last: the sitemap lists every page
-    files.update(catalog.index_files(files, mapped.uris.base))
-    return dict(sorted(files.items()))
+    for path, data in catalog.index_files(paths, mapped.uris.base).items():
+        yield out(path, data)
 
 
 def _with_prefixes(g: Graph, mapped: Mapped) -> Graph:
@@ -327,22 +358,48 @@ def _exchange(a: Path, b: Path) -> bool:
     return True
 
 
-def write_site(files: dict[str, bytes], out_dir: Path, progress=None) -> None:
-    """Write `files` into a temporary folder beside `out_dir`, then swap it in atomically.
+def write_site(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out_dir: Path, progress=None) -> list[str]:
+    """Write `files` into a temporary folder beside `out_dir`, then swap it in atomically;
+    return the paths written.
 
-    On any error the temporary folder is removed and `out_dir` is left as it was.
-    """
+    On any error (also one raised while `files`, an iterator, makes the next file) the
+    temporary folder is removed and `out_dir` is left as it was."""
+    tmp, paths = stage_site(files, out_dir, progress)
+    swap_in(tmp, out_dir)
+    return paths
+
+
+def stage_site(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out_dir: Path,
+               progress=None) -> tuple[Path, list[str]]:
+    """Write `files` into a fresh temporary folder beside `out_dir` (nothing else is touched);
+    return it and the paths written. On any error the folder is removed."""
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    paths: list[str] = []
+    made: set[Path] = {tmp}
     try:
-        for rel, data in files.items():
+        for rel, data in (files.items() if isinstance(files, Mapping) else files):
             target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(data)
+            paths.append(rel)
             if progress:
                 progress()
         os.chmod(tmp, 0o755)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp, sorted(paths)
+
+
+def swap_in(tmp: Path, out_dir: Path) -> None:
+    """Swap the staged folder `tmp` in as `out_dir`, atomically where the system can (the
+    previous site is removed after). On any error `tmp` is removed and `out_dir` is left as it was."""
+    out_dir = Path(out_dir).absolute()
+    try:
         if not out_dir.exists():
             os.rename(tmp, out_dir)
             return
