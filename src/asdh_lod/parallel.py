@@ -4,8 +4,14 @@
 they hand it to a pool of forked workers (`ordered`), which inherit what the parent holds
 (code lists, the model) without pickling it, and send back only their results. Results come
 back in input order, so problems are reported in the order a serial run reports them, and
-the output is the same. Small inputs, a single core, platforms without fork, or
-``ASDH_LOD_WORKERS=1`` keep everything in the one process.
+the output is the same.
+
+By default workers are used only with many sources and at least three cores (one worker per
+core but one): the results cost about a third of the work again to pickle and unpickle, so on
+two cores the gain is small at best, and a loss as soon as other work shares the cores
+(benchmarks/load_check.py measures it). ``ASDH_LOD_WORKERS=N`` asks for N workers whatever the
+size (``0``: one per core); ``ASDH_LOD_WORKERS=1`` keeps everything in the one process, as do
+platforms without fork.
 """
 
 from __future__ import annotations
@@ -36,9 +42,9 @@ def workers(items: int) -> int:
         except ValueError:
             raise ValueError(f"{ENV} must be a whole number of worker processes, not {env!r}") from None
         wanted = n if n > 0 else _cores()
-    else:
-        wanted = _cores()
-        if items < MIN_ITEMS:
+    else:  # one core for this process, which unpickles what the workers send
+        wanted = _cores() - 1
+        if items < MIN_ITEMS or wanted < 2:
             return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
