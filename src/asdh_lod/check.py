@@ -72,12 +72,19 @@ def _read_figure(q: Quote, report: Report) -> ParsedNumber | None:
 _HEDGE_STEMS = tuple(sorted(numbers._HEDGES_BEFORE | numbers._HEDGES_AFTER))
 
 
+@lru_cache(maxsize=1 << 14)
+def _has_hedge_stem(words: str) -> bool:
+    """Whether one of `words` contains a hedge stem (a stem has no space: found in the joined
+    words = found in one of them). Remembered: the same words stand beside many figures."""
+    folded = _fold(words)
+    return any(stem in folded for stem in _HEDGE_STEMS)
+
+
 def _hedged_in_quote(q: Quote) -> bool:
     at = q.quote.find(q.figure)
     before = q.quote[:at].rsplit(None, 1)[-1:]  # the word before the figure, if any
     after = q.quote[at + len(q.figure):].split(None, 1)[:1]  # the word after it
-    beside = _fold(" ".join(before + after))  # a stem has no space: found here = found in one word
-    if not any(stem in beside for stem in _HEDGE_STEMS):
+    if not _has_hedge_stem(" ".join(before + after)):
         return False  # no hedge word beside the figure: the reader would find none (the common case)
     for words in (before + [q.figure], [q.figure] + after):
         parsed = _parse(" ".join(words))
