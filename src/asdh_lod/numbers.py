@@ -292,7 +292,7 @@ def _parse_numeral(text: str, word: str) -> _Numeral:
     numeral = _numerals.get(word)
     if numeral is None:
         numeral = _read_numeral(text, word)
-        if len(_numerals) < 100_000:
+        if len(_numerals) < 20_000:
             _numerals[word] = numeral
     return numeral
 

@@ -54,7 +54,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             tag = self._plain_tags.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
-                if len(self._plain_tags) < 100_000:
+                if len(self._plain_tags) < 10_000:
                     self._plain_tags[value] = tag
             return tag
         return super().resolve(kind, value, implicit)
@@ -134,7 +134,7 @@ class _Builder:
             except (ValueError, OverflowError, KeyError, IndexError, AttributeError, TypeError) as e:
                 # a standard tag with a value it cannot take (!!int "", a timestamp like 2024-13-45)
                 raise self.fail(node, detail=f"bad value {node.value!r}: {e}") from None
-            if tag in _CONSTRUCTED_TAGS and len(_constructed) < 100_000:
+            if tag in _CONSTRUCTED_TAGS and len(_constructed) < 10_000:
                 _constructed[key] = value
             return value
         if isinstance(node, yaml.MappingNode):
