@@ -223,5 +223,5 @@ def check(model: Model, report: Report | None = None, progress: Callable[[], Non
                                        figure=p.figure, parsed=_fmt(parsed.value)))
         if progress:
             progress()
+    _parse.cache_clear()  # tens of thousands of figures at national scale: free them for the later stages
     return report
-
