@@ -803,14 +803,18 @@ def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None,
     else:  # the same, with the files not reused loaded by worker processes
         reused = [reuse(file) if reuse else None for file in source_files]
         to_load = [file for file, s in zip(source_files, reused) if s is None]
-        loaded = parallel.ordered(_load_sources, to_load, (schemes, report.limit), workers)
-        for s in reused:
-            if s is None:
-                s, problems, total = next(loaded)
-                parallel.merge(report, problems, total)
-            step()
-            if s is not None:
-                sources.append(s)
+        loaded = parallel.ordered(_load_sources, to_load, (schemes, report.limit),
+                                  parallel.workers(len(to_load)))  # few changed files: no pool
+        try:
+            for s in reused:
+                if s is None:
+                    s, problems, total = next(loaded)
+                    parallel.merge(report, problems, total)
+                step()
+                if s is not None:
+                    sources.append(s)
+        finally:
+            loaded.close()  # the workers end here
     if not report.ok or info is None:
         return None, report
     return Model(dataset=info, schemes=schemes, sources=sources), report
