@@ -47,17 +47,18 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def ascend_resolver(self) -> None:
         pass
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
+    def resolve(self, kind: Any, value: Any, implicit: Any, _scalar: type = yaml.ScalarNode) -> str:
+        if kind is _scalar:
             if not implicit[0]:  # quoted, or tagged '!': a string, as Resolver.resolve says
                 return _STR
             tag = self._plain_tags.get(value)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if len(self._plain_tags) < 10_000:
-                    self._plain_tags[value] = tag
+            if tag is not None:
+                return tag
+            tag = _BaseLoader.resolve(self, kind, value, implicit)
+            if len(self._plain_tags) < 10_000:
+                self._plain_tags[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)
+        return _BaseLoader.resolve(self, kind, value, implicit)
 
 
 class LMap(dict):
