@@ -672,3 +672,100 @@ def test_bad_theme_hint_lists_the_themes(data):
     _dataset_yaml(data, "themes: [SOCI]", "themes: [soci]")
     report = load_bad(data)
     assert "use one of: AGRI, ECON" in str(report.problems[0])
+
+
+# --- many sources: loaded by worker processes, with the result of a serial load -------------
+
+def _synth_with_problems(folder: Path) -> Path:
+    """A synthetic data folder of 9 sources; two of them broken (YAML syntax, unknown code)."""
+    from asdh_lod.synth import write_synth
+
+    write_synth(450, folder, seed=7)
+    files = sorted((folder / "sources").glob("*.yaml"))
+    assert len(files) == 9
+    text = files[2].read_text(encoding="utf-8")
+    files[2].write_text(text.replace("unit: person", "unit: persons", 3), encoding="utf-8")
+    text = files[6].read_text(encoding="utf-8")
+    files[6].write_text(text.replace("facts:\n", "facts:\n  - id: [unclosed\n", 1), encoding="utf-8")
+    return folder
+
+
+def _load_with(monkeypatch, data: Path, workers: str, **kwargs):
+    from asdh_lod import parallel
+
+    monkeypatch.setenv(parallel.ENV, workers)
+    monkeypatch.setattr(parallel, "CHUNK", 2)  # several chunks, results from both workers
+    steps = []
+    model, report = load(data, progress=lambda: steps.append(1), **kwargs)
+    return model, report, len(steps)
+
+
+@pytest.mark.parametrize("limit", [None, 3])
+def test_parallel_load_reports_what_a_serial_load_reports(tmp_path, monkeypatch, limit):
+    data = _synth_with_problems(tmp_path / "data")
+    serial = _load_with(monkeypatch, data, "1", limit=limit)
+    two = _load_with(monkeypatch, data, "2", limit=limit)
+    assert serial[0] is None and two[0] is None
+    assert [str(p) for p in two[1].problems] == [str(p) for p in serial[1].problems]
+    assert (two[1].total, two[1].truncated) == (serial[1].total, serial[1].truncated)
+    assert serial[1].total > 3  # the unknown codes and the syntax error, in file order
+    assert any("[yaml-syntax]" in str(p) for p in serial[1].problems) or limit == 3
+    assert two[2] == serial[2] == 11 + 1 + 9  # code lists, dataset.yaml, sources
+
+
+def test_parallel_load_builds_the_same_model(tmp_path, monkeypatch):
+    from asdh_lod.synth import write_synth
+
+    data = tmp_path / "data"
+    write_synth(450, data, seed=7)
+    serial, report1, steps1 = _load_with(monkeypatch, data, "1")
+    two, report2, steps2 = _load_with(monkeypatch, data, "2")
+    assert report1.ok and report2.ok and steps1 == steps2
+    assert len(two.facts) == 450
+    assert two == serial  # every source, fact, quote, period, line
+    assert check(two).problems == check(serial).problems == []
+    assert [f.precision for f in two.facts] == [f.precision for f in serial.facts]
+
+
+def test_parallel_load_reuses_what_it_is_given(tmp_path, monkeypatch):
+    """Sources the incremental cache has are not loaded again; the others are, in order."""
+    from asdh_lod.synth import write_synth
+
+    data = tmp_path / "data"
+    write_synth(450, data, seed=7)
+    first, _, _ = _load_with(monkeypatch, data, "1")
+    cached = {s.document.id: s for s in first.sources[::2]}
+    asked = []
+
+    def reuse(file: Path):
+        asked.append(file.stem)
+        return cached.get(file.stem)
+
+    model, report, steps = _load_with(monkeypatch, data, "2", reuse=reuse)
+    assert report.ok and steps == 21
+    assert asked == [s.document.id for s in first.sources]
+    assert model == first
+    assert all(model.sources[i] is first.sources[i] for i in range(0, 9, 2))
+    assert all(model.sources[i] is not first.sources[i] for i in range(1, 9, 2))
+
+
+def test_workers_setting(monkeypatch):
+    from asdh_lod import parallel
+
+    monkeypatch.delenv(parallel.ENV, raising=False)
+    assert parallel.workers(10) == 1  # a small folder: one process
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    assert parallel.workers(5000) == 1  # two cores: not worth the pickling by default
+    monkeypatch.setattr(parallel, "_cores", lambda: 4)
+    assert parallel.workers(5000) == 3  # one core left for this process
+    assert parallel.workers(10) == 1
+    monkeypatch.setenv(parallel.ENV, "0")
+    assert parallel.workers(5000) == 4
+    monkeypatch.setenv(parallel.ENV, "1")
+    assert parallel.workers(5000) == 1
+    monkeypatch.setenv(parallel.ENV, "3")
+    assert parallel.workers(5000) == 3
+    assert parallel.workers(20) == 2  # no more workers than chunks of CHUNK sources
+    monkeypatch.setenv(parallel.ENV, "many")
+    with pytest.raises(ValueError, match="ASDH_LOD_WORKERS must be a whole number"):
+        parallel.workers(5000)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from fractions import Fraction
+from functools import lru_cache
 from typing import Callable
 
 from .model import Fact, Model, Origin, Quote, Source
@@ -38,15 +39,25 @@ def _quote_in_source(quote: str, origin: Origin, source: Source, report: Report)
     return False
 
 
+@lru_cache(maxsize=1 << 16)
+def _parse(text: str) -> ParsedNumber | NumberFormatError:
+    """`parse_number(text)`, or the error it raises, remembered: the same figures recur
+    ("12", "1.054", "2 bin 156") and a parsed number is immutable."""
+    try:
+        return parse_number(text)
+    except NumberFormatError as e:
+        e.__traceback__ = None  # kept in the cache: keep no frames alive
+        return e
+
+
 def _read_figure(q: Quote, report: Report) -> ParsedNumber | None:
     """The number `q.figure` states, if it stands in its quote and reads as a number."""
     in_quote = q.figure in q.quote
     if not in_quote:
         report.add(problem("figure-not-in-quote", q.origin.path, q.origin.line, figure=q.figure))
-    try:
-        parsed = parse_number(q.figure)
-    except NumberFormatError as e:
-        report.add(problem("unreadable-number", q.origin.path, q.origin.line, figure=q.figure, detail=str(e)))
+    parsed = _parse(q.figure)
+    if isinstance(parsed, NumberFormatError):
+        report.add(problem("unreadable-number", q.origin.path, q.origin.line, figure=q.figure, detail=str(parsed)))
         return None
     if not in_quote:
         return None
@@ -61,18 +72,24 @@ def _read_figure(q: Quote, report: Report) -> ParsedNumber | None:
 _HEDGE_STEMS = tuple(sorted(numbers._HEDGES_BEFORE | numbers._HEDGES_AFTER))
 
 
+@lru_cache(maxsize=1 << 14)
+def _has_hedge_stem(words: str) -> bool:
+    """Whether one of `words` contains a hedge stem (a stem has no space: found in the joined
+    words = found in one of them). Remembered: the same words stand beside many figures."""
+    folded = _fold(words)
+    return any(stem in folded for stem in _HEDGE_STEMS)
+
+
 def _hedged_in_quote(q: Quote) -> bool:
     at = q.quote.find(q.figure)
-    before = q.quote[:at].split()[-1:]
-    after = q.quote[at + len(q.figure):].split()[:1]
-    if not any(stem in _fold(w) for w in before + after for stem in _HEDGE_STEMS):
+    before = q.quote[:at].rsplit(None, 1)[-1:]  # the word before the figure, if any
+    after = q.quote[at + len(q.figure):].split(None, 1)[:1]  # the word after it
+    if not _has_hedge_stem(" ".join(before + after)):
         return False  # no hedge word beside the figure: the reader would find none (the common case)
     for words in (before + [q.figure], [q.figure] + after):
-        try:
-            if parse_number(" ".join(words)).hedged:
-                return True
-        except NumberFormatError:
-            pass
+        parsed = _parse(" ".join(words))
+        if not isinstance(parsed, NumberFormatError) and parsed.hedged:
+            return True
     return False
 
 
@@ -206,5 +223,5 @@ def check(model: Model, report: Report | None = None, progress: Callable[[], Non
                                        figure=p.figure, parsed=_fmt(parsed.value)))
         if progress:
             progress()
+    _parse.cache_clear()  # tens of thousands of figures at national scale: free them for the later stages
     return report
-

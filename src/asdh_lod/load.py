@@ -11,11 +11,14 @@ import difflib
 import math
 import os
 import re
+import sys
 from datetime import date, datetime
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from . import parallel
 from .model import (Concept, ContactPoint, DatasetInfo, Document, Facility, Fact, Milestone, Model, Origin,
                     Parameter, Project, Quote, Rule, Scheme, Source)
 from .numbers import NumberFormatError, parse_number
@@ -66,6 +69,17 @@ def _type_name(v: Any) -> str:
         return "empty"
     return {bool: "true/false", int: "a whole number", float: "a decimal number", str: "text",
             date: "a date", datetime: "a timestamp"}.get(type(v), type(v).__name__)
+
+
+@lru_cache(maxsize=4096)
+def _parse_period(text: str) -> Period | PeriodError:
+    """`parse_period(text)`, or the error it raises, remembered: a few hundred periods recur
+    in every source, and a period is immutable."""
+    try:
+        return parse_period(text)
+    except PeriodError as e:
+        e.__traceback__ = None  # kept in the cache: keep no frames alive
+        return e
 
 
 class Reader:
@@ -180,7 +194,7 @@ class Reader:
             self.add("unknown-code", m.line_of(key), field=key, value=v[:80], scheme=scheme,
                      scheme_file=SCHEME_FILES[scheme], suggestion=suggestion)
             return None
-        return v
+        return sys.intern(v) if type(v) is str else v  # a few hundred codes, written 100,000s of times
 
     def unit_date(self, m: LMap, key: str, where: str) -> Unit | None:
         v = m.get(key)
@@ -210,11 +224,11 @@ class Reader:
         if not isinstance(v, str):
             self.add("bad-period", m.line_of(key), value=str(v)[:40], detail=f"it is {_type_name(v)}")
             return None
-        try:
-            return parse_period(v)
-        except PeriodError as e:
-            self.add("bad-period", m.line_of(key), value=v[:40], detail=str(e))
+        period = _parse_period(v)
+        if isinstance(period, PeriodError):
+            self.add("bad-period", m.line_of(key), value=v[:40], detail=str(period))
             return None
+        return period
 
     def number(self, m: LMap, key: str) -> Fraction | None:
         """A number written in YAML (int, decimal, or a ratio like "2/3")."""
@@ -733,6 +747,18 @@ def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Sourc
     return source
 
 
+def _load_sources(state: tuple[dict[str, Scheme], int], files: list[Path]) -> list[tuple[Source | None, list, int]]:
+    """Load source files on their own (in a worker process, or here): for each, the source
+    (or None) and the problems found, as (problems kept, problems found in all)."""
+    schemes, limit = state
+    out = []
+    for file in files:
+        report = Report(limit=limit)
+        source = load_source(file, report, schemes)
+        out.append((source, report.problems, report.total))
+    return out
+
+
 def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None,
          progress: Callable[[], None] | None = None,
          reuse: Callable[[Path], Source | None] | None = None) -> tuple[Model | None, Report]:
@@ -767,11 +793,28 @@ def load(data_dir: Path, base_iri: str | None = None, limit: int | None = None,
     if not source_files:
         report.add(problem("missing-file", display_path(data_dir / "sources"), None,
                            what="source files (*.yaml) in", name=display_path(data_dir / "sources")))
-    for file in source_files:
-        s = (reuse(file) if reuse else None) or load_source(file, report, schemes)
-        step()
-        if s is not None:
-            sources.append(s)
+    workers = parallel.workers(len(source_files))
+    if workers == 1:
+        for file in source_files:
+            s = (reuse(file) if reuse else None) or load_source(file, report, schemes)
+            step()
+            if s is not None:
+                sources.append(s)
+    else:  # the same, with the files not reused loaded by worker processes
+        reused = [reuse(file) if reuse else None for file in source_files]
+        to_load = [file for file, s in zip(source_files, reused) if s is None]
+        loaded = parallel.ordered(_load_sources, to_load, (schemes, report.limit),
+                                  parallel.workers(len(to_load)))  # few changed files: no pool
+        try:
+            for s in reused:
+                if s is None:
+                    s, problems, total = next(loaded)
+                    parallel.merge(report, problems, total)
+                step()
+                if s is not None:
+                    sources.append(s)
+        finally:
+            loaded.close()  # the workers end here
     if not report.ok or info is None:
         return None, report
     return Model(dataset=info, schemes=schemes, sources=sources), report

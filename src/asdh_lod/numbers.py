@@ -284,7 +284,20 @@ class _Numeral:
         return self.unit != 1
 
 
+_numerals: dict[str, _Numeral] = {}  # word → its reading: "562" recurs in many figures
+
+
 def _parse_numeral(text: str, word: str) -> _Numeral:
+    """One digit group; a problem names the whole figure `text`, so only readings are kept."""
+    numeral = _numerals.get(word)
+    if numeral is None:
+        numeral = _read_numeral(text, word)
+        if len(_numerals) < 20_000:
+            _numerals[word] = numeral
+    return numeral
+
+
+def _read_numeral(text: str, word: str) -> _Numeral:
     if not set(word) <= _NUMERAL_CHARS or not any(ch in _DIGITS for ch in word):
         raise _error(text, f"{word!r} is not a number", _NUMERAL_HINT)
     if word.count(",") > 1:

@@ -1,0 +1,57 @@
+"""Tests for the worker pool that load uses with many sources (`asdh_lod.parallel`)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from asdh_lod import parallel
+
+
+def _tag(state, chunk):
+    """Each item with the state the worker inherited and the process that handled it."""
+    return [(item, state, os.getpid()) for item in chunk]
+
+
+def _die_in_workers(state, chunk):
+    if os.getpid() != state:  # a worker: killed (as the kernel kills one out of memory)
+        os._exit(1)
+    return [(item, os.getpid()) for item in chunk]
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK", 3)
+
+
+def test_results_in_input_order_from_forked_workers(small_chunks):
+    items = list(range(40))
+    out = list(parallel.ordered(_tag, items, "inherited, not pickled", 2))
+    assert [item for item, _, _ in out] == items
+    assert {state for _, state, _ in out} == {"inherited, not pickled"}
+    pids = {pid for _, _, pid in out}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2  # forked workers (which ones: as they come)
+
+
+def test_one_worker_runs_here(small_chunks):
+    out = list(parallel.ordered(_tag, list(range(10)), "s", 1))
+    assert [item for item, _, _ in out] == list(range(10))
+    assert {pid for _, _, pid in out} == {os.getpid()}
+
+
+def test_a_dead_worker_means_the_rest_runs_here(small_chunks):
+    out = list(parallel.ordered(_die_in_workers, list(range(12)), os.getpid(), 2))
+    assert [item for item, _ in out] == list(range(12))
+    assert {pid for _, pid in out} == {os.getpid()}
+
+
+def test_merge_keeps_the_reports_limit_and_total():
+    from asdh_lod.problems import Report, problem
+
+    found = [problem("empty-file", f"f{i}.yaml", 1) for i in range(3)]
+    report = Report(limit=4)
+    report.add(problem("empty-file", "a.yaml", 1))
+    parallel.merge(report, found, total=5)  # a worker kept 3 of the 5 it found
+    assert [p.path for p in report.problems] == ["a.yaml", "f0.yaml", "f1.yaml", "f2.yaml"]
+    assert report.total == 6 and report.truncated
