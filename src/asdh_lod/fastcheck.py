@@ -36,6 +36,7 @@ QB = Namespace("http://purl.org/linked-data/cube#")
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 
+_EMPTY: dict = {}
 TARGETS = (SH.targetClass, SH.target, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
 HIERARCHY_DEPTH = 6  # IC-20/21: steps from a hierarchy root, as in shapes/cube.ttl
 
@@ -56,9 +57,23 @@ def _msg(template: str, **bound) -> str:
     return template
 
 
+def index_triples(triples) -> dict:
+    """predicate → {subject: [objects]} in one pass; a triple given twice is indexed once."""
+    index: dict = {}
+    for s, p, o in triples:
+        d = index.get(p)
+        if d is None:
+            d = index[p] = {}
+        objects = d.get(s)
+        if objects is None:
+            d[s] = [o]
+        elif o not in objects:  # per subject and predicate: a short list
+            objects.append(o)
+    return index
+
+
 class _Checker:
-    def __init__(self, g: Graph, shapes: Graph):
-        self.g = g
+    def __init__(self, index: dict, shapes: Graph):
         self.shapes = shapes
         self.names = shape_names(shapes)
         self.by_id = {ident: s for s, (ident, _n) in self.names.items() if not isinstance(s, BNode)}
@@ -68,8 +83,8 @@ class _Checker:
         self.code = prefixes["code"]
         self.asdh = Namespace(prefixes["asdh"])
         self.out: list[Result] = []
-        self.index: dict = {}     # predicate → {subject: [objects]}, each built in one scan
-        self.inverse: dict = {}   # predicate → {object: [subjects]}
+        self.index = index        # predicate → {subject: [objects]}, no object twice
+        self.inverse: dict = {}   # predicate → {object: [subjects]}, built from `index` when asked
         self.datasets = self.instances(QB.DataSet)
         self.members: dict = defaultdict(list)
         for o, dss in self.of(QB.dataSet).items():
@@ -93,19 +108,15 @@ class _Checker:
         self.out.append(Result(ident, name, "Violation", short(focus), short(path), short(value), message))
 
     def of(self, p) -> dict:
-        d = self.index.get(p)
-        if d is None:
-            d = self.index[p] = defaultdict(list)
-            for s, o in self.g.subject_objects(p):
-                d[s].append(o)
-        return d
+        return self.index.get(p, _EMPTY)
 
     def subjects(self, p, o) -> list:
         d = self.inverse.get(p)
         if d is None:
             d = self.inverse[p] = defaultdict(list)
-            for s, x in self.g.subject_objects(p):
-                d[x].append(s)
+            for s, xs in self.of(p).items():
+                for x in xs:
+                    d[x].append(s)
         return d.get(o, [])
 
     def objs(self, s, p) -> list:
@@ -398,10 +409,8 @@ NATIVE = ("IC-1", "IC-11", "IC-12", "IC-13", "IC-14", "IC-15", "IC-16", "IC-17",
           "ASDH-8", "ASDH-9", "ASDH-10", "ASDH-11", "ASDH-12", "ASDH-13", "ASDH-14")
 
 
-def as_graph(graph_or_store) -> Graph:
-    """An rdflib Graph as is; a pyoxigraph Store (default graph) copied into one."""
-    if isinstance(graph_or_store, Graph):
-        return graph_or_store
+def _store_triples(store):
+    """The default graph of a pyoxigraph Store, as rdflib triples."""
     import pyoxigraph as ox
 
     def term(t):
@@ -413,23 +422,160 @@ def as_graph(graph_or_store) -> Graph:
             return Literal(t.value, lang=t.language)
         return Literal(t.value, datatype=URIRef(t.datatype.value))
 
+    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        yield term(q.subject), term(q.predicate), term(q.object)
+
+
+def triples_of(data):
+    """Every triple of `data`: an rdflib Graph, a `mapping.Mapped` (its triple lists, no graph
+    built; a triple may come twice) or a pyoxigraph Store (its default graph)."""
+    if isinstance(data, Graph):
+        return iter(data)
+    if hasattr(data, "triples") and hasattr(data, "origins"):  # mapping.Mapped
+        return data.triples()
+    return _store_triples(data)
+
+
+# -- the graph pySHACL sees -------------------------------------------------------------------
+#
+# pySHACL runs only the shapes that are not NATIVE (IC-2 … IC-10: structure definitions and
+# slices; ASDH-15 … ASDH-20: code lists, source documents, data set and ontology metadata).
+# None of them is about observations, so it is given a REDUCED graph: everything except, for
+# each *plain observation* (a subject whose only rdf:type is qb:Observation), its triples whose
+# predicate no non-native shape reads. Its rdf:type triples stay. At national scale that drops
+# some 13 of every 14 triples, and pySHACL never sees a graph the size of the cube.
+#
+# Why the results cannot change — the shapes checked one by one (shapes/cube.ttl, asdh.ttl):
+#
+# 1. READ, the predicates kept for every subject, is computed from the shapes themselves
+#    (`read_predicates`): rdf:type and rdfs:subClassOf (pySHACL's sh:targetClass and sh:class
+#    follow rdf:type/rdfs:subClassOf* in the data), every IRI in the non-native shapes (their
+#    sh:path, sh:class, sh:targetSubjectsOf/ObjectsOf objects … anything reachable from the
+#    shape in the shapes graph, targets included) and every IRI of their SPARQL (constraints
+#    and SPARQL targets, parsed by rdflib's SPARQL parser, property paths included). Today:
+#    qb:structure, qb:component, qb:dimension, qb:measure, qb:attribute, qb:componentProperty,
+#    qb:componentRequired, qb:codeList, qb:sliceKey, qb:sliceStructure, rdfs:range, skos:inScheme,
+#    skos:prefLabel, asdh:plateCode/isoCode/nutsCode/asOf, dct:title/description/publisher/
+#    license/issued, dcat:keyword, owl:versionInfo/versionIRI. None of the predicates our
+#    observations carry (qb:dataSet, the six dimensions, obsValue, unitMeasure, approximate,
+#    precision, sourceDocument, sourceQuote, dct:identifier, totalOf) is among them.
+# 2. Every triple pattern and path step with a fixed predicate p ∈ READ matches the same triples
+#    in both graphs, whatever its subject (an observation, a node reached from a focus node, a
+#    ?dsd found by IC-8's `?dsd qb:sliceKey $this`, OurDataSets' `?this qb:structure structure:`):
+#    the reduction removes no triple with a predicate in READ. So every target (sh:targetClass,
+#    the SPARQL targets OurDataSets, OurConcepts and ASDH-20's owl:Ontology, sh:targetNode),
+#    every sh:path value, every sh:class test and every SPARQL pattern with IRI predicates
+#    gives the same solutions on the reduced graph.
+# 3. The one pattern with a variable predicate is IC-10's `FILTER NOT EXISTS { $this ?path [] }`:
+#    its subject is the focus node, an instance of qb:Slice (sh:targetClass). A plain
+#    observation is an instance of qb:Observation alone — provided qb:Observation has no
+#    rdfs:subClassOf in the data (else nothing is reduced) — and qb:Observation is not in READ
+#    (no non-native shape targets it, else nothing is reduced), so it is never such a focus node
+#    and its triples are never read there. `read_predicates` checks this condition for every
+#    variable predicate (and negated property path, and sh:closed) it finds: unless the subject
+#    is $this in a shape targeted by sh:targetClass only, nothing is reduced at all.
+#
+# tests/test_mutations.py (53 planted faults) and tests/test_fastcheck.py run this very
+# reduction (fast_results on a Graph reduces it too) and compare with pySHACL on the full graph.
+
+
+def _select_texts(shapes: Graph, node) -> list:
+    return [str(t) for t in shapes.objects(node, SH.select)] + [str(t) for t in shapes.objects(node, SH.ask)]
+
+
+def read_predicates(shapes: Graph, rest: Graph) -> set | None:
+    """READ (see above) for the shapes `rest` still targets; None where reduction is unsafe."""
+    from rdflib.paths import NegatedPath, Path
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+                for d in shapes.objects(None, SH.declare)}
+    targeted = {s for t in TARGETS for s in rest.subjects(t, None)}
+    read = {RDF.type, RDFS.subClassOf}
+    unsafe = False
+
+    def visit(node, class_targets_only):
+        nonlocal unsafe
+        if isinstance(node, URIRef):
+            read.add(node)
+        elif isinstance(node, Path):
+            if isinstance(node, NegatedPath):
+                unsafe = True
+            for v in vars(node).values():
+                visit(v, class_targets_only)
+        elif isinstance(node, CompValue):
+            for key, v in node.items():
+                if key == "triples":
+                    for t in v:
+                        if isinstance(t[1], Variable) and not (t[0] == Variable("this") and class_targets_only):
+                            unsafe = True
+                visit(v, class_targets_only)
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            for v in node:
+                visit(v, class_targets_only)
+        elif isinstance(node, dict):
+            for v in node.values():
+                visit(v, class_targets_only)
+
+    for shape in targeted:
+        kinds = set(rest.predicates(shape, None)) & set(TARGETS)
+        class_only = kinds == {SH.targetClass}
+        seen, todo = {shape}, [shape]
+        while todo:  # everything reachable from the shape in the shapes graph
+            node = todo.pop()
+            if (node, SH.closed, Literal(True)) in rest:
+                unsafe = unsafe or not class_only
+            for text in _select_texts(rest, node):
+                try:
+                    query = prepareQuery(text, initNs=prefixes)
+                except Exception:  # noqa: BLE001 - a query rdflib cannot parse: we cannot know what it reads
+                    return None
+                visit(query.algebra, class_only)
+            for o in rest.objects(node, None):
+                if isinstance(o, URIRef):
+                    read.add(o)
+                if o not in seen and not isinstance(o, Literal):
+                    seen.add(o)
+                    todo.append(o)
+    return None if unsafe or QB.Observation in read else read
+
+
+def reduced_graph(index: dict, read: set | None) -> Graph:
+    """The graph pySHACL checks: all of `index` but the plain observations' triples outside
+    `read` (see above); all of it when `read` is None."""
     g = Graph()
-    for q in graph_or_store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        g.add((term(q.subject), term(q.predicate), term(q.object)))
+    add = g.store.add  # our terms are valid: skip rdflib's checks
+    types = index.get(RDF.type, _EMPTY)
+    plain: set = set()
+    if read is not None and QB.Observation not in index.get(RDFS.subClassOf, _EMPTY):
+        plain = {s for s, ts in types.items() if len(ts) == 1 and ts[0] == QB.Observation}
+    for p, d in index.items():
+        keep_all = read is None or p in read
+        for s, objects in d.items():
+            if keep_all or s not in plain:
+                for o in objects:
+                    add((s, p, o), g)
     return g
 
 
 def fast_results(data, shapes: Graph) -> list[Result]:
-    """The results pySHACL gives with the full shapes, in linear time (see the module doc)."""
-    data = as_graph(data)
-    checker = _Checker(data, shapes)
+    """The results pySHACL gives with the full shapes, in linear time (see the module doc).
+
+    `data` is an rdflib Graph, a `mapping.Mapped` or a pyoxigraph Store; none of them is
+    copied into an rdflib graph of every triple: the native shapes read an index built in one
+    pass, pySHACL reads the reduced graph (above)."""
+    checker = _Checker(index_triples(triples_of(data)), shapes)
     found = checker.run()
     rest = Graph()
     rest += shapes
     for ident in NATIVE:
         for t in TARGETS:
             rest.remove((checker.by_id[ident], t, None))
-    found += shacl_results(data, rest, inplace=True)
+    reduced = reduced_graph(checker.index, read_predicates(shapes, rest))
+    del checker
+    found += shacl_results(reduced, rest, inplace=True)
     return sorted(set(found))
 
 
@@ -437,11 +583,12 @@ def validate_fast(data, shapes: Graph, origins: dict[URIRef, Origin] | None = No
                   report: Report | None = None) -> Report:
     """`validate.validate_graph`, fast: same results, same problems, linear in the observations.
 
-    `data` is an rdflib Graph or a pyoxigraph Store (its default graph); `shapes` comes from
+    `data` is an rdflib Graph, a `mapping.Mapped` (read from its triple lists: no graph of
+    every triple is built) or a pyoxigraph Store (its default graph); `shapes` comes from
     `validate.load_shapes`; `origins` maps our nodes to their YAML file and line.
     """
     report = report if report is not None else Report()
     return add_results(fast_results(data, shapes), origins, report)
 
 
-__all__ = ["validate_fast", "fast_results", "NATIVE"]
+__all__ = ["validate_fast", "fast_results", "read_predicates", "reduced_graph", "NATIVE"]
