@@ -37,6 +37,12 @@ SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 
 _EMPTY: dict = {}
+# terms the hot loops use, made once (a namespace attribute is a new URIRef at every access)
+TYPE, OBSERVATION, DATASET_P = RDF.type, QB.Observation, QB.dataSet
+CONCEPT, IN_SCHEME = SKOS.Concept, SKOS.inScheme
+UNIT_MEASURE, OBS_VALUE = SDMX_ATTRIBUTE.unitMeasure, SDMX_MEASURE.obsValue
+INTEGER, DECIMAL, BOOLEAN, DATE = XSD.integer, XSD.decimal, XSD.boolean, XSD.date
+HAS_END, HAS_BEGINNING, IN_XSD_DATE = TIME.hasEnd, TIME.hasBeginning, TIME.inXSDDate
 TARGETS = (SH.targetClass, SH.target, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
 HIERARCHY_DEPTH = 6  # IC-20/21: steps from a hierarchy root, as in shapes/cube.ttl
 
@@ -82,10 +88,12 @@ class _Checker:
         self.structure = URIRef(prefixes["structure"])
         self.code = prefixes["code"]
         self.asdh = Namespace(prefixes["asdh"])
+        self._total_of = self.asdh.totalOf
         self.out: list[Result] = []
         self.index = index        # predicate → {subject: [objects]}, no object twice
         self.inverse: dict = {}   # predicate → {object: [subjects]}, built from `index` when asked
         self.datasets = self.instances(QB.DataSet)
+        self._dates: dict = {}    # (period, hasEnd|hasBeginning) → dates
         self.members: dict = defaultdict(list)
         for o, dss in self.of(QB.dataSet).items():
             for ds in dss:
@@ -133,7 +141,7 @@ class _Checker:
         return [s for s, types in self.of(RDF.type).items() if classes.intersection(types)]
 
     def a(self, s, cls) -> bool:
-        return cls in self.of(RDF.type).get(s, ())
+        return cls in self.of(TYPE).get(s, ())
 
     def dsds(self, ds):
         return self.objs(ds, QB.structure)
@@ -152,9 +160,10 @@ class _Checker:
 
     # -- W3C integrity constraints ------------------------------------------------------
     def ic1(self):
-        for o in self.instances(QB.Observation):
-            if len(self.objs(o, QB.dataSet)) != 1:
-                self.add("IC-1", o, QB.dataSet)
+        datasets = self.of(DATASET_P)
+        for o in self.instances(OBSERVATION):
+            if len(datasets.get(o, ())) != 1:
+                self.add("IC-1", o, DATASET_P)
 
     def per_dataset(self):
         for ds in self.datasets:
@@ -163,20 +172,23 @@ class _Checker:
                 dims = self.dims(dsd)
                 measure_dim = QB.measureType in dims
                 for path in dims:  # IC-11
+                    has = self.of(path)
                     for o in obs:
-                        if not self.has(o, path):
+                        if o not in has:
                             self.add("IC-11", ds, path, o)
                 for c in self.components(dsd):  # IC-13
                     if Literal(True) in self.objs(c, QB.componentRequired):
                         for path in self.objs(c, QB.attribute):
+                            has = self.of(path)
                             for o in obs:
-                                if not self.has(o, path):
+                                if o not in has:
                                     self.add("IC-13", ds, path, o)
                 measures = self.measures(dsd)
                 if not measure_dim:  # IC-14
                     for path in measures:
+                        has = self.of(path)
                         for o in obs:
-                            if not self.has(o, path):
+                            if o not in has:
                                 self.add("IC-14", ds, path, o)
                 else:
                     for o in obs:
@@ -200,8 +212,9 @@ class _Checker:
         dsds = self.dsds(ds)
         dims = [d for dsd in dsds for d in self.dims(dsd)]
         groups: dict = defaultdict(list)
+        values = [(d, self.of(d)) for d in dims]
         for o in obs:
-            key = frozenset((d, v) for d in dims for v in self.objs(o, d))
+            key = frozenset((d, v) for d, m in values for v in m.get(o, ()))
             if key:
                 groups[key].append(o)
         for members in groups.values():
@@ -213,8 +226,9 @@ class _Checker:
         m = len({x for dsd in with_type for x in self.measures(dsd)})
         other = [d for dsd in with_type for d in self.dims(dsd) if d != QB.measureType]
         groups = defaultdict(list)
+        values = [(d, self.of(d)) for d in other]
         for o in obs:
-            key = frozenset((d, v) for d in other for v in self.objs(o, d))
+            key = frozenset((d, v) for d, m in values for v in m.get(o, ()))
             if key:
                 groups[key].append(o)
         for members in groups.values():
@@ -222,23 +236,28 @@ class _Checker:
                 self.add("IC-17", ds, None, URIRef(min(str(o) for o in members)), n=len(members), m=m)
 
     def codes(self, ds, dsd, obs):
+        types_of = self.of(TYPE)
         for path in self.dims(dsd):
+            values = self.of(path)
             for lst in self.objs(path, QB.codeList):
-                types = set(self.objs(lst, RDF.type))
+                types = set(self.objs(lst, TYPE))
+                scheme, collection = SKOS.ConceptScheme in types, SKOS.Collection in types
                 hierarchy = QB.HierarchicalCodeList in types
-                if hierarchy:
-                    reach20, reach21 = self.reachable(lst)
+                reach20, reach21 = self.reachable(lst) if hierarchy else (None, None)
+                members = self.members_of(lst) if collection else set()
+                verdicts: dict = {}  # code → the shapes it fails, worked out once per code
                 for o in obs:
-                    for code in self.objs(o, path):
-                        concept = self.a(code, SKOS.Concept)
-                        if SKOS.ConceptScheme in types and not (concept and lst in self.objs(code, SKOS.inScheme)):
-                            self.add("IC-19", ds, path, o, code=code)
-                        if SKOS.Collection in types and not (concept and code in self.members_of(lst)):
-                            self.add("IC-19", ds, path, o, code=code)
-                        if hierarchy:
-                            for ident, reach in (("IC-20", reach20), ("IC-21", reach21)):
-                                if reach is not None and code not in reach:
-                                    self.add(ident, ds, path, o, code=code)
+                    for code in values.get(o, ()):
+                        fails = verdicts.get(code)
+                        if fails is None:
+                            concept = CONCEPT in types_of.get(code, ())
+                            fails = verdicts[code] = [ident for ident, bad in (
+                                ("IC-19", scheme and not (concept and lst in self.objs(code, IN_SCHEME))),
+                                ("IC-19", collection and not (concept and code in members)),
+                                ("IC-20", reach20 is not None and code not in reach20),
+                                ("IC-21", reach21 is not None and code not in reach21)) if bad]
+                        for ident in fails:
+                            self.add(ident, ds, path, o, code=code)
 
     def members_of(self, lst) -> set:
         seen, todo = set(), [lst]
@@ -269,47 +288,64 @@ class _Checker:
 
     # -- our domain rules ---------------------------------------------------------------------
     def ours(self):
-        A = self.asdh
-        asdh1 = [self.shapes.value(ps, SH.path) for ps in self.shapes.objects(self.by_id["ASDH-1"], SH.property)]
+        A, of = self.asdh, self.of
+        asdh1 = [(p, of(p)) for p in (self.shapes.value(ps, SH.path)
+                                      for ps in self.shapes.objects(self.by_id["ASDH-1"], SH.property))]
         try_unit = URIRef(self.code + "unit/TRY")
         unit_scheme = URIRef(self.code + "unit")
         kinds = self.code + "period-kind/"
+        types = of(TYPE)
+        currency_unit, source_document = A.CurrencyUnit, A.SourceDocument
+        units_of, values_of, precision_of = of(UNIT_MEASURE), of(OBS_VALUE), of(A.precision)
+        periods_of, kinds_of = of(A.refPeriod), of(A.periodKind)
+
+        def memo(good):  # for terms shared by many observations (units, documents): decide once
+            seen: dict = {}
+
+            def check(x):
+                ok = seen.get(x)
+                if ok is None:
+                    ok = seen[x] = good(x)
+                return ok
+            return check
+
+        checks = (
+            ("ASDH-4", units_of,
+             memo(lambda x: CONCEPT in types.get(x, ()) and unit_scheme in self.objs(x, IN_SCHEME))),
+            ("ASDH-5", of(A.sourceDocument), memo(lambda x: source_document in types.get(x, ()))),
+            ("ASDH-6", of(A.sourceQuote),
+             lambda x: isinstance(x, Literal) and x.language == "tr" and len(str(x)) > 0),
+            ("ASDH-7", of(A.approximate), lambda x: isinstance(x, Literal) and x.datatype == BOOLEAN),
+        )
         for ds in self.subjects(QB.structure, self.structure):
             for o in self.members.get(ds, []):
-                for p in asdh1:
-                    if len(self.objs(o, p)) > 1:
+                for p, m in asdh1:
+                    if len(m.get(o, ())) > 1:
                         self.add("ASDH-1", o, p)
-                units = self.objs(o, SDMX_ATTRIBUTE.unitMeasure)
-                values = self.objs(o, SDMX_MEASURE.obsValue)
+                units = units_of.get(o, ())
+                values = values_of.get(o, ())
                 for unit in units:
-                    currency = self.a(unit, A.CurrencyUnit)
+                    currency = currency_unit in types.get(unit, ())
                     for v in values:
                         if not isinstance(v, Literal):
                             continue
-                        num = v.value if v.datatype in (XSD.integer, XSD.decimal) else None
+                        dt = v.datatype
+                        num = v.value if dt in (INTEGER, DECIMAL) else None
                         if currency:
-                            if v.datatype != XSD.decimal or (num is not None and num < 0) or unit != try_unit:
+                            if dt != DECIMAL or (num is not None and num < 0) or unit != try_unit:
                                 self.add("ASDH-3", ds, None, o, unit=unit, v=v)
-                        elif v.datatype != XSD.integer or (num is not None and num < 0):
+                        elif dt != INTEGER or (num is not None and num < 0):
                             self.add("ASDH-2", ds, None, o, unit=unit, v=v)
-                checks = (
-                    ("ASDH-4", SDMX_ATTRIBUTE.unitMeasure,
-                     lambda x: self.a(x, SKOS.Concept) and unit_scheme in self.objs(x, SKOS.inScheme)),
-                    ("ASDH-5", A.sourceDocument, lambda x: self.a(x, A.SourceDocument)),
-                    ("ASDH-6", A.sourceQuote,
-                     lambda x: isinstance(x, Literal) and x.language == "tr" and len(str(x)) > 0),
-                    ("ASDH-7", A.approximate, lambda x: isinstance(x, Literal) and x.datatype == XSD.boolean),
-                )
-                for ident, p, good in checks:
-                    xs = self.objs(o, p)
+                for ident, m, good in checks:
+                    xs = m.get(o, ())
                     if not xs or not all(good(x) for x in xs):
                         self.add(ident, ds, None, o)
-                for prec in self.objs(o, A.precision):
+                for prec in precision_of.get(o, ()):
                     for v in values:
                         if not self._precision_ok(prec, v):
                             self.add("ASDH-8", ds, None, o, p=prec, v=v)
-                for period in self.objs(o, A.refPeriod):
-                    for kind in self.objs(o, A.periodKind):
+                for period in periods_of.get(o, ()):
+                    for kind in kinds_of.get(o, ()):
                         self.period_kind(ds, o, period, kind, kinds)
                 self.total(ds, o)
 
@@ -328,13 +364,18 @@ class _Checker:
 
     def dates(self, period, pred) -> list:
         """The dates of a period's instants; None for a value SPARQL's YEAR() etc. would reject."""
-        return [d.value if isinstance(d, Literal) and d.datatype == XSD.date and not d.ill_typed else None
-                for i in self.objs(period, pred) for d in self.objs(i, TIME.inXSDDate)]
+        key = (period, pred)
+        out = self._dates.get(key)
+        if out is None:
+            out = self._dates[key] = [
+                d.value if isinstance(d, Literal) and d.datatype == DATE and not d.ill_typed else None
+                for i in self.objs(period, pred) for d in self.objs(i, IN_XSD_DATE)]
+        return out
 
     def period_kind(self, ds, o, period, kind, kinds):
         k = str(kind)[len(kinds):] if str(kind).startswith(kinds) else None
-        ends = self.dates(period, TIME.hasEnd)
-        begins = self.dates(period, TIME.hasBeginning) or [False]  # False: no beginning (unbound)
+        ends = self.dates(period, HAS_END)
+        begins = self.dates(period, HAS_BEGINNING) or [False]  # False: no beginning (unbound)
         for end in ends:
             for begin in begins:
                 if end is None or begin is None:  # a date SPARQL cannot read: the filter errs, no result
@@ -353,8 +394,8 @@ class _Checker:
         for doc in self.objs(o, self.asdh.sourceDocument):
             for asof in self.objs(doc, self.asdh.asOf):
                 for end in ends:
-                    for aend in self.dates(asof, TIME.hasEnd):
-                        for abegin in self.dates(asof, TIME.hasBeginning) or [False]:
+                    for aend in self.dates(asof, HAS_END):
+                        for abegin in self.dates(asof, HAS_BEGINNING) or [False]:
                             if end is None or aend is None or abegin is None:
                                 continue
                             if end < (abegin or aend) or end.year != aend.year:
@@ -384,7 +425,7 @@ class _Checker:
                     self.add("ASDH-10", i, TIME.inXSDDate, d)
 
     def total(self, ds, o):
-        parts = self.objs(o, self.asdh.totalOf)
+        parts = self.objs(o, self._total_of)
         if not parts:
             return
         part_values = [v for p in parts for v in self.objs(p, SDMX_MEASURE.obsValue)]
