@@ -256,7 +256,7 @@ def test_void_and_catalog_come_from_the_triple_lists_and_count_distinct_triples(
     m, u = built.mapped, built.mapped.uris
     lists = Mapped(u, Triples(m.data), Triples(m.codelists), m.ontology, m.origins)
     twice = Mapped(u, Triples([*m.data, *m.data]), Triples([*m.codelists, *m.codelists]), m.ontology, m.origins)
-    docs, out = K.description_files(built.model, lists, files=built.files)
+    _docs, out = K.description_files(built.model, lists, files=built.files)
     assert isinstance(lists.part("data"), list) and isinstance(lists.part("codelists"), list)
     assert out == {p: built.files[p] for p in out}  # byte for byte what the build published
     assert K.description_files(built.model, twice, None, built.files)[1] == out

@@ -10,8 +10,14 @@ a national cube. This module gives exactly the results pySHACL gives with the fu
   index, then one pass over the observations; IC-12 and IC-17 group the observations in a
   dict keyed by their dimension values, never by comparing pairs;
 - the remaining shapes (structure definitions, slice keys, code lists, metadata), whose
-  targets do not grow with the observations, are run by pySHACL itself on the same graph
-  (not copied), with the native shapes' targets removed from its copy of the shapes.
+  targets do not grow with the observations, are run by pySHACL itself, with the native
+  shapes' targets removed from its copy of the shapes, on a reduced graph: without the
+  observations' triples those shapes cannot read (`reduced_graph`; the argument is written
+  out above `read_predicates`).
+
+The data is read once, as triples (`index_triples`): an rdflib Graph, a pyoxigraph Store or
+the mapper's own lists (`mapping.Mapped`), so the build never needs an rdflib graph of the
+whole cube to validate it.
 
 The shapes stay the source of truth: messages are read from them, and the tests run this
 module and pySHACL on every fixture of the mutation corpus (tests/test_mutations.py) and on
@@ -632,4 +638,4 @@ def validate_fast(data, shapes: Graph, origins: dict[URIRef, Origin] | None = No
     return add_results(fast_results(data, shapes), origins, report)
 
 
-__all__ = ["validate_fast", "fast_results", "read_predicates", "reduced_graph", "NATIVE"]
+__all__ = ["NATIVE", "fast_results", "read_predicates", "reduced_graph", "validate_fast"]
