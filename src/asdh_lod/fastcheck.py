@@ -34,6 +34,7 @@ from decimal import Decimal
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, TIME, XSD, Namespace
 
+from .mapping import Mapped
 from .model import Origin
 from .problems import Report
 from .validate import Result, add_results, shacl_results, shape_names, short
@@ -478,7 +479,7 @@ def triples_of(data):
     built; a triple may come twice) or a pyoxigraph Store (its default graph)."""
     if isinstance(data, Graph):
         return iter(data)
-    if hasattr(data, "triples") and hasattr(data, "origins"):  # mapping.Mapped
+    if isinstance(data, Mapped):
         return data.triples()
     return _store_triples(data)
 
@@ -521,6 +522,10 @@ def triples_of(data):
 #    and its triples are never read there. `read_predicates` checks this condition for every
 #    variable predicate (and negated property path, and sh:closed) it finds: unless the subject
 #    is $this in a shape targeted by sh:targetClass only, nothing is reduced at all.
+# 4. What READ cannot see disables the reduction too: a query rdflib cannot parse, custom
+#    constraint components (sh:parameter: their validators hang off the component, not the
+#    shape) and SHACL rules (sh:rule). Shapes that are classes (implicit class targets) are
+#    walked like targeted shapes. None of these occurs in our shapes today.
 #
 # tests/test_mutations.py (53 planted faults) and tests/test_fastcheck.py run this very
 # reduction (fast_results on a Graph reduces it too) and compare with pySHACL on the full graph.
@@ -539,7 +544,11 @@ def read_predicates(shapes: Graph, rest: Graph) -> set | None:
 
     prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
                 for d in shapes.objects(None, SH.declare)}
+    if any(True for _ in rest.subjects(SH.parameter, None)) or any(True for _ in rest.subjects(SH.rule, None)):
+        return None  # custom constraint components or rules: what they read is not in the shapes we walk
     targeted = {s for t in TARGETS for s in rest.subjects(t, None)}
+    implicit = {s for cls in (RDFS.Class, OWL.Class) for s in rest.subjects(RDF.type, cls)}  # a shape that is a class
+    targeted |= implicit
     read = {RDF.type, RDFS.subClassOf}
     unsafe = False
 
@@ -567,7 +576,7 @@ def read_predicates(shapes: Graph, rest: Graph) -> set | None:
                 visit(v, class_targets_only)
 
     for shape in targeted:
-        kinds = set(rest.predicates(shape, None)) & set(TARGETS)
+        kinds = set(rest.predicates(shape, None)) & set(TARGETS) | ({SH.targetClass} if shape in implicit else set())
         class_only = kinds == {SH.targetClass}
         seen, todo = {shape}, [shape]
         while todo:  # everything reachable from the shape in the shapes graph
