@@ -352,16 +352,22 @@ class _Summary:
 def _summary(triples) -> _Summary:
     """One pass over `triples`, which must be distinct (a set, or an rdflib Graph)."""
     n, subjects, objects, predicates, classes, observations, wikidata = 0, set(), set(), set(), {}, [], 0
+    # dict look-ups, not `p == RDF.type`: rdflib's == is Python code, a str hash is not
+    special = {RDF.type: "type", OWL.sameAs: "sameAs"}.get
+    observation = {QB.Observation: True}.get
     for s, p, o in triples:
         n += 1
         subjects.add(s)
         objects.add(o)
         predicates.add(p)
-        if p == RDF.type:
+        kind = special(p)
+        if kind is None:
+            continue
+        if kind == "type":
             classes[o] = classes.get(o, 0) + 1
-            if o == QB.Observation:
+            if observation(o):
                 observations.append(s)
-        elif p == OWL.sameAs and str(o).startswith("http://www.wikidata.org/"):
+        elif str(o).startswith("http://www.wikidata.org/"):
             wikidata += 1
     return _Summary(n, subjects, objects, predicates, classes, observations, wikidata)
 
@@ -395,19 +401,31 @@ def _stats(summary: _Summary | Graph, base: str) -> dict[URIRef, int]:
 def _summaries(mapped: Mapped) -> tuple[_Summary, dict[str, _Summary]]:
     """The whole published graph's summary and each part's, from the mapper's triple lists:
     no rdflib graph is built. Counts are of distinct triples, as in a graph (a triple may
-    repeat within a list and across parts)."""
-    parts = {}
-    whole: set = set()
-    for name in ("data", "codelists", "ontology"):  # the largest first: its set becomes the whole's
+    repeat within a list and across parts). The data part, by far the largest, is read once:
+    the whole's summary is the data's plus that of the other parts' triples not yet counted."""
+    parts: dict[str, _Summary] = {}
+    seen: set | None = None
+    whole: _Summary | None = None
+    for name in ("data", "codelists", "ontology"):
         distinct = set(mapped.part(name))
-        parts[name] = _summary(distinct)
-        if whole:
-            whole |= distinct
-        else:
-            whole = distinct
-        del distinct
-    summary = _summary(whole)
-    return summary, parts
+        parts[name] = part = _summary(distinct)
+        if seen is None:
+            seen = distinct
+            whole = _Summary(part.triples, set(part.subjects), set(part.objects), set(part.predicates),
+                             dict(part.classes), list(part.observations), part.wikidata)
+            continue
+        new = distinct - seen
+        extra = _summary(new)
+        seen |= new
+        whole.triples += extra.triples
+        whole.subjects |= extra.subjects
+        whole.objects |= extra.objects
+        whole.predicates |= extra.predicates
+        for cls, n in extra.classes.items():
+            whole.classes[cls] = whole.classes.get(cls, 0) + n
+        whole.observations += extra.observations
+        whole.wikidata += extra.wikidata
+    return whole, parts
 
 
 def void_graph(model: Model, mapped: Mapped, whole: Graph | None = None) -> Graph:
