@@ -247,6 +247,28 @@ def test_void_counts_the_published_graph(site, built):
                        "data": len(built.mapped.data)}
 
 
+
+def test_void_and_catalog_come_from_the_triple_lists_and_count_distinct_triples(built):
+    """No graph of the data or the code lists is built (nor the whole graph); a triple repeated
+    within a part or across parts counts once, as in the published graph."""
+    from asdh_lod.mapping import Mapped, Triples
+
+    m, u = built.mapped, built.mapped.uris
+    lists = Mapped(u, Triples(m.data), Triples(m.codelists), m.ontology, m.origins)
+    twice = Mapped(u, Triples([*m.data, *m.data]), Triples([*m.codelists, *m.codelists]), m.ontology, m.origins)
+    _docs, out = K.description_files(built.model, lists, files=built.files)
+    assert isinstance(lists.part("data"), list) and isinstance(lists.part("codelists"), list)
+    assert out == {p: built.files[p] for p in out}  # byte for byte what the build published
+    assert K.description_files(built.model, twice, None, built.files)[1] == out
+    # the ontology's triples repeated in the data part: the data subset grows, the whole does not
+    repeated = Mapped(u, Triples([*m.data, *m.ontology]), Triples(m.codelists), m.ontology, m.origins)
+    whole, parts = K._summaries(repeated)
+    assert K._stats(whole, u.base) == K._stats(m.union(), u.base)
+    assert K._stats(whole, u.base)[VOID.triples] == built.triples
+    assert {name: s.triples for name, s in parts.items()} == {
+        "ontology": len(m.ontology), "codelists": len(m.codelists), "data": len(m.data) + len(m.ontology)}
+
+
 # --- sitemap and robots -------------------------------------------------------------------------
 
 def test_sitemap_lists_every_html_page_sorted():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from asdh_lod.fastcheck import NATIVE, fast_results, validate_fast
 from asdh_lod.validate import load_shapes, shacl_results, validate_graph
@@ -54,3 +55,89 @@ def test_accepts_a_pyoxigraph_store(built):
     report = validate_fast(store, shapes, built.mapped.origins)
     assert [(dict(p.details)["shape_id"], p.path, p.line) for p in report.sorted()] == [
         ("ASDH-6", fact.origin.path, fact.origin.line), ("IC-13", fact.origin.path, fact.origin.line)]
+
+
+# -- a mapping.Mapped as input, and the reduced graph pySHACL checks ---------------------------
+
+def _planted(built):
+    """The real data as a Mapped whose lists carry planted faults, and the same as one graph.
+
+    Faults: a duplicate observation (IC-12), an approximate flag that is no boolean (ASDH-7),
+    an observation that claims our structure (so OurDataSets targets it: ASDH-19 and the data
+    set rules, through a triple of a plain observation pySHACL must still see), an observation
+    typed asdh:SourceDocument too (not plain: ASDH-18 reads its triples). Every data triple
+    of one observation is repeated in the code-list part: counted once, as in a graph."""
+    from rdflib.namespace import RDF
+
+    from asdh_lod.mapping import Mapped, Triples
+
+    m, u = built.mapped, built.mapped.uris
+    data = Triples(m.data)
+    facts = built.model.facts
+    o0, o1, o2, o3 = (u.fact(f) for f in facts[:4])
+    copy = URIRef(str(o0) + "-copy")
+    data += [(copy, p, v) for p, v in m.data.predicate_objects(o0)]
+    data = Triples(t for t in data if t[:2] != (o1, u.asdh.approximate))
+    data.add((o1, u.asdh.approximate, Literal("maybe")))
+    data.add((o2, URIRef("http://purl.org/linked-data/cube#structure"), u.structure))
+    data.add((o3, RDF.type, u.asdh.SourceDocument))
+    codelists = Triples(m.codelists)
+    codelists += [(o0, p, v) for p, v in m.data.predicate_objects(o0)]
+    planted = Mapped(u, data, codelists, m.ontology, m.origins)
+    return planted, planted.union()
+
+
+def test_a_mapped_gives_the_report_of_its_union_and_of_pyshacl_on_the_real_data(built):
+    shapes = load_shapes(built.mapped.uris)
+    whole = built.mapped.union()
+    fast = validate_fast(built.mapped, shapes, built.mapped.origins)
+    assert fast.to_dict() == validate_fast(whole, shapes, built.mapped.origins).to_dict()
+    assert fast.to_dict() == validate_graph(whole, shapes, built.mapped.origins).to_dict()
+    assert fast.ok and not fast.problems
+
+
+def test_a_mapped_with_planted_faults_gives_the_report_of_its_union_and_of_pyshacl(built):
+    shapes = load_shapes(built.mapped.uris)
+    planted, whole = _planted(built)
+    fast = validate_fast(planted, shapes, planted.origins)
+    assert fast.to_dict() == validate_fast(whole, shapes, planted.origins).to_dict()
+    assert fast.to_dict() == validate_graph(whole, shapes, planted.origins).to_dict()
+    ids = {dict(p.details)["shape_id"] for p in fast.problems}
+    assert {"IC-12", "ASDH-7", "ASDH-18", "ASDH-19"} <= ids
+    assert "ASDH-1" not in ids  # the repeated triples are one triple each, as in a graph
+
+
+def test_pyshacl_sees_a_reduced_graph_and_only_observation_triples_are_dropped(built):
+    """The equivalence tests above and in test_mutations.py run through the reduction: it does
+    drop the plain observations' triples (all but rdf:type here) and nothing else."""
+    from rdflib.namespace import RDF, RDFS, SH
+
+    from asdh_lod.fastcheck import TARGETS, index_triples, read_predicates, reduced_graph
+    from asdh_lod.mapping import QB
+
+    shapes = load_shapes(built.mapped.uris)
+    rest = Graph()
+    rest += shapes
+    ids = {str(i): s for s, i in shapes.subject_objects(DCTERMS.identifier)}
+    for ident in NATIVE:
+        for t in TARGETS:
+            rest.remove((ids[ident], t, None))
+    read = read_predicates(shapes, rest)
+    assert read is not None and {RDF.type, RDFS.subClassOf, QB.structure, QB.component} <= read
+    whole = built.mapped.union()
+    reduced = reduced_graph(index_triples(built.mapped.triples()), read)
+    assert set(reduced) <= set(whole)
+    dropped = set(whole) - set(reduced)
+    observations = set(whole.subjects(RDF.type, QB.Observation))
+    assert {s for s, _p, _o in dropped} == observations
+    assert {p for _s, p, _o in dropped}.isdisjoint(read)
+    assert len(reduced) < len(whole) - 10 * len(observations)
+
+    # a pattern with a variable predicate on anything but a class-targeted focus: no reduction
+    shape = URIRef("urn:x:shape")
+    rest.add((shape, SH.targetNode, URIRef("urn:x:n")))
+    sparql = URIRef("urn:x:sparql")
+    rest.add((shape, SH.sparql, sparql))
+    rest.add((sparql, SH.select, Literal("SELECT $this WHERE { $this ?p ?o }")))
+    assert read_predicates(shapes, rest) is None
+    assert len(reduced_graph(index_triples(built.mapped.triples()), None)) == len(whole)

@@ -209,8 +209,8 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
     g.add((u.structure, RDF.type, DCTERMS.Standard))
     g.add((u.structure, RDF.type, QB.DataStructureDefinition))
     g.add((ds, QB.structure, u.structure))
-    for s, p, o in mapped.data.triples((u.structure, None, None)):
-        if p == SKOS.prefLabel or str(p).endswith("#label"):
+    for s, p, o in mapped.part("data"):  # the triple lists: no graph of the data is built
+        if s == u.structure and (p == SKOS.prefLabel or str(p).endswith("#label")):
             g.add((s, DCTERMS.title, o))
     # the source documents: dct:relation (DCAT-AP keeps dct:source for datasets; the cube's
     # own graph says dct:source)
@@ -268,10 +268,14 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
             p = u.concept("province", code)
             places.append(p)
             _labels(g, p, province_scheme.concepts[code].label, SKOS.prefLabel)
+    same_as = {}  # e.g. the Wikidata item of a place
+    for s, p, o in mapped.part("codelists"):
+        if p == OWL.sameAs:
+            same_as.setdefault(s, []).append(o)
     for p in places:
         g.add((ds, DCTERMS.spatial, p))
         g.add((p, RDF.type, DCTERMS.Location))
-        for same in mapped.codelists.objects(p, OWL.sameAs):  # e.g. the Wikidata item
+        for same in same_as.get(p, ()):
             g.add((p, OWL.sameAs, same))
     if places:
         g.add((cat, DCTERMS.spatial, places[0]))
@@ -332,10 +336,46 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
 # ---------------------------------------------------------------------------------------
 # VoID
 
-def _vocabularies(g: Graph, mapped: Mapped) -> list[URIRef]:
-    """The namespaces (of our known prefixes) whose properties or classes the graph uses."""
+@dataclass
+class _Summary:
+    """What VoID says of a set of distinct triples, from one pass over them."""
+
+    triples: int
+    subjects: set
+    objects: set
+    predicates: set
+    classes: dict            # class → number of instances (rdf:type triples)
+    observations: list       # subjects typed qb:Observation
+    wikidata: int            # owl:sameAs links to Wikidata
+
+
+def _summary(triples) -> _Summary:
+    """One pass over `triples`, which must be distinct (a set, or an rdflib Graph)."""
+    n, subjects, objects, predicates, classes, observations, wikidata = 0, set(), set(), set(), {}, [], 0
+    # dict look-ups, not `p == RDF.type`: rdflib's == is Python code, a str hash is not
+    special = {RDF.type: "type", OWL.sameAs: "sameAs"}.get
+    observation = {QB.Observation: True}.get
+    for s, p, o in triples:
+        n += 1
+        subjects.add(s)
+        objects.add(o)
+        predicates.add(p)
+        kind = special(p)
+        if kind is None:
+            continue
+        if kind == "type":
+            classes[o] = classes.get(o, 0) + 1
+            if observation(o):
+                observations.append(s)
+        elif str(o).startswith("http://www.wikidata.org/"):
+            wikidata += 1
+    return _Summary(n, subjects, objects, predicates, classes, observations, wikidata)
+
+
+def _vocabularies(summary: _Summary, mapped: Mapped) -> list[URIRef]:
+    """The namespaces (of our known prefixes) whose properties or classes the triples use."""
     namespaces = sorted({*PREFIXES.values(), str(mapped.uris.asdh)}, key=len, reverse=True)
-    used = set(g.predicates()) | set(g.objects(None, RDF.type))
+    used = summary.predicates | set(summary.classes)
     out = set()
     for term in used:
         for ns in namespaces:
@@ -345,21 +385,56 @@ def _vocabularies(g: Graph, mapped: Mapped) -> list[URIRef]:
     return sorted(out)
 
 
-def _stats(g: Graph, base: str) -> dict[URIRef, int]:
-    subjects = set(g.subjects())
+def _stats(summary: _Summary | Graph, base: str) -> dict[URIRef, int]:
+    if not isinstance(summary, _Summary):
+        summary = _summary(summary)
     return {
-        VOID.triples: len(g),
-        VOID.entities: sum(1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(base)),
-        VOID.distinctSubjects: len(subjects),
-        VOID.distinctObjects: len(set(g.objects())),
-        VOID.properties: len(set(g.predicates())),
-        VOID.classes: len(set(g.objects(None, RDF.type))),
+        VOID.triples: summary.triples,
+        VOID.entities: sum(1 for s in summary.subjects if isinstance(s, URIRef) and str(s).startswith(base)),
+        VOID.distinctSubjects: len(summary.subjects),
+        VOID.distinctObjects: len(summary.objects),
+        VOID.properties: len(summary.predicates),
+        VOID.classes: len(summary.classes),
     }
 
 
-def void_graph(model: Model, mapped: Mapped, whole: Graph) -> Graph:
-    """VoID: the dataset's dumps, statistics, URI space and vocabularies, one subset a graph."""
+def _summaries(mapped: Mapped) -> tuple[_Summary, dict[str, _Summary]]:
+    """The whole published graph's summary and each part's, from the mapper's triple lists:
+    no rdflib graph is built. Counts are of distinct triples, as in a graph (a triple may
+    repeat within a list and across parts). The data part, by far the largest, is read once:
+    the whole's summary is the data's plus that of the other parts' triples not yet counted."""
+    parts: dict[str, _Summary] = {}
+    seen: set | None = None
+    whole: _Summary | None = None
+    for name in ("data", "codelists", "ontology"):
+        distinct = set(mapped.part(name))
+        parts[name] = part = _summary(distinct)
+        if seen is None:
+            seen = distinct
+            whole = _Summary(part.triples, set(part.subjects), set(part.objects), set(part.predicates),
+                             dict(part.classes), list(part.observations), part.wikidata)
+            continue
+        new = distinct - seen
+        extra = _summary(new)
+        seen |= new
+        whole.triples += extra.triples
+        whole.subjects |= extra.subjects
+        whole.objects |= extra.objects
+        whole.predicates |= extra.predicates
+        for cls, n in extra.classes.items():
+            whole.classes[cls] = whole.classes.get(cls, 0) + n
+        whole.observations += extra.observations
+        whole.wikidata += extra.wikidata
+    return whole, parts
+
+
+def void_graph(model: Model, mapped: Mapped, whole: Graph | None = None) -> Graph:
+    """VoID: the dataset's dumps, statistics, URI space and vocabularies, one subset a graph.
+
+    The statistics come from `mapped`'s triple lists in one pass each (`_summaries`); `whole`
+    (the union graph, which they describe) is no longer needed and is ignored."""
     info, u = model.dataset, mapped.uris
+    summary, parts = _summaries(mapped)
     g = Graph()
     bind_prefixes(g, u)
     g.bind("void", VOID)
@@ -380,18 +455,17 @@ def void_graph(model: Model, mapped: Mapped, whole: Graph) -> Graph:
         if d.void_feature:
             g.add((ds, VOID.feature, FORMATS[d.void_feature]))
     g.add((ds, VOID.uriSpace, Literal(u.base)))
-    for vocab in _vocabularies(whole, mapped):
+    for vocab in _vocabularies(summary, mapped):
         g.add((ds, VOID.vocabulary, vocab))
-    for pred, n in _stats(whole, u.base).items():
+    for pred, n in _stats(summary, u.base).items():
         g.add((ds, pred, Literal(n, datatype=XSD.integer)))
-    example = min((s for s in whole.subjects(RDF.type, QB.Observation)), default=None)
+    example = min(summary.observations, default=None)
     if example is not None:
         g.add((ds, VOID.exampleResource, example))
     g.add((ds, VOID.rootResource, ds))
     # one subset per published graph; the ontology and the code lists have their own dumps
-    for name, part, dump in (("ontology", mapped.ontology, "downloads/ontology.ttl"),
-                             ("codelists", mapped.codelists, "downloads/codelists.ttl"),
-                             ("data", mapped.data, None)):
+    for name, dump in (("ontology", "downloads/ontology.ttl"), ("codelists", "downloads/codelists.ttl"),
+                       ("data", None)):
         sub = u.void_part(name)
         g.add((ds, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
@@ -401,12 +475,10 @@ def void_graph(model: Model, mapped: Mapped, whole: Graph) -> Graph:
                                             lang="en")))
         if dump:
             g.add((sub, VOID.dataDump, u.file(dump)))
-        for pred, n in _stats(part, u.base).items():
+        for pred, n in _stats(parts[name], u.base).items():
             g.add((sub, pred, Literal(n, datatype=XSD.integer)))
     # class partitions of the data: how many observations, facilities, … there are
-    classes: dict[URIRef, int] = {}
-    for s, o in whole.subject_objects(RDF.type):
-        classes[o] = classes.get(o, 0) + 1
+    classes = summary.classes
     for cls in sorted(c for c in classes if isinstance(c, URIRef)):
         local = str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         prefix = next((p for p, ns in sorted(PREFIXES.items()) if str(cls) == ns + local), None)
@@ -417,15 +489,14 @@ def void_graph(model: Model, mapped: Mapped, whole: Graph) -> Graph:
         g.add((part, VOID["class"], cls))
         g.add((part, VOID.entities, Literal(classes[cls], datatype=XSD.integer)))
     # links out: owl:sameAs to Wikidata
-    links = [(s, o) for s, o in whole.subject_objects(OWL.sameAs) if str(o).startswith("http://www.wikidata.org/")]
-    if links:
+    if summary.wikidata:
         ls = u.void_part("links-wikidata")
         g.add((ds, VOID.subset, ls))
         g.add((ls, RDF.type, VOID.Linkset))
         g.add((ls, VOID.linkPredicate, OWL.sameAs))
         g.add((ls, VOID.subjectsTarget, ds))
         g.add((ls, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
-        g.add((ls, VOID.triples, Literal(len(links), datatype=XSD.integer)))
+        g.add((ls, VOID.triples, Literal(summary.wikidata, datatype=XSD.integer)))
     return g
 
 
@@ -482,17 +553,20 @@ def robots(base: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n".encode("utf-8")
 
 
-def description_files(model: Model, mapped: Mapped, whole: Graph,
-                      files: dict[str, bytes]) -> tuple[dict[str, Graph], dict[str, bytes]]:
+def description_files(model: Model, mapped: Mapped, whole: Graph | None = None,
+                      files: dict[str, bytes] | None = None) -> tuple[dict[str, Graph], dict[str, bytes]]:
     """The description documents as graphs ({"catalog": …, "void": …}), and their RDF files:
     Turtle, JSON-LD and N-Triples of each, and VoID's well-known copy. Their HTML pages come
     from `pages.render_pages`.
 
-    Call it once the downloads are in `files`: it describes them by their bytes."""
+    Call it once the downloads are in `files`: it describes them by their bytes. `whole` is
+    not needed (the statistics come from `mapped`'s triple lists) and is ignored."""
+    if files is None:
+        raise TypeError("description_files needs the rendered files (files=…)")
     from .publish import ntriples  # the same canonical N-Triples as every .nt file
 
     cat = catalog_graph(model, mapped, files)
-    void_g = void_graph(model, mapped, whole)
+    void_g = void_graph(model, mapped)
     void = _turtle(void_g)
     return {CATALOG: cat, VOID_DOC: void_g}, {
         CATALOG_TTL: _turtle(cat), CATALOG_JSONLD: _jsonld(cat), CATALOG_NT: ntriples(cat),

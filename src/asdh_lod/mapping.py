@@ -91,9 +91,10 @@ class Mapped:
     def codelists(self) -> Graph:
         return self._graph("codelists")
 
-    def part_triples(self, name: str):
-        """The triples of `data` or `codelists`, without building its rdflib graph."""
-        return self._parts[name]
+    def part(self, name: str):
+        """The triples of one part ("ontology", "codelists" or "data") as held: a list (a triple
+        may repeat) or a graph; no graph is built."""
+        return self.ontology if name == "ontology" else self._parts[name]
 
     def triples(self):
         """Every triple of ontology, code lists and data (a triple may repeat across parts)."""

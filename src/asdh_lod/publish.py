@@ -36,8 +36,8 @@ DUMP = "asdh-lod"  # file stem of the whole-dataset downloads
 # (The parts are the mapper's triple lists: no rdflib graph of the data is built for them.)
 NAMED_GRAPHS: tuple[tuple[str, Callable[[Model, Mapped], Iterable]], ...] = (
     ("ontology", lambda model, mapped: mapped.ontology),               # the OWL ontology
-    ("codelists", lambda model, mapped: mapped.part_triples("codelists")),  # the SKOS code lists
-    ("data", lambda model, mapped: mapped.part_triples("data")),       # the cube, its observations and resources
+    ("codelists", lambda model, mapped: mapped.part("codelists")),  # the SKOS code lists
+    ("data", lambda model, mapped: mapped.part("data")),       # the cube, its observations and resources
 )
 CATALOG_GRAPH = "catalog"  # the DCAT-AP catalogue (catalog.py), in the named-graph dumps only
 
