@@ -29,7 +29,7 @@ def test_every_stage_reports_start_steps_and_end(tiny, tmp_path):
     rec = Recorder()
     result = build(tiny, tmp_path / "site", timings=Timings(rec))
     starts = [(e[1], e[2]) for e in rec.events if e[0] == "start"]
-    assert starts == [("load", 13), ("check", 1), ("map", 1), ("graph", 1), ("validate", 1), ("render", 1),
+    assert starts == [("load", 13), ("check", 1), ("map", 1), ("validate", 1), ("render", 1),
                       ("write", 1)]
     # between a start and its end, the steps add up to the stage's total
     total, done = None, 0
@@ -40,7 +40,7 @@ def test_every_stage_reports_start_steps_and_end(tiny, tmp_path):
             done += e[1]
         else:
             assert done == total, e
-    assert list(result.seconds) == ["load", "check", "map", "graph", "validate", "render", "write"]
+    assert list(result.seconds) == ["load", "check", "map", "validate", "render", "write"]
     assert all(v > 0 for v in result.peak_rss.values())
 
 
@@ -57,7 +57,7 @@ def test_terminal_shows_bars_and_a_summary(tiny, tmp_path, monkeypatch):
     out = tmp_path / "site"
     r = CliRunner().invoke(cli.main, ["build", "--data", str(tiny), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    for stage in ("load", "check", "map", "graph", "validate", "render", "write"):
+    for stage in ("load", "check", "map", "validate", "render", "write"):
         assert re.search(rf"^{stage}\b", r.stderr, re.M), stage
     last = r.stderr.strip().splitlines()[-1]
     assert re.fullmatch(r"7 observations, 3,545 triples in \d+\.\d s; peak memory [\d,]+ MiB", last), last

@@ -28,11 +28,13 @@ from .publish import render, render_iter, stage_site, swap_in
 from .querypage import load_queries, load_web_assets
 from .validate import SHAPES_DIR, load_shapes
 
-# The validate stage, as one pluggable call: (whole graph, shapes, origins, report) -> report.
+# The validate stage, as one pluggable call: (data, shapes, origins, report) -> report, where
+# data is the `Mapped` result (the mapper's triple lists; a validator that wants one rdflib
+# graph of everything builds it: `validate.validate_graph` does).
 # The build uses the fast path (`fastcheck.validate_fast`: linear in the observations, proven
 # to give pySHACL's results in tests/test_fastcheck.py and tests/test_mutations.py);
 # `validate.validate_graph` (pySHACL with every shape) is the reference, e.g. for benchmarks.
-Validator = Callable[[Graph, Graph, "dict[URIRef, Origin] | None", Report], Report]
+Validator = Callable[[Mapped, Graph, "dict[URIRef, Origin] | None", Report], Report]
 VALIDATE: Validator = validate_fast
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,22 +170,24 @@ def _prepare(data_dir: Path, base_iri: str | None, *, limit: int | None, ontolog
     with timings.stage("map", len(model.sources)) as step:
         mapped = map_model(model, ontology.read_text(encoding="utf-8"), progress=step,
                            reuse=cache.mapped if cache else None)
-    with timings.stage("graph"):  # the one rdflib graph of everything: what the validator reads
-        whole = mapped.union()
+    # no rdflib graph of everything is built: the validator, the catalogue and the pages read
+    # the mapper's triple lists (at 100k observations such a graph took 12 s and 1.1 GB)
     with timings.stage("validate"):
         shapes = load_shapes(mapped.uris, shapes_dir)
-        (validator or VALIDATE)(whole, shapes, mapped.origins, report)
+        (validator or VALIDATE)(mapped, shapes, mapped.origins, report)
     if not report.ok:
         raise ProblemsFound("validate", report)
     queries = load_queries(project_file(data_dir, "queries", QUERIES))
     web_assets = load_web_assets(project_file(data_dir, "web", WEB)) if queries else None
-    files = None
+    stats: dict = {}  # render's count of the published triples
+    result = BuildResult(model=model, mapped=mapped, files=None, report=report, triples=0,
+                         seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache,
+                         render_args=(None, shapes, queries, web_assets, stats))
     if render_files:
         with timings.stage("render"):
-            files = render(model, mapped, whole, shapes, queries, web_assets)
-    return BuildResult(model=model, mapped=mapped, files=files, report=report, triples=len(whole),
-                       paths=sorted(files or ()), seconds=timings.seconds, peak_rss=timings.peak_rss,
-                       cache=cache, render_args=(whole, shapes, queries, web_assets))
+            result.files = render(model, mapped, None, shapes, queries, web_assets, stats=stats)
+        result.paths, result.triples = sorted(result.files), stats["triples"]
+    return result
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -201,9 +205,10 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
         result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
                          validator=validator, timings=timings, cache_dir=cache_dir, render_files=False)
         with timings.stage("render"):  # made and written into the temporary folder
-            files = render_iter(result.model, result.mapped, *result.render_args)
+            *args, stats = result.render_args
+            files = render_iter(result.model, result.mapped, *args, stats=stats)
             staged, result.paths = stage_site(files, Path(out_dir))
-        result.render_args = ()
+        result.render_args, result.triples = (), stats["triples"]
         with timings.stage("write"):
             swap_in(staged, Path(out_dir))
         if result.cache is not None:  # only after the site was validated and published

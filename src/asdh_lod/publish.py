@@ -249,16 +249,17 @@ def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None
 
 
 def render(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph,
-           queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None) -> dict[str, bytes]:
+           queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
+           stats: dict | None = None) -> dict[str, bytes]:
     """Every output file of the site, as {relative path: bytes}, in memory. No I/O.
 
     `build` does not hold the site in memory: it writes `render_iter`'s files as they come."""
-    return dict(sorted(render_iter(model, mapped, whole, shapes, queries, web_assets)))
+    return dict(sorted(render_iter(model, mapped, whole, shapes, queries, web_assets, stats=stats)))
 
 
 def render_iter(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph,
                 queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
-                progress=None) -> Iterator[tuple[str, bytes]]:
+                progress=None, stats: dict | None = None) -> Iterator[tuple[str, bytes]]:
     """Every output file of the site, one (relative path, bytes) at a time. No I/O.
 
     A file is dropped once yielded, except what later files are made from: the N-Triples of
@@ -266,7 +267,8 @@ def render_iter(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph
     describes by their bytes (until it is made), and the list of paths (for the sitemap).
     `whole` is unused (the descriptions are made from the mapper's triples); `queries` are
     the example queries (queries/*.rq), run on the edition for their page; `web_assets` the
-    vendored browser files of the in-browser SPARQL page (querypage)."""
+    vendored browser files of the in-browser SPARQL page (querypage). `stats`, if given,
+    gets "triples": the number of triples in the published whole."""
     paths: set[str] = set()
     described = {p for d in catalog.DOWNLOADS for p in (d.path, d.schema) if p}
     held: dict[str, bytes] = {}  # the downloads the catalogue describes, until it is made
@@ -281,6 +283,8 @@ def render_iter(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph
     # each named graph's N-Triples once; the plain dump is their sorted union (a triple can be in two)
     parts = {name: ntriples(g) for name, g in named_graphs(model, mapped).items()}
     nt = b"".join(sorted({line for part in parts.values() for line in part.splitlines(keepends=True)}))
+    if stats is not None:
+        stats["triples"] = nt.count(b"\n")
     yield out(f"downloads/{DUMP}.nt", nt)
     yield out(f"downloads/{DUMP}.nt.gz", gzipped(nt))
     yield out(f"downloads/{DUMP}.ttl", turtle_dump(nt, turtle_prefixes(mapped.uris)))

@@ -140,10 +140,13 @@ def add_results(found: list[Result], origins: dict[URIRef, Origin] | None, repor
     return report
 
 
-def validate_graph(data: Graph, shapes: Graph, origins: dict[URIRef, Origin] | None = None,
+def validate_graph(data, shapes: Graph, origins: dict[URIRef, Origin] | None = None,
                    report: Report | None = None) -> Report:
-    """Run pySHACL with the shapes over `data`; one problem per validation result."""
+    """Run pySHACL with the shapes over `data` (a Graph, or a `mapping.Mapped`, whose whole
+    graph is built for it); one problem per validation result."""
     report = report if report is not None else Report()
+    if not isinstance(data, Graph):
+        data = data.union()
     return add_results(shacl_results(data, shapes), origins, report)
 
 
