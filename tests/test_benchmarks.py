@@ -8,7 +8,8 @@ import sys
 
 from conftest import ROOT
 
-STAGES = ["load", "check", "map", "graph", "validate", "render", "write"]
+STAGES = {"fast": ["load", "check", "map", "validate", "render", "write"],  # no graph of everything
+          "naive": ["load", "check", "map", "graph", "validate", "render", "write"]}
 
 
 def test_benchmark_runs_both_builds_and_writes_results(tmp_path):
@@ -22,7 +23,7 @@ def test_benchmark_runs_both_builds_and_writes_results(tmp_path):
     (run,) = doc["results"]
     assert run["observations"] == 60
     for kind in ("fast", "naive"):
-        assert list(run[kind]["seconds"]) == STAGES
+        assert list(run[kind]["seconds"]) == STAGES[kind]
         assert run[kind]["observations"] == 60 and run[kind]["triples"] > 60 * 14
         assert run[kind]["peak"] >= max(run[kind]["peak_rss"].values()) > 0
     assert run["fast"]["triples"] == run["naive"]["triples"]

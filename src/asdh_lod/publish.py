@@ -152,7 +152,7 @@ def _sorted_prefix_lines(body: bytes, prefixes: dict[str, str]) -> bytes:
 
 def gzipped(data: bytes) -> bytes:
     buf = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as gz:
         gz.write(data)
     return buf.getvalue()
 
