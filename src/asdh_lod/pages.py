@@ -12,6 +12,18 @@ the same name, so the two never clash. The extensionless URI is served by conten
 negotiation (`conneg`). URIs that name a published file themselves (`sources/x.txt`)
 need no page.
 
+Observations are hash IRIs (`data/provincial/obs/25/2025#year-total/asdep/total/payments`):
+the document before the `#` gets the four files, describing every observation of that
+province and period, and its page has a section per observation whose `id` is the
+fragment. At national scale that is a few thousand documents instead of 100,000 pages.
+Pages that list figures (the dataset, a province, a programme, a period …) show at most
+FIGURE_LIMIT of them and CHART_LIMIT charts, and say where the rest are.
+
+Everything is made from the mapper's triples and the sorted N-Triples of the whole (a
+resource's description is a slice of it): no rdflib graph is built. What repeats by the
+million (links, property lists, figure tables, observation sections) is rendered by the
+Python functions below rather than by Jinja macros; the page frames are Jinja templates.
+
 A resource is described by its concise bounded description (its outgoing triples, with
 the closure over blank nodes); the namespace `def/` is described by the whole ontology.
 The HTML page adds the resources that link to it ("used by"), labels in Turkish and
