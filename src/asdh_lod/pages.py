@@ -175,10 +175,13 @@ def _link_html(t: dict) -> Markup:
 
 def value_html(v: dict) -> Markup:
     if v["kind"] == "link":
-        out = str(link_html(v))
-        if v["en"] or v["tr"]:
-            out += f' <code class="curie">{escape(v["curie"])}</code>'
-        return Markup(out)
+        html = v.get("value_html")
+        if html is None:  # a link is a cached term (Site.term): so is its HTML as a value
+            out = str(link_html(v))
+            if v["en"] or v["tr"]:
+                out += f' <code class="curie">{escape(v["curie"])}</code>'
+            html = v["value_html"] = Markup(out)
+        return html
     if v["kind"] == "literal":
         lang = v["lang"]
         out = f'<span lang="{escape(lang)}">' if lang else "<span>"
@@ -356,6 +359,7 @@ class Site:
         self._labels: dict[URIRef, dict[str, str]] = {}
         self._curies: dict[URIRef, str] = {}
         self._terms: dict[tuple[str, URIRef], dict] = {}  # (page folder, URI) → its link
+        self._folders: dict[str, str] = {}  # page stem → its folder
         # description documents (catalog.py) → their graphs; their URIs and hash IRIs → page#anchor
         self.documents: dict[str, Graph] = {}
         self.anchors: dict[URIRef, str] = {}
@@ -503,7 +507,10 @@ class Site:
     def term(self, from_stem: str, u: URIRef) -> dict:
         """A link to `u` from the page `from_stem`: href, labels, short name (cached per folder:
         the same links repeat on every page of a folder). Callers must not change it."""
-        key = (posixpath.dirname(from_stem), u)
+        folder = self._folders.get(from_stem)
+        if folder is None:
+            folder = self._folders[from_stem] = posixpath.dirname(from_stem)
+        key = (folder, u)
         t = self._terms.get(key)
         if t is None:
             t = self._terms[key] = self._term(from_stem, u)
