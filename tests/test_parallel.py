@@ -55,3 +55,17 @@ def test_merge_keeps_the_reports_limit_and_total():
     parallel.merge(report, found, total=5)  # a worker kept 3 of the 5 it found
     assert [p.path for p in report.problems] == ["a.yaml", "f0.yaml", "f1.yaml", "f2.yaml"]
     assert report.total == 6 and report.truncated
+
+
+def test_pages_rendered_by_workers_are_the_pages_rendered_here(tiny, tmp_path, monkeypatch):
+    """Forked workers render the resources' pages and RDF variants (parallel.page_workers):
+    the site is byte for byte the one rendered in one process."""
+    from asdh_lod.pipeline import build
+
+    monkeypatch.setenv("ASDH_LOD_WORKERS", "1")
+    one = build(tiny, tmp_path / "one")
+    monkeypatch.setenv("ASDH_LOD_WORKERS", "2")
+    assert parallel.page_workers(len(one.paths)) == 2
+    two = build(tiny, tmp_path / "two")
+    assert two.paths == one.paths
+    assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in one.paths)

@@ -55,7 +55,7 @@ from markupsafe import Markup, escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from . import charts, conneg
+from . import charts, conneg, parallel
 from .mapping import PREFIXES, QB, Mapped
 from .model import Fact, Model
 from .numbers import exact_decimal
@@ -887,7 +887,7 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     from importlib.resources import files as package_files
 
     from .catalog import _jsonld as document_jsonld  # the embedded JSON-LD is the {name}.jsonld document
-    from .publish import turtle_dump, turtle_prefixes
+    from .publish import turtle_prefixes
 
     site = Site(model, mapped, existing, nt)
     prefixes = turtle_prefixes(mapped.uris)
@@ -902,16 +902,32 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     yield checked(HOME + ".html", site.home())
     yield checked(STYLESHEET, assets.joinpath(STYLESHEET).read_bytes())
     yield checked(FAVICON, assets.joinpath(FAVICON).read_bytes())
-    for r in site.resources.values():
-        desc = site.description_nt(r)
-        text = site.jsonld_text(desc)
-        yield checked(r.file_stem + ".html", site.page(r, text))
-        yield checked(r.file_stem + ".ttl", turtle_dump(desc, prefixes))  # pyoxigraph: rdflib's took most of the render stage
-        yield checked(r.file_stem + ".jsonld", (text + "\n").encode("utf-8"))
-        yield checked(r.file_stem + ".nt", desc)
+    # the resources' files are independent of each other: with many, forked workers render
+    # them (they inherit the site, caches and all) and send back bytes (parallel.page_workers)
+    resources = list(site.resources.values())
+    for files in parallel.ordered(_resource_files, resources, (site, prefixes),
+                                  parallel.page_workers(len(resources))):
+        for path, data in files:
+            yield checked(path, data)
         if progress:
             progress()
     for name, g in site.documents.items():
         yield checked(name + ".html", site.document_page(name, g, document_jsonld(g).decode("utf-8")))
     for path, data in conneg.server_files().items():
         yield checked(path, data)
+
+
+def _resource_files(state: tuple[Site, dict[str, str]], chunk: list[Resource]) -> list[list[tuple[str, bytes]]]:
+    """The page and the three RDF variants of each resource of `chunk` (in a worker or here)."""
+    from .publish import turtle_dump
+
+    site, prefixes = state
+    out = []
+    for r in chunk:
+        desc = site.description_nt(r)
+        text = site.jsonld_text(desc)
+        out.append([(r.file_stem + ".html", site.page(r, text)),
+                    (r.file_stem + ".ttl", turtle_dump(desc, prefixes)),  # pyoxigraph: rdflib's took most of the render stage
+                    (r.file_stem + ".jsonld", (text + "\n").encode("utf-8")),
+                    (r.file_stem + ".nt", desc)])
+    return out

@@ -51,6 +51,22 @@ def workers(items: int) -> int:
     return max(1, min(wanted, 8, -(-items // CHUNK)))
 
 
+def page_workers(items: int) -> int:
+    """How many worker processes render the site's pages (1: this process). Unlike sources,
+    pages come back as bytes, which cost next to nothing to send: by default one worker per
+    core from MIN_PAGES resources on (``ASDH_LOD_WORKERS`` as for `workers`)."""
+    if os.environ.get(ENV, "").strip():
+        return workers(items)
+    if items < MIN_PAGES:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(_cores(), 8))
+
+
+MIN_PAGES = 512  # fewer resources than this: rendered here
+
+
 def merge(report: "Report", problems: list["Problem"], total: int) -> None:
     """Add what a worker's own report kept (`problems`, of `total` found) to `report`, as if
     they had been added to it directly (its limit applies; `total` counts them all)."""
