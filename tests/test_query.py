@@ -173,3 +173,18 @@ def test_from_picks_named_graphs_as_an_endpoint_would(store, site, built):
     a = q.run(store, "SELECT (COUNT(*) AS ?n) FROM graph:data FROM graph:ontology WHERE { ?s ?p ?o }",
               q.prefixes(site))
     assert int(next(iter(a.raw))["n"].value) == len(built.mapped.data) + len(built.mapped.ontology)
+
+
+def test_a_store_without_the_default_graph_copy_serves_queries_that_say_from(built):
+    """The example-query page loads the named graphs only when every query names its graphs
+    (FROM): the answers are the same as with the union copy, which `asdh-lod query` keeps."""
+    nq = (built.out / "downloads" / "asdh-lod.nq").read_bytes()
+    text = ("PREFIX qb: <http://purl.org/linked-data/cube#>\n"
+            f"SELECT (COUNT(?o) AS ?n) FROM <{built.mapped.uris.graph('data')}> WHERE {{ ?o a qb:Observation }}")
+    assert q.declares_dataset(text)
+    assert not q.declares_dataset("# FROM <x> in a comment\nSELECT * WHERE { ?s ?p ?o }")
+    full, named = q.edition_store(nq), q.edition_store(nq, default_graph=False)
+    n = len(built.model.facts)
+    assert q.render(q.run(full, text), "csv") == q.render(q.run(named, text), "csv") == f"n\r\n{n}\r\n".encode()
+    union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert q.render(q.run(named, union), "csv") == b"n\r\n0\r\n"

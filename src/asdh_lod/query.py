@@ -117,13 +117,29 @@ def open_store(site: Path) -> ox.Store:
 _GRAPH_NAME = re.compile(rb" <[^<>\s]*> \.$", re.MULTILINE)  # an N-Quads line's graph name, at its end
 
 
-def edition_store(nq: bytes) -> ox.Store:
+def edition_store(nq: bytes, default_graph: bool = True) -> ox.Store:
     """An in-memory store of N-Quads: the named graphs, and as the default graph their union,
     as a copy, so that FROM <…> still chooses graphs (union-default-graph mode would ignore it).
-    Parsed and loaded by pyoxigraph (no Python object per quad)."""
+    Parsed and loaded by pyoxigraph (no Python object per quad). Without `default_graph`, the
+    named graphs only: enough for queries that all say FROM (`declares_dataset`)."""
     store = _loaded(nq, ox.RdfFormat.N_QUADS)
-    store.load(_GRAPH_NAME.sub(b" .", nq), format=ox.RdfFormat.N_TRIPLES)
+    if default_graph:
+        store.load(_GRAPH_NAME.sub(b" .", nq), format=ox.RdfFormat.N_TRIPLES)
     return store
+
+
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
+_COMMENT = re.compile(r"#.*$", re.MULTILINE)
+_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?(<|[A-Za-z_][\w.-]*:)", re.IGNORECASE)
+
+
+def declares_dataset(text: str) -> bool:
+    """Whether the query has a FROM clause: its default graph is then the graphs it names, and
+    the store's own default graph does not matter. (Read from the text without its comments;
+    IRIs and strings are blanked first, so a '#' in them is not taken for a comment.)"""
+    bare = _COMMENT.sub("", _STRING.sub('""', _IRI.sub("<>", text)))
+    return bool(_FROM.search(bare))
 
 
 def _loaded(data: bytes, fmt: ox.RdfFormat) -> ox.Store:

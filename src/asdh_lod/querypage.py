@@ -104,7 +104,8 @@ def environment() -> jinja2.Environment:
 
 def run_all(nq: bytes, queries: list[ExampleQuery], prefixes: dict[str, str]) -> list[Rendered]:
     """Each query's answer as display cells; raise ProblemsFound naming the failing files."""
-    store = q.edition_store(nq)
+    # the union default graph is a copy of every quad: made only if a query reads it
+    store = q.edition_store(nq, default_graph=not all(q.declares_dataset(eq.text) for eq in queries))
     report, out = Report(), []
     for eq in queries:
         title, description = q.describe(eq.text)
