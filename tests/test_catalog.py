@@ -260,7 +260,7 @@ def test_void_and_catalog_come_from_the_triple_lists_and_count_distinct_triples(
     _docs, out = K.description_files(built.model, lists, files=published)
     assert isinstance(lists.part("data"), list) and isinstance(lists.part("codelists"), list)
     assert out == {p: published[p] for p in out}  # byte for byte what the build published
-    assert K.description_files(built.model, twice, None, published)[1] == out
+    assert K.description_files(built.model, twice, published)[1] == out
     # the ontology's triples repeated in the data part: the data subset grows, the whole does not
     repeated = Mapped(u, Triples([*m.data, *m.ontology]), Triples(m.codelists), m.ontology, m.origins)
     whole, parts = K._summaries(repeated)

@@ -428,11 +428,10 @@ def _summaries(mapped: Mapped) -> tuple[_Summary, dict[str, _Summary]]:
     return whole, parts
 
 
-def void_graph(model: Model, mapped: Mapped, whole: Graph | None = None) -> Graph:
+def void_graph(model: Model, mapped: Mapped) -> Graph:
     """VoID: the dataset's dumps, statistics, URI space and vocabularies, one subset a graph.
 
-    The statistics come from `mapped`'s triple lists in one pass each (`_summaries`); `whole`
-    (the union graph, which they describe) is no longer needed and is ignored."""
+    The statistics come from `mapped`'s triple lists in one pass each (`_summaries`)."""
     info, u = model.dataset, mapped.uris
     summary, parts = _summaries(mapped)
     g = Graph()
@@ -553,16 +552,14 @@ def robots(base: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n".encode("utf-8")
 
 
-def description_files(model: Model, mapped: Mapped, whole: Graph | None = None,
-                      files: dict[str, bytes] | None = None) -> tuple[dict[str, Graph], dict[str, bytes]]:
+def description_files(model: Model, mapped: Mapped,
+                      files: dict[str, bytes]) -> tuple[dict[str, Graph], dict[str, bytes]]:
     """The description documents as graphs ({"catalog": …, "void": …}), and their RDF files:
     Turtle, JSON-LD and N-Triples of each, and VoID's well-known copy. Their HTML pages come
     from `pages.render_pages`.
 
-    Call it once the downloads are in `files`: it describes them by their bytes. `whole` is
-    not needed (the statistics come from `mapped`'s triple lists) and is ignored."""
-    if files is None:
-        raise TypeError("description_files needs the rendered files (files=…)")
+    Call it once the downloads are in `files`: it describes them by their bytes. The
+    statistics come from `mapped`'s triple lists."""
     from .publish import ntriples  # the same canonical N-Triples as every .nt file
 
     cat = catalog_graph(model, mapped, files)

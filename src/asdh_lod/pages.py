@@ -99,7 +99,6 @@ def environment() -> Environment:
                       keep_trailing_newline=True)
     env.filters["json_script"] = json_script
     env.filters["link"] = link_html
-    env.filters["value"] = value_html
     env.filters["rows"] = rows_html
     env.globals["figures_table"] = figures_table
     env.filters["section"] = section_html
@@ -109,9 +108,7 @@ def environment() -> Environment:
 def json_script(value) -> Markup:
     """JSON for a `<script>` element: `<`, `>` and `&` escaped as \\u003c…, so no string in
     the data (e.g. a quote containing `</script>`) can end the element early."""
-    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
+    return json_script_text(json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def json_script_text(text: str) -> Markup:
@@ -418,9 +415,16 @@ class Site:
         return b"".join(sorted(parts))
 
     # -- links and labels -----------------------------------------------------------------
+    def folder(self, stem: str) -> str:
+        """The folder of the page `stem` (cached: every link of a page asks)."""
+        f = self._folders.get(stem)
+        if f is None:
+            f = self._folders[stem] = posixpath.dirname(stem)
+        return f
+
     def rel(self, from_stem: str, target: str) -> str:
         """A relative link from the page `from_stem`.html to the site path `target`."""
-        return relative(target, posixpath.dirname(from_stem))
+        return relative(target, self.folder(from_stem))
 
     def href(self, from_stem: str, u: URIRef) -> str | None:
         r = self.resources.get(u)
@@ -507,10 +511,7 @@ class Site:
     def term(self, from_stem: str, u: URIRef) -> dict:
         """A link to `u` from the page `from_stem`: href, labels, short name (cached per folder:
         the same links repeat on every page of a folder). Callers must not change it."""
-        folder = self._folders.get(from_stem)
-        if folder is None:
-            folder = self._folders[from_stem] = posixpath.dirname(from_stem)
-        key = (folder, u)
+        key = (self.folder(from_stem), u)
         t = self._terms.get(key)
         if t is None:
             t = self._terms[key] = self._term(from_stem, u)
@@ -620,12 +621,12 @@ class Site:
     def jsonld_text(self, nt: bytes) -> str:
         """The description as JSON-LD, compacted with our prefixes (the context is embedded):
         one node a line, keys sorted (json's C encoder; an indented dump is pure Python)."""
-        from .publish import _Compactor, _nodes
+        from .publish import Compactor, jsonld_nodes
 
         if not hasattr(self, "_compactor"):
-            self._compactor = _Compactor(self.context)
+            self._compactor = Compactor(self.context)
             self._context_text = json.dumps(self.context, ensure_ascii=False, sort_keys=True)
-        nodes = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in _nodes(nt, self._compactor)]
+        nodes = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, self._compactor)]
         return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"
 
     def common(self, stem: str, title: str, lang_title: dict) -> dict:

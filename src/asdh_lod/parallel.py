@@ -51,6 +51,9 @@ def workers(items: int) -> int:
     return max(1, min(wanted, 8, -(-items // CHUNK)))
 
 
+MIN_PAGES = 512  # fewer resources than this: their pages are rendered here
+
+
 def page_workers(items: int) -> int:
     """How many worker processes render the site's pages (1: this process). Unlike sources,
     pages come back as bytes, which cost next to nothing to send: by default one worker per
@@ -62,9 +65,6 @@ def page_workers(items: int) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(_cores(), 8))
-
-
-MIN_PAGES = 512  # fewer resources than this: rendered here
 
 
 def merge(report: "Report", problems: list["Problem"], total: int) -> None:

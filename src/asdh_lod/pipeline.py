@@ -60,7 +60,6 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)  # bytes, the process's peak after each stage
     cache: "BuildCache | None" = None  # noqa: F821 - the incremental cache, when one was used
-    render_args: tuple = ()  # what `publish.render_iter` needs beyond model and mapped (build streams it)
 
     @property
     def observations(self) -> int:
@@ -130,27 +129,43 @@ class Timings:
             self.progress.end(name)
 
 
+@dataclass
+class _Inputs:
+    """What rendering needs besides the model and the mapped triples."""
+
+    shapes: Graph
+    queries: list
+    web_assets: dict[str, bytes] | None
+
+
 def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
             ontology: Path | None = None, shapes_dir: Path | None = None,
             validator: Validator | None = None, timings: Timings | None = None,
-            cache_dir: Path | None = None, render_files: bool = True) -> BuildResult:
+            cache_dir: Path | None = None) -> BuildResult:
     """Run every stage up to (not including) writing; raise `ProblemsFound` on any error.
 
-    The files are made in memory (`result.files`); with `render_files=False` they are not
-    made at all (`build` makes them as it writes them). With `cache_dir`, sources unchanged
-    since a previous build are not loaded, checked or mapped again (`incremental.BuildCache`);
+    The files are made in memory (`result.files`). With `cache_dir`, sources unchanged since a
+    previous build are not loaded, checked or mapped again (`incremental.BuildCache`);
     everything across sources is always redone."""
+    timings = timings or Timings()
     with gc_paused():
-        return _prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                        validator=validator, timings=timings, cache_dir=cache_dir, render_files=render_files)
+        result, inputs = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
+                                    validator=validator, timings=timings, cache_dir=cache_dir)
+        stats: dict = {}
+        with timings.stage("render"):
+            result.files = render(result.model, result.mapped, inputs.shapes, inputs.queries,
+                                  inputs.web_assets, stats=stats)
+        result.paths, result.triples = sorted(result.files), stats["triples"]
+    return result
 
 
-def _prepare(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
-             shapes_dir: Path | None, validator: Validator | None, timings: Timings | None,
-             cache_dir: Path | None, render_files: bool) -> BuildResult:
+def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
+               shapes_dir: Path | None, validator: Validator | None, timings: Timings,
+               cache_dir: Path | None) -> tuple[BuildResult, _Inputs]:
+    """Load, check, map and validate (raising `ProblemsFound` on any error); the result, not
+    yet rendered, and what rendering needs."""
     ontology = ontology or project_file(data_dir, "ontology/asdh.ttl", ONTOLOGY)
     shapes_dir = shapes_dir or project_file(data_dir, "shapes", SHAPES_DIR)
-    timings = timings or Timings()
     cache = None
     if cache_dir is not None:
         from .incremental import BuildCache
@@ -179,36 +194,32 @@ def _prepare(data_dir: Path, base_iri: str | None, *, limit: int | None, ontolog
         raise ProblemsFound("validate", report)
     queries = load_queries(project_file(data_dir, "queries", QUERIES))
     web_assets = load_web_assets(project_file(data_dir, "web", WEB)) if queries else None
-    stats: dict = {}  # render's count of the published triples
     result = BuildResult(model=model, mapped=mapped, files=None, report=report, triples=0,
-                         seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache,
-                         render_args=(None, shapes, queries, web_assets, stats))
-    if render_files:
-        with timings.stage("render"):
-            result.files = render(model, mapped, None, shapes, queries, web_assets, stats=stats)
-        result.paths, result.triples = sorted(result.files), stats["triples"]
-    return result
+                         seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache)
+    return result, _Inputs(shapes, queries, web_assets)
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
           ontology: Path | None = None, shapes_dir: Path | None = None,
           validator: Validator | None = None, timings: Timings | None = None,
           cache_dir: Path | None = None) -> BuildResult:
-    """Prepare everything, then publish it into `out_dir` atomically (and, with `cache_dir`,
+    """Validate everything, then publish it into `out_dir` atomically (and, with `cache_dir`,
     keep what each source contributed for the next, incremental build).
 
     The files are written as they are made (stage "render"), into a temporary folder beside
-    `out_dir`, never all held in memory; the folder is then swapped in (stage "write"). A
-    failure at any point removes the folder and leaves `out_dir` as it was."""
+    `out_dir`, never all held in memory (`result.files` stays None); the folder is then
+    swapped in (stage "write"). A failure at any point removes the folder and leaves
+    `out_dir` as it was."""
     timings = timings or Timings()
     with gc_paused():
-        result = prepare(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                         validator=validator, timings=timings, cache_dir=cache_dir, render_files=False)
+        result, inputs = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
+                                    validator=validator, timings=timings, cache_dir=cache_dir)
+        stats: dict = {}
         with timings.stage("render"):  # made and written into the temporary folder
-            *args, stats = result.render_args
-            files = render_iter(result.model, result.mapped, *args, stats=stats)
+            files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
+                                inputs.web_assets, stats=stats)
             staged, result.paths = stage_site(files, Path(out_dir))
-        result.render_args, result.triples = (), stats["triples"]
+        result.triples = stats["triples"]
         with timings.stage("write"):
             swap_in(staged, Path(out_dir))
         if result.cache is not None:  # only after the site was validated and published

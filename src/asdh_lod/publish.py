@@ -165,7 +165,7 @@ def jsonld_context(mapped: Mapped) -> dict:
     return {"@context": ctx}
 
 
-class _Compactor:
+class Compactor:
     """Compact IRIs for a context of prefixes only (ours), each IRI compacted once."""
 
     RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -190,15 +190,11 @@ class _Compactor:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def jsonld_nodes(nt: bytes, context: dict[str, str]) -> list[dict]:
-    """The JSON-LD node objects of sorted N-Triples, compacted with a prefix-only context
-    (`_Compactor`): one node per subject, in subject order, values in N-Triples order, a
-    single value not wrapped in an array. Parsed by pyoxigraph."""
-    return list(_nodes(nt, _Compactor(context)))
-
-
-def _nodes(nt: bytes, c: "_Compactor"):
-    iri, rdf_type = c.iri, _Compactor.RDF_TYPE
+def jsonld_nodes(nt: bytes, c: "Compactor") -> Iterator[dict]:
+    """The JSON-LD node objects of sorted N-Triples (parsed by pyoxigraph), compacted by `c`:
+    one node per subject, in subject order, values in N-Triples order, a single value not
+    wrapped in an array. The whole dump (`jsonld`) and each page's description use it."""
+    iri, rdf_type = c.iri, Compactor.RDF_TYPE
     NamedNode, BlankNode = ox.NamedNode, ox.BlankNode
     node: dict = {}
     subject = None
@@ -240,24 +236,24 @@ def _nodes(nt: bytes, c: "_Compactor"):
 def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None) -> bytes:
     """JSON-LD compacted with the published context, which the document references by URL.
 
-    Streamed from the sorted N-Triples (`_nodes`): one node a line. Nothing the size of the
+    Streamed from the sorted N-Triples (`jsonld_nodes`): one node a line. Nothing the size of the
     whole graph is held but the output itself."""
     nt = nt if nt is not None else ntriples(g)
-    lines = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in _nodes(nt, _Compactor(context["@context"]))]
+    lines = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, Compactor(context["@context"]))]
     head = json.dumps(context_url, ensure_ascii=False)
     return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
-def render(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph,
+def render(model: Model, mapped: Mapped, shapes: Graph,
            queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
            stats: dict | None = None) -> dict[str, bytes]:
     """Every output file of the site, as {relative path: bytes}, in memory. No I/O.
 
     `build` does not hold the site in memory: it writes `render_iter`'s files as they come."""
-    return dict(sorted(render_iter(model, mapped, whole, shapes, queries, web_assets, stats=stats)))
+    return dict(sorted(render_iter(model, mapped, shapes, queries, web_assets, stats=stats)))
 
 
-def render_iter(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph,
+def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
                 progress=None, stats: dict | None = None) -> Iterator[tuple[str, bytes]]:
     """Every output file of the site, one (relative path, bytes) at a time. No I/O.
@@ -265,7 +261,7 @@ def render_iter(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph
     A file is dropped once yielded, except what later files are made from: the N-Triples of
     the whole (each page's description is a slice of it), the downloads the catalogue
     describes by their bytes (until it is made), and the list of paths (for the sitemap).
-    `whole` is unused (the descriptions are made from the mapper's triples); `queries` are
+    Everything is made from the mapper's triple lists (no rdflib graph of the whole); `queries` are
     the example queries (queries/*.rq), run on the edition for their page; `web_assets` the
     vendored browser files of the in-browser SPARQL page (querypage). `stats`, if given,
     gets "triples": the number of triples in the published whole."""
@@ -298,7 +294,7 @@ def render_iter(model: Model, mapped: Mapped, whole: Graph | None, shapes: Graph
     for path, data in csvw.csv_files(model, mapped.uris).items():
         yield out(path, data)
     # the catalogue describes the downloads above by their bytes, so it comes after them …
-    documents, descriptions = catalog.description_files(model, mapped, whole, held)
+    documents, descriptions = catalog.description_files(model, mapped, held)
     held.clear()
     described.clear()
     for path, data in descriptions.items():
