@@ -24,8 +24,8 @@ from pathlib import Path
 CHILD = r"""
 import gc, hashlib, json, resource, sys, time
 from pathlib import Path
-from asdh_lod.check import check
-from asdh_lod.load import load
+from asdh_lod.stages.check import check
+from asdh_lod.ingest.load import load
 
 def children():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -62,7 +62,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    from asdh_lod.synth import write_synth
+    from asdh_lod.build.synth import write_synth
 
     print(f"{'size':>7} {'run':>10} {'load s':>7} {'cpu':>11} {'check s':>8} {'rss MB':>7} {'worker MB':>9}")
     for size in (int(s) for s in args.sizes.split(",")):

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from asdh_lod.check import check
-from asdh_lod.load import load
-from asdh_lod.mapping import map_model
-from asdh_lod.pipeline import ONTOLOGY, Timings
-from asdh_lod.problems import ProblemsFound
-from asdh_lod.publish import jsonld_context
-from asdh_lod.validate import SHAPES_DIR, load_shapes, validate_graph
+from asdh_lod.stages.check import check
+from asdh_lod.ingest.load import load
+from asdh_lod.stages.mapping import map_model
+from asdh_lod.build.pipeline import Timings
+from asdh_lod.core.resources import ONTOLOGY, SHAPES
+from asdh_lod.core.problems import ProblemsFound
+from asdh_lod.publish.render import jsonld_context
+from asdh_lod.stages.validate import load_shapes, validate_graph
 
 
 def naive_build(data_dir: Path, out_dir: Path, timings: Timings) -> dict:
@@ -40,7 +41,7 @@ def naive_build(data_dir: Path, out_dir: Path, timings: Timings) -> dict:
             for t in part:
                 whole.add(t)
     with timings.stage("validate"):
-        validate_graph(whole, load_shapes(mapped.uris, SHAPES_DIR), mapped.origins, report)
+        validate_graph(whole, load_shapes(mapped.uris, SHAPES), mapped.origins, report)
     if not report.ok:
         raise ProblemsFound("validate", report)
     with timings.stage("render"):

@@ -64,8 +64,8 @@ def _validator(spec: str):
 
 def child(kind: str, data: str, out: str, validator: str = "") -> None:
     sys.path.insert(0, str(HERE))
-    from asdh_lod import pipeline
-    from asdh_lod.pipeline import Timings
+    from asdh_lod.build import pipeline
+    from asdh_lod.build.pipeline import Timings
 
     timings = Timings()
     timings.progress = _StageLog(timings)
@@ -197,7 +197,7 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    from asdh_lod.synth import write_synth
+    from asdh_lod.build.synth import write_synth
 
     work = Path(args.work or tempfile.mkdtemp(prefix="asdh-bench-"))
     if args.profile:
@@ -206,7 +206,7 @@ def main() -> None:
         import cProfile
         import pstats
 
-        from asdh_lod.pipeline import build
+        from asdh_lod.build.pipeline import build
 
         prof = cProfile.Profile()
         prof.runcall(build, data, work / "site-profile")

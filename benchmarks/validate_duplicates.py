@@ -32,8 +32,8 @@ from rdflib.namespace import RDF, XSD
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from asdh_lod.mapping import QB, SDMX_ATTRIBUTE, SDMX_MEASURE  # noqa: E402
-from asdh_lod.pipeline import prepare  # noqa: E402
+from asdh_lod.stages.mapping import QB, SDMX_ATTRIBUTE, SDMX_MEASURE  # noqa: E402
+from asdh_lod.build.pipeline import prepare  # noqa: E402
 
 
 def cube(n: int, out: Path) -> Path:

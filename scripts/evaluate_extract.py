@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from asdh_lod.evaluate import evaluate, render_table  # noqa: E402
-from asdh_lod.problems import ProblemsFound  # noqa: E402
+from asdh_lod.extract.evaluate import evaluate, render_table  # noqa: E402
+from asdh_lod.core.problems import ProblemsFound  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

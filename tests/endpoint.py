@@ -19,7 +19,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from conftest import need
+from helpers import need
 
 
 def oxigraph_binary() -> str | None:

@@ -9,6 +9,7 @@ Each case edits the tiny data folder (tests/fixtures/tiny) after a good build:
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -149,7 +150,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     """A working folder with the tiny data/ and the site/ built from it, once."""
-    from conftest import DATA, TINY
+    from helpers import DATA, TINY
     work = tmp_path_factory.mktemp("published")
     data = work / "data"
     shutil.copytree(DATA / "codelists", data / "codelists")
@@ -215,5 +216,10 @@ def test_bad_file_through_the_cli(published, tmp_path, monkeypatch, name, conten
     assert lines[:-1] == [line]  # exactly this problem, and no other
 
 
-def test_corpus_is_large():
-    assert len(CASES) + len(SPECIAL) >= 40
+def test_corpus_covers_every_problem_a_curator_can_cause_in_one_file():
+    """Every problem code a single edit of a source file can cause has a case here."""
+    seen = {re.search(r"\[([a-z0-9-]+)\]", c[-1])[1] for c in CASES + SPECIAL}
+    assert seen >= {"yaml-syntax", "yaml-tag", "not-utf8", "empty-file", "missing-field", "unknown-field",
+                    "wrong-type", "bad-identifier", "unknown-code", "bad-period",
+                    "quote-not-in-source", "value-mismatch", "approximate-flag", "total-mismatch"}
+    assert len({c[0] for c in CASES + SPECIAL}) == len(CASES) + len(SPECIAL)  # each case named once

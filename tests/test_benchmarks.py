@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from helpers import ROOT
 
 STAGES = {"fast": ["load", "check", "map", "validate", "render", "write"],  # no graph of everything
           "naive": ["load", "check", "map", "graph", "validate", "render", "write"]}

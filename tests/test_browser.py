@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cdp import CHROMIUM, Chromium
-from conftest import ROOT, need, running_preview
+from helpers import ROOT, need, running_preview
 
 SHOTS = ROOT / "test-output"
 

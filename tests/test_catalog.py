@@ -11,10 +11,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SH, VOID, XSD
 
-from asdh_lod import catalog as K
-from asdh_lod.mapping import QB
+from asdh_lod.publish import catalog as K
+from asdh_lod.rdf.files import DISTRIBUTIONS, FILES
+from asdh_lod.stages.mapping import QB
 
-from conftest import ROOT, need
+from helpers import ROOT, need
 
 DCAT_AP = ROOT.parent / "shared" / "external" / "dcat-ap-3.0.1"
 SPDX = K.SPDX
@@ -49,7 +50,7 @@ def test_dataset_is_the_cube_and_conforms_to_its_structure(cat, built):
 def test_every_download_is_a_distribution_with_its_real_size_and_checksum(cat, site, built):
     u = built.mapped.uris
     dists = set(cat.objects(u.dataset, DCAT.distribution))
-    assert len(dists) == len(K.DOWNLOADS) == 5
+    assert len(dists) == len(DISTRIBUTIONS) == 5
     seen = set()
     for d in dists:
         url = cat.value(d, DCAT.downloadURL)
@@ -105,7 +106,7 @@ def test_coverage_themes_languages_contact(cat, built):
 
 
 def test_base_iri_moves_everything(tiny):
-    from asdh_lod.pipeline import prepare
+    from asdh_lod.build.pipeline import prepare
 
     result = prepare(tiny, "https://example.org/x/")
     for name in (K.CATALOG_TTL, K.CATALOG_JSONLD, K.VOID_TTL, K.SITEMAP, K.ROBOTS):
@@ -210,11 +211,11 @@ def test_ckanext_dcat_harvests_the_catalogue(site, built, name, fmt):
     assert u.structure in extras["conforms_to"]
     resources = {(r["url"], r["format"], r["size"], r["hash"]) for r in d["resources"]}
     want = set()
-    for dl in K.DOWNLOADS:
+    for dl in DISTRIBUTIONS:
         data = (site / dl.path).read_bytes()
         want.add((str(u.file(dl.path)), EU_FILE + dl.file_type, len(data), hashlib.sha256(data).hexdigest()))
     assert resources == want
-    assert {r["name"] for r in d["resources"]} == {f"{info.title['en']} ({dl.label})" for dl in K.DOWNLOADS}
+    assert {r["name"] for r in d["resources"]} == {f"{info.title['en']} ({dl.label})" for dl in DISTRIBUTIONS}
 
 
 # --- VoID ---------------------------------------------------------------------------------------
@@ -251,7 +252,7 @@ def test_void_counts_the_published_graph(site, built):
 def test_void_and_catalog_come_from_the_triple_lists_and_count_distinct_triples(built):
     """No graph of the data or the code lists is built (nor the whole graph); a triple repeated
     within a part or across parts counts once, as in the published graph."""
-    from asdh_lod.mapping import Mapped, Triples
+    from asdh_lod.stages.mapping import Mapped, Triples
 
     m, u = built.mapped, built.mapped.uris
     lists = Mapped(u, Triples(m.data), Triples(m.codelists), m.ontology, m.origins)

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from asdh_lod.check import check
-from asdh_lod.load import load
-from asdh_lod.problems import TYPES, Report
+from asdh_lod.stages.check import check
+from asdh_lod.ingest.load import load
+from asdh_lod.core.problems import TYPES, Report
 
-from conftest import SRC, TXT, mutate, where
+from helpers import SRC, TXT, mutate, where
 
 
 def checked(data: Path) -> Report:
@@ -50,12 +50,25 @@ def test_check_appends_to_the_given_report(data):
     assert where(report) == [("value-mismatch", SRC, 16)]
 
 
-def test_check_records_precision(data):
+def test_a_fact_states_its_precision_without_the_check_stage(data):
     model, _ = load(data)
-    check(model)
     by_id = {f.id: f for f in model.facts}
     assert by_id["home-care-monthly"].precision is None  # exact to the unit
     assert by_id["social-assistance-funds"].precision == 100_000_000  # "1,5 milyar": one decimal of a milliard
+
+
+def test_check_does_not_change_the_model(data):
+    import copy
+
+    model, _ = load(data)
+    before = copy.deepcopy(model.sources)
+    mutate(data, "    value: 1250", "    value: 1251")
+    broken, _ = load(data)
+    for m in (model, broken):
+        snapshot = copy.deepcopy(m.sources)
+        check(m)
+        assert m.sources == snapshot
+    assert model.sources == before
 
 
 # --- the bad-input corpus ----------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from asdh_lod.cli import main
-from conftest import mutate
+from helpers import mutate
 
 
 @pytest.fixture

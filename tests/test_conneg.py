@@ -22,9 +22,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
 
-from asdh_lod import conneg
+from asdh_lod.publish import conneg
 from asdh_lod.cli import main
-from conftest import need, running_preview
+from helpers import need, running_preview
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 APACHE = shutil.which("apache2") or ("/usr/sbin/apache2" if Path("/usr/sbin/apache2").exists() else None)

@@ -11,9 +11,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from asdh_lod import csvw as C
-from asdh_lod.mapping import QB, SDMX_MEASURE
-from asdh_lod.uris import Uris
+from asdh_lod.publish import csvw as C
+from asdh_lod.stages.mapping import QB, SDMX_MEASURE
+from asdh_lod.rdf.uris import Uris
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ def test_several_quotes_are_one_cell_split_by_the_separator(site, dump):
 
 
 def test_base_iri_moves_the_templates(tiny):
-    from asdh_lod.pipeline import prepare
+    from asdh_lod.build.pipeline import prepare
 
     result = prepare(tiny, "https://example.org/x/")
     meta = json.loads(result.files[C.METADATA_PATH])
@@ -168,9 +168,9 @@ def test_base_iri_moves_the_templates(tiny):
 
 
 def test_a_quote_holding_the_separator_is_a_problem_before_anything_is_written(data, tmp_path):
-    from conftest import SRC, mutate
-    from asdh_lod.pipeline import build
-    from asdh_lod.problems import ProblemsFound
+    from helpers import SRC, mutate
+    from asdh_lod.build.pipeline import build
+    from asdh_lod.core.problems import ProblemsFound
 
     txt = data / "sources" / "tiny-haber.txt"
     txt.write_text(txt.read_text(encoding="utf-8").replace(
@@ -189,7 +189,7 @@ def test_a_quote_holding_the_separator_is_a_problem_before_anything_is_written(d
 
 
 def _model(data):
-    from asdh_lod.load import load
+    from asdh_lod.ingest.load import load
 
     model, _ = load(data)
     return model

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from conftest import DATA
+from helpers import DATA
 
 QUERIES = Path(__file__).parent / "queries"
 BASE = "https://w3id.org/asdh-lod/"

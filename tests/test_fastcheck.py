@@ -6,8 +6,8 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from asdh_lod.fastcheck import NATIVE, fast_results, validate_fast
-from asdh_lod.validate import load_shapes, shacl_results, validate_graph
+from asdh_lod.stages.fastcheck import NATIVE, fast_results, validate_fast
+from asdh_lod.stages.validate import load_shapes, shacl_results, validate_graph
 
 
 def test_real_data_same_results_in_both_engines(built):
@@ -69,7 +69,7 @@ def _planted(built):
     of one observation is repeated in the code-list part: counted once, as in a graph."""
     from rdflib.namespace import RDF
 
-    from asdh_lod.mapping import Mapped, Triples
+    from asdh_lod.stages.mapping import Mapped, Triples
 
     m, u = built.mapped, built.mapped.uris
     data = Triples(m.data)
@@ -112,8 +112,8 @@ def test_pyshacl_sees_a_reduced_graph_and_only_observation_triples_are_dropped(b
     drop the plain observations' triples (all but rdf:type here) and nothing else."""
     from rdflib.namespace import RDF, RDFS, SH
 
-    from asdh_lod.fastcheck import TARGETS, index_triples, read_predicates, reduced_graph
-    from asdh_lod.mapping import QB
+    from asdh_lod.stages.fastcheck import TARGETS, index_triples, read_predicates, reduced_graph
+    from asdh_lod.stages.mapping import QB
 
     shapes = load_shapes(built.mapped.uris)
     rest = Graph()

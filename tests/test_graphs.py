@@ -9,9 +9,10 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from asdh_lod import query as q
-from asdh_lod.publish import NAMED_GRAPHS, named_graphs
-from asdh_lod.uris import Uris
+from asdh_lod.rdf import query as engine
+from asdh_lod.sparql import query as q
+from asdh_lod.publish.render import NAMED_GRAPHS, named_graphs
+from asdh_lod.rdf.uris import Uris
 
 BASE = "https://w3id.org/asdh-lod/"
 PARTS = {"ontology": "ontology", "codelists": "codelists", "data": "data"}
@@ -72,17 +73,17 @@ def test_the_graphs_but_the_catalogue_are_the_plain_dump(built):
 
 def test_query_sees_the_union_and_the_graph_names(built):
     store = q.open_store(built.out)
-    a = q.run(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    a = engine.run(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     counts = {row["g"].value: int(row["n"].value) for row in a.raw}
     assert counts == {**{BASE + "graph/" + n: len(getattr(built.mapped, attr)) for n, attr in PARTS.items()},
                       BASE + "graph/catalog": len(catalog(built))}
-    a = q.run(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    a = engine.run(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     union = built.mapped.union() + catalog(built)  # the default graph: distinct triples of all graphs
     assert int(next(iter(a.raw))["n"].value) == len(union)
 
 
 def test_base_iri_moves_the_graph_names(tiny, tmp_path):
-    from asdh_lod.pipeline import build
+    from asdh_lod.build.pipeline import build
     result = build(tiny, tmp_path / "site", "http://example.org/x/")
     nq = (tmp_path / "site" / "downloads" / "asdh-lod.nq").read_text(encoding="utf-8")
     names = {line.rsplit(" ", 2)[-2] for line in nq.splitlines()}

@@ -9,9 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from asdh_lod.cli import main
-from asdh_lod.pipeline import build
-from asdh_lod.problems import ProblemsFound
-from asdh_lod.synth import write_synth
+from helpers import DATA
+from asdh_lod.build.pipeline import build
+from asdh_lod.core.problems import ProblemsFound
+from asdh_lod.build.synth import write_synth
 
 ADANA = "adana-2025-faaliyet-raporu"
 AGRI = "agri-2025-faaliyet-raporu"
@@ -30,7 +31,7 @@ def _edit(file: Path, old: str, new: str) -> None:
 @pytest.fixture
 def national(tmp_path, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    write_synth(200, tmp_path / "data", seed=11)  # 4 sources: Adana, Adıyaman, Afyonkarahisar, Ağrı
+    write_synth(200, tmp_path / "data", seed=11, template=DATA)  # 4 sources: Adana, Adıyaman, Afyonkarahisar, Ağrı
     return Path("data")
 
 

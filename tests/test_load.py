@@ -22,12 +22,13 @@ from pathlib import Path
 
 import pytest
 
-from asdh_lod.check import check
-from asdh_lod.load import load
-from asdh_lod.model import Model
-from asdh_lod.problems import TYPES, Report
+from asdh_lod.stages.check import check
+from helpers import DATA
+from asdh_lod.ingest.load import load
+from asdh_lod.model.records import Model
+from asdh_lod.core.problems import TYPES, Report
 
-from conftest import SRC, TXT, mutate, where
+from helpers import SRC, TXT, mutate, where
 
 
 def load_bad(data: Path) -> Report:
@@ -678,9 +679,9 @@ def test_bad_theme_hint_lists_the_themes(data):
 
 def _synth_with_problems(folder: Path) -> Path:
     """A synthetic data folder of 9 sources; two of them broken (YAML syntax, unknown code)."""
-    from asdh_lod.synth import write_synth
+    from asdh_lod.build.synth import write_synth
 
-    write_synth(450, folder, seed=7)
+    write_synth(450, folder, seed=7, template=DATA)
     files = sorted((folder / "sources").glob("*.yaml"))
     assert len(files) == 9
     text = files[2].read_text(encoding="utf-8")
@@ -691,7 +692,7 @@ def _synth_with_problems(folder: Path) -> Path:
 
 
 def _load_with(monkeypatch, data: Path, workers: str, **kwargs):
-    from asdh_lod import parallel
+    from asdh_lod.core import parallel
 
     monkeypatch.setenv(parallel.ENV, workers)
     monkeypatch.setattr(parallel, "CHUNK", 2)  # several chunks, results from both workers
@@ -714,10 +715,10 @@ def test_parallel_load_reports_what_a_serial_load_reports(tmp_path, monkeypatch,
 
 
 def test_parallel_load_builds_the_same_model(tmp_path, monkeypatch):
-    from asdh_lod.synth import write_synth
+    from asdh_lod.build.synth import write_synth
 
     data = tmp_path / "data"
-    write_synth(450, data, seed=7)
+    write_synth(450, data, seed=7, template=DATA)
     serial, report1, steps1 = _load_with(monkeypatch, data, "1")
     two, report2, steps2 = _load_with(monkeypatch, data, "2")
     assert report1.ok and report2.ok and steps1 == steps2
@@ -729,10 +730,10 @@ def test_parallel_load_builds_the_same_model(tmp_path, monkeypatch):
 
 def test_parallel_load_reuses_what_it_is_given(tmp_path, monkeypatch):
     """Sources the incremental cache has are not loaded again; the others are, in order."""
-    from asdh_lod.synth import write_synth
+    from asdh_lod.build.synth import write_synth
 
     data = tmp_path / "data"
-    write_synth(450, data, seed=7)
+    write_synth(450, data, seed=7, template=DATA)
     first, _, _ = _load_with(monkeypatch, data, "1")
     cached = {s.document.id: s for s in first.sources[::2]}
     asked = []
@@ -750,7 +751,7 @@ def test_parallel_load_reuses_what_it_is_given(tmp_path, monkeypatch):
 
 
 def test_workers_setting(monkeypatch):
-    from asdh_lod import parallel
+    from asdh_lod.core import parallel
 
     monkeypatch.delenv(parallel.ENV, raising=False)
     assert parallel.workers(10) == 1  # a small folder: one process
@@ -769,3 +770,34 @@ def test_workers_setting(monkeypatch):
     monkeypatch.setenv(parallel.ENV, "many")
     with pytest.raises(ValueError, match="ASDH_LOD_WORKERS must be a whole number"):
         parallel.workers(5000)
+
+
+# --- only what is inside the data folder is read ---------------------------------------------
+
+def test_a_source_text_linking_out_of_the_data_folder_is_refused(data, tmp_path):
+    secret = tmp_path / "elsewhere.txt"
+    secret.write_text((data / "sources" / "tiny-haber.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (data / "sources" / "tiny-haber.txt").unlink()
+    (data / "sources" / "tiny-haber.txt").symlink_to(secret)  # quotes would match: it would be published
+    report = load_bad(data)
+    assert where(report) == [("outside-data-folder", TXT, None)]
+    assert str(report.problems[0]) == (
+        f"{TXT}: [outside-data-folder] the file is a link that resolves to {secret.resolve()}, outside the "
+        f"data folder {data.resolve()} (put the file itself into the data folder; links out of it are never read)")
+
+
+def test_source_and_code_list_yaml_linking_out_of_the_data_folder_are_refused(data, tmp_path):
+    for rel in ("sources/tiny-haber.yaml", "codelists/units.yaml"):
+        outside = tmp_path / rel.replace("/", "-")
+        (data / rel).rename(outside)
+        (data / rel).symlink_to(outside)
+    report = load_bad(data)
+    assert {(p.code, p.path) for p in report.problems} == {
+        ("outside-data-folder", SRC), ("outside-data-folder", "data/codelists/units.yaml")}
+
+
+def test_a_link_inside_the_data_folder_is_read(data):
+    (data / "sources" / "tiny-haber.txt").rename(data / "tiny-haber-text.txt")
+    (data / "sources" / "tiny-haber.txt").symlink_to(data / "tiny-haber-text.txt")
+    model, report = load(data)
+    assert report.ok and model is not None and "1.250 engelli" in model.sources[0].document.text

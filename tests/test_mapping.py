@@ -8,9 +8,9 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, XSD
 
-from asdh_lod.mapping import number_literal
-from asdh_lod.pipeline import build
-from asdh_lod.uris import Uris
+from asdh_lod.stages.mapping import number_literal
+from asdh_lod.build.pipeline import build
+from asdh_lod.rdf.uris import Uris
 
 
 def test_observation_uri_is_built_from_its_dimensions():
@@ -76,7 +76,7 @@ def test_also_quoted_figures_carry_every_quote(built):
 
 
 def test_dsd_components(built):
-    from asdh_lod.mapping import QB
+    from asdh_lod.stages.mapping import QB
     g = built.mapped.data
     dims = {str(d).rsplit("/", 1)[-1] for d in g.objects(None, QB.dimension)}
     assert dims == {"refArea", "refPeriod", "periodKind", "programme", "targetGroup", "indicator"}
@@ -94,6 +94,6 @@ def test_triples_and_union_and_parts_agree(built):
     assert set(whole) == set(m.ontology) | set(m.codelists) | set(m.data)
     assert len(whole) == built.triples
     # the published N-Triples are exactly these triples
-    from asdh_lod.publish import ntriples
+    from asdh_lod.publish.render import ntriples
 
     assert ntriples(m.triples()) == ntriples(whole)

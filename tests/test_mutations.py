@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from asdh_lod.fastcheck import fast_results
-from asdh_lod.validate import SHAPES_DIR, load_shapes, shacl_results
+from asdh_lod.stages.fastcheck import fast_results
+from asdh_lod.core.resources import SHAPES
+from asdh_lod.stages.validate import load_shapes, shacl_results
 
 MUTATIONS = Path(__file__).parent / "mutations"
 FILES = sorted(p.name for p in MUTATIONS.iterdir() if p.suffix in (".ru", ".ttl"))
@@ -30,7 +31,7 @@ def good(tiny_build) -> Graph:
 
 @pytest.fixture(scope="module")
 def shapes(tiny_build) -> Graph:
-    return load_shapes(tiny_build.mapped.uris, SHAPES_DIR)
+    return load_shapes(tiny_build.mapped.uris, SHAPES)
 
 
 def expected(path: Path) -> set[str]:

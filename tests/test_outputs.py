@@ -12,8 +12,8 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic, graph_diff, to_isomorphic
 
-from asdh_lod.pipeline import build
-from conftest import DATA, ROOT
+from asdh_lod.build.pipeline import build
+from helpers import DATA, ROOT
 
 
 def _via_oxigraph(data: bytes, fmt: ox.RdfFormat) -> Graph:
@@ -102,7 +102,8 @@ def test_source_texts_are_published_unchanged(built):
 
 
 def test_published_shapes_parse_with_oxigraph_to_the_shapes_used(built):
-    from asdh_lod.validate import SHAPES_DIR, load_shapes
+    from asdh_lod.core.resources import SHAPES
+    from asdh_lod.stages.validate import load_shapes
 
-    used = load_shapes(built.mapped.uris, SHAPES_DIR)
+    used = load_shapes(built.mapped.uris, SHAPES)
     _assert_same(used, _via_oxigraph((built.out / "downloads" / "shapes.ttl").read_bytes(), ox.RdfFormat.TURTLE))

@@ -16,8 +16,9 @@ from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from asdh_lod import charts, pages
-from asdh_lod.pipeline import build
+from asdh_lod.publish import charts
+from asdh_lod.publish import pages
+from asdh_lod.build.pipeline import build
 
 class _Page(HTMLParser):
     """What the checks need from one page: links, ids, landmarks, languages, scripts."""
@@ -404,7 +405,7 @@ def test_every_hash_iri_of_a_document_lands_on_its_own_section(built, site, name
 def test_catalogue_page_shows_each_distribution_with_format_size_checksum_and_licence(built, site):
     from rdflib.namespace import DCAT, DCTERMS
 
-    from asdh_lod.catalog import SPDX
+    from asdh_lod.publish.catalog import SPDX
 
     g = Graph().parse(site / "catalog.ttl", format="turtle")
     html = _page(site, "catalog")

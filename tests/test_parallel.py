@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from asdh_lod import parallel
+from asdh_lod.core import parallel
 
 
 def _tag(state, chunk):
@@ -46,21 +46,11 @@ def test_a_dead_worker_means_the_rest_runs_here(small_chunks):
     assert {pid for _, pid in out} == {os.getpid()}
 
 
-def test_merge_keeps_the_reports_limit_and_total():
-    from asdh_lod.problems import Report, problem
-
-    found = [problem("empty-file", f"f{i}.yaml", 1) for i in range(3)]
-    report = Report(limit=4)
-    report.add(problem("empty-file", "a.yaml", 1))
-    parallel.merge(report, found, total=5)  # a worker kept 3 of the 5 it found
-    assert [p.path for p in report.problems] == ["a.yaml", "f0.yaml", "f1.yaml", "f2.yaml"]
-    assert report.total == 6 and report.truncated
-
 
 def test_pages_rendered_by_workers_are_the_pages_rendered_here(tiny, tmp_path, monkeypatch):
     """Forked workers render the resources' pages and RDF variants (parallel.page_workers):
     the site is byte for byte the one rendered in one process."""
-    from asdh_lod.pipeline import build
+    from asdh_lod.build.pipeline import build
 
     monkeypatch.setenv("ASDH_LOD_WORKERS", "1")
     one = build(tiny, tmp_path / "one")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from asdh_lod.periods import Period, PeriodError, Unit, parse_period, parse_unit
+from asdh_lod.model.periods import Period, PeriodError, Unit, parse_period, parse_unit
 
 D = date
 

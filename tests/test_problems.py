@@ -1,6 +1,6 @@
 """Problems as data: stable codes, templates, a limit, text and JSON forms."""
 
-from asdh_lod.problems import TYPES, ProblemsFound, Report, problem
+from asdh_lod.core.problems import TYPES, ProblemsFound, Report, problem
 
 
 def test_problem_text_names_file_line_code_and_fix():
@@ -31,3 +31,25 @@ def test_warnings_do_not_fail_a_report():
     r = Report()
     r.add(problem("shacl", None, None, severity="warning", message="m"))
     assert r.ok and r.total == 1
+
+
+def test_merge_keeps_the_reports_limit_and_counts_everything_found():
+    worker = Report(limit=3)
+    for i in range(5):  # a worker kept 3 of the 5 it found, one error among those it dropped
+        worker.add(problem("empty-file", f"f{i}.yaml", 1, severity="warning" if i != 4 else "error"))
+    report = Report(limit=4)
+    report.add(problem("empty-file", "a.yaml", 1, severity="warning"))
+    report.merge(worker)
+    assert [p.path for p in report.problems] == ["a.yaml", "f0.yaml", "f1.yaml", "f2.yaml"]
+    assert report.total == 6 and report.truncated
+    assert not report.ok  # the error the worker found past its limit still fails the report
+
+
+def test_an_error_past_the_limit_still_fails_the_report():
+    report = Report(limit=1)
+    report.add(problem("empty-file", "a.yaml", 1, severity="warning"))
+    assert report.ok
+    report.add(problem("empty-file", "b.yaml", 1))  # not kept: the limit is full of warnings
+    assert [p.path for p in report.problems] == ["a.yaml"]
+    assert report.truncated and not report.ok
+    assert report.to_dict()["valid"] is False

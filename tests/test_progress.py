@@ -7,8 +7,8 @@ import re
 from click.testing import CliRunner
 
 from asdh_lod import cli
-from asdh_lod.pipeline import Progress, Timings, build
-from asdh_lod.progress import summary
+from asdh_lod.build.pipeline import Progress, Timings, build
+from asdh_lod.build.progress import summary
 
 
 class Recorder(Progress):
@@ -74,7 +74,7 @@ def test_quiet_on_a_terminal_is_silent(tiny, tmp_path, monkeypatch):
 
 
 def test_failed_build_shows_no_summary(tiny, tmp_path, monkeypatch):
-    from conftest import mutate
+    from helpers import mutate
 
     monkeypatch.setattr(cli, "stderr_is_terminal", lambda: True)
     mutate(tiny, "value: 1250", "value: 1251")
@@ -92,7 +92,7 @@ def test_summary_line():
 def test_the_garbage_collector_is_paused_during_a_build_only(tiny, tmp_path):
     import gc
 
-    from asdh_lod import pipeline
+    from asdh_lod.build import pipeline
 
     seen = []
 

@@ -15,9 +15,9 @@ import pytest
 from rdflib import Graph
 from click.testing import CliRunner
 
-from asdh_lod import push as p
+from asdh_lod.sparql import push as p
 from asdh_lod.cli import main
-from conftest import need
+from helpers import need
 from endpoint import Oxigraph, Proxy, env_without_credentials
 
 BASE = "https://w3id.org/asdh-lod/"

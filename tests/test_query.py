@@ -10,7 +10,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from asdh_lod import query as q
+from asdh_lod.rdf import query as engine
+from asdh_lod.sparql import query as q
 from asdh_lod.cli import main
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation }"
@@ -46,9 +47,9 @@ def test_prefixes_follow_the_site(site):
 
 
 def test_table_is_aligned_with_numbers_right(store, site):
-    a = q.run(store, "SELECT ?code ?n WHERE { VALUES (?code ?n) { (code:x 5) (code:yy 12) } } ORDER BY ?n",
+    a = engine.run(store, "SELECT ?code ?n WHERE { VALUES (?code ?n) { (code:x 5) (code:yy 12) } } ORDER BY ?n",
               q.prefixes(site))
-    assert q.render(a).decode() == (
+    assert engine.render(a).decode() == (
         "code      n\n"
         "-------  --\n"
         "code:x    5\n"
@@ -170,7 +171,7 @@ def test_csv_is_real_csv(site):
 
 
 def test_from_picks_named_graphs_as_an_endpoint_would(store, site, built):
-    a = q.run(store, "SELECT (COUNT(*) AS ?n) FROM graph:data FROM graph:ontology WHERE { ?s ?p ?o }",
+    a = engine.run(store, "SELECT (COUNT(*) AS ?n) FROM graph:data FROM graph:ontology WHERE { ?s ?p ?o }",
               q.prefixes(site))
     assert int(next(iter(a.raw))["n"].value) == len(built.mapped.data) + len(built.mapped.ontology)
 
@@ -181,10 +182,10 @@ def test_a_store_without_the_default_graph_copy_serves_queries_that_say_from(bui
     nq = (built.out / "downloads" / "asdh-lod.nq").read_bytes()
     text = ("PREFIX qb: <http://purl.org/linked-data/cube#>\n"
             f"SELECT (COUNT(?o) AS ?n) FROM <{built.mapped.uris.graph('data')}> WHERE {{ ?o a qb:Observation }}")
-    assert q.declares_dataset(text)
-    assert not q.declares_dataset("# FROM <x> in a comment\nSELECT * WHERE { ?s ?p ?o }")
-    full, named = q.edition_store(nq), q.edition_store(nq, default_graph=False)
+    assert engine.declares_dataset(text)
+    assert not engine.declares_dataset("# FROM <x> in a comment\nSELECT * WHERE { ?s ?p ?o }")
+    full, named = engine.edition_store(nq), engine.edition_store(nq, default_graph=False)
     n = len(built.model.facts)
-    assert q.render(q.run(full, text), "csv") == q.render(q.run(named, text), "csv") == f"n\r\n{n}\r\n".encode()
+    assert engine.render(engine.run(full, text), "csv") == engine.render(engine.run(named, text), "csv") == f"n\r\n{n}\r\n".encode()
     union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    assert q.render(q.run(named, union), "csv") == b"n\r\n0\r\n"
+    assert engine.render(engine.run(named, union), "csv") == b"n\r\n0\r\n"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from asdh_lod.querypage import VENDOR
-from conftest import need
+from asdh_lod.publish.querypage import VENDOR
+from helpers import need
 
 
 def chromium() -> str | None:

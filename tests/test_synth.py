@@ -11,10 +11,11 @@ import yaml
 from click.testing import CliRunner
 
 from asdh_lod.cli import main
-from asdh_lod.load import load
-from asdh_lod.numbers import parse_number
-from asdh_lod.pipeline import prepare
-from asdh_lod.synth import SynthError, dotted, figure_for, plan, synthesize, words, write_synth
+from helpers import DATA
+from asdh_lod.ingest.load import load
+from asdh_lod.model.numbers import parse_number
+from asdh_lod.build.pipeline import prepare
+from asdh_lod.build.synth import SynthError, dotted, figure_for, plan, synthesize, words, write_synth
 
 
 def test_words_and_dots_read_back_exactly():
@@ -57,14 +58,14 @@ def test_too_many_observations_is_refused():
 
 
 def test_same_seed_same_files_other_seed_other_files():
-    a, b, c = synthesize(300, seed=1), synthesize(300, seed=1), synthesize(300, seed=2)
+    a, b, c = synthesize(300, seed=1, template=DATA), synthesize(300, seed=1, template=DATA), synthesize(300, seed=2, template=DATA)
     assert a == b
     assert a.keys() == c.keys() and a != c
 
 
 def test_synthetic_folder_builds_with_no_problem(tmp_path):
     data = tmp_path / "national"
-    write_synth(200, data, seed=3)
+    write_synth(200, data, seed=3, template=DATA)
     assert (data / "codelists" / "provinces.yaml").read_bytes() == (
         Path(__file__).resolve().parents[1] / "data" / "codelists" / "provinces.yaml").read_bytes()
     result = prepare(data)
@@ -82,7 +83,7 @@ def test_synthetic_folder_builds_with_no_problem(tmp_path):
 
 def test_loader_sees_the_source_yaml_as_written(tmp_path):
     data = tmp_path / "national"
-    write_synth(60, data)
+    write_synth(60, data, template=DATA)
     model, report = load(data)
     assert report.ok
     raw = yaml.safe_load((data / "sources" / "adana-2025-faaliyet-raporu.yaml").read_text(encoding="utf-8"))
@@ -92,12 +93,20 @@ def test_loader_sees_the_source_yaml_as_written(tmp_path):
 def test_cli_synth_then_build(tmp_path):
     runner = CliRunner()
     data, site = tmp_path / "national", tmp_path / "site"
-    r = runner.invoke(main, ["synth", "--observations", "120", "--out", str(data), "--seed", "5"])
+    r = runner.invoke(main, ["synth", "--observations", "120", "--out", str(data), "--seed", "5", "--from", str(DATA)])
     assert r.exit_code == 0, r.output
     assert r.output == f"wrote {data}/: 120 observations in 3 source documents (seed 5)\n"
     r = runner.invoke(main, ["build", "--data", str(data), "--out", str(site)])
     assert r.exit_code == 0, r.output
     assert r.output.startswith(f"published {site}/: 120 observations, ")
+
+
+def test_cli_synth_needs_a_data_folder_to_copy(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no data/ here
+    r = CliRunner().invoke(main, ["synth", "--observations", "10", "--out", str(tmp_path / "x")])
+    assert r.exit_code == 2
+    assert "data is not a data folder with codelists/ and dataset.yaml: pass --from DIR" in r.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_cli_synth_refuses_impossible_sizes(tmp_path):

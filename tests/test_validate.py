@@ -8,13 +8,14 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDFS, SH
 
-from asdh_lod.mapping import SDMX_ATTRIBUTE
-from asdh_lod.validate import SHAPES_DIR, grouped_lines, load_shapes, origins_for, validate_graph
+from asdh_lod.stages.mapping import SDMX_ATTRIBUTE
+from asdh_lod.core.resources import SHAPES
+from asdh_lod.stages.validate import grouped_lines, load_shapes, origins_for, validate_graph
 
 
 @pytest.fixture(scope="module")
 def shapes(tiny_build):
-    return load_shapes(tiny_build.mapped.uris, SHAPES_DIR)
+    return load_shapes(tiny_build.mapped.uris, SHAPES)
 
 
 @pytest.fixture

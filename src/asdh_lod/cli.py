@@ -13,17 +13,21 @@ from pathlib import Path
 import click
 
 from . import __version__
-from . import query as query_mod
-from .pipeline import build as run_build
-from .pipeline import Timings, prepare
-from .progress import TerminalProgress, stderr_is_terminal, summary
-from .problems import DEFAULT_LIMIT, ProblemsFound, Report
-from .fastcheck import validate_fast
-from .uris import Uris
-from .validate import (SHAPES_DIR, grouped_lines, load_shapes, origins_for, read_rdf, shape_summary,
-                       validate_graph)
-
-DEFAULT_BASE = "https://w3id.org/asdh-lod/"
+from .build.pipeline import Timings, prepare
+from .build.pipeline import build as run_build
+from .build.progress import TerminalProgress, stderr_is_terminal, summary
+from .build.synth import SynthError, write_synth
+from .core.problems import DEFAULT_LIMIT, ProblemsFound, Report
+from .core.resources import shapes_for
+from .extract.draft import ExtractError, diff_file, draft_file, write_atomic
+from .ingest.load import base_iri_of
+from .publish.conneg import make_server
+from .rdf import query as engine
+from .rdf.uris import Uris
+from .sparql import push as push_mod
+from .sparql import query as site_query
+from .stages.fastcheck import validate_fast
+from .stages.validate import grouped_lines, load_shapes, origins_for, read_rdf, shape_summary, validate_graph
 
 
 def _emit(report: Report, fmt: str) -> None:
@@ -147,7 +151,7 @@ def validate(files: tuple[Path, ...], data_dir: Path, engine: str, base_iri: str
     report = Report(limit=limit)
     graph = read_rdf(list(files), report)
     if graph is not None:
-        shapes = load_shapes(Uris(base_iri or _base_from(data_dir), "provincial"), SHAPES_DIR)
+        shapes = load_shapes(Uris(base_iri or base_iri_of(data_dir), "provincial"), shapes_for(data_dir))
         run = validate_fast if engine == "fast" else validate_graph
         run(graph, shapes, origins_for(data_dir, base_iri), report)
     if not report.ok:
@@ -186,8 +190,6 @@ def serve(site_dir: Path, port: int, host: str) -> None:
 
         curl -H 'Accept: text/turtle' http://127.0.0.1:8000/code/province/25
     """
-    from .conneg import make_server
-
     if not (site_dir / "index.html").is_file():
         raise click.UsageError(f"site folder '{site_dir}' has no index.html: run 'asdh-lod build' first")
     try:
@@ -239,8 +241,6 @@ def extract(source: Path | None, data_dir: Path, province, published, title, tit
         asdh-lod extract malatya-haber.txt --province 44 --out data/sources/malatya-haber.yaml
         asdh-lod extract --diff data/sources/erzurum-2025-faaliyet-raporu-haber.yaml
     """
-    from .extract import ExtractError, diff_file, draft_file, write_atomic
-
     try:
         if curated is not None:
             click.echo(diff_file(curated, data_dir, source), nl=False)
@@ -272,7 +272,7 @@ def extract(source: Path | None, data_dir: Path, province, published, title, tit
 @click.option("-e", "--expression", metavar="SPARQL", help="The query text (instead of a .rq file).")
 @click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
               show_default=True, help="The built site whose dump to query.")
-@click.option("--format", "fmt", type=click.Choice(query_mod.FORMATS), default="table", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(engine.FORMATS), default="table", show_default=True,
               help="table, csv, tsv or json (SPARQL results JSON) for SELECT/ASK; "
                    "table/turtle or ntriples for CONSTRUCT/DESCRIBE.")
 def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: str) -> None:
@@ -295,13 +295,13 @@ def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: 
         if query_file is not None:
             if not query_file.is_file():
                 raise click.UsageError(f"query file '{query_file}' does not exist")
-            text, where = query_mod.read_query(query_file), str(query_file)
+            text, where = engine.read_query(query_file), str(query_file)
         else:
             text, where = expression, "-e"
-        store = query_mod.open_store(site_dir)
-        answer = query_mod.run(store, text, query_mod.prefixes(site_dir), where=where)
-        out = query_mod.render(answer, fmt)
-    except query_mod.QueryError as err:
+        store = site_query.open_store(site_dir)
+        answer = engine.run(store, text, site_query.prefixes(site_dir), where=where)
+        out = engine.render(answer, fmt)
+    except engine.QueryError as err:
         raise click.ClickException(str(err)) from err
     click.echo(out, nl=False)
 
@@ -333,8 +333,6 @@ def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: fl
 
         asdh-lod push --endpoint http://localhost:7878/store
     """
-    from . import push as push_mod
-
     try:
         push_mod.check_url(endpoint, "--endpoint")
         if update_endpoint:
@@ -371,7 +369,9 @@ def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: fl
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="The data folder to (re)place.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives identical files.")
-def synth(observations: int, out_dir: Path, seed: int) -> None:
+@click.option("--from", "template", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+              show_default=True, help="The data folder whose code lists and dataset record are copied.")
+def synth(observations: int, out_dir: Path, seed: int, template: Path) -> None:
     """Write a synthetic national data folder (for benchmarks), in the format of data/.
 
     Activity reports for the 81 provinces and the years since 2002, in Turkish prose, with
@@ -383,24 +383,11 @@ def synth(observations: int, out_dir: Path, seed: int) -> None:
         asdh-lod synth --observations 10000 --out /tmp/national
         asdh-lod build --data /tmp/national --out /tmp/site
     """
-    from .synth import SynthError, write_synth
-
     try:
-        sources = write_synth(observations, out_dir, seed=seed)
+        sources = write_synth(observations, out_dir, seed=seed, template=template)
     except SynthError as err:
         raise click.UsageError(str(err)) from None
     click.echo(f"wrote {out_dir}/: {observations} observations in {sources} source documents (seed {seed})")
-
-
-def _base_from(data_dir: Path) -> str:
-    """The base IRI in data/dataset.yaml, if there is one readable; else the default."""
-    import yaml
-
-    try:
-        base = yaml.safe_load((data_dir / "dataset.yaml").read_text(encoding="utf-8")).get("base_iri")
-    except (OSError, AttributeError, yaml.YAMLError):
-        return DEFAULT_BASE
-    return base if isinstance(base, str) and base.endswith("/") else DEFAULT_BASE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,110 @@
+"""Work per source file spread over the machine's cores, in forked worker processes.
+
+`load` and `check` do the same work for every source, independently; with many sources
+they hand it to a pool of forked workers (`ordered`), which inherit what the parent holds
+(code lists, the model) without pickling it, and send back only their results. Results come
+back in input order, so problems are reported in the order a serial run reports them, and
+the output is the same.
+
+By default workers are used only with many sources and at least three cores (one worker per
+core but one): the results cost about a third of the work again to pickle and unpickle, so on
+two cores the gain is small at best, and a loss as soon as other work shares the cores
+(benchmarks/load_check.py measures it). ``ASDH_LOD_WORKERS=N`` asks for N workers whatever the
+size (``0``: one per core); ``ASDH_LOD_WORKERS=1`` keeps everything in the one process, as do
+platforms without fork.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterator, Sequence, TypeVar
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+ENV = "ASDH_LOD_WORKERS"
+MIN_ITEMS = 64  # fewer sources than this: forking and pickling cost more than they save
+CHUNK = 16      # sources per task: few enough round trips, results still arrive steadily
+
+
+def workers(items: int) -> int:
+    """How many worker processes to use for `items` sources (1: stay in this process)."""
+    env = os.environ.get(ENV, "").strip()
+    if env:
+        try:
+            n = int(env)
+        except ValueError:
+            raise ValueError(f"{ENV} must be a whole number of worker processes, not {env!r}") from None
+        wanted = n if n > 0 else _cores()
+    else:  # one core for this process, which unpickles what the workers send
+        wanted = _cores() - 1
+        if items < MIN_ITEMS or wanted < 2:
+            return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(wanted, 8, -(-items // CHUNK)))
+
+
+MIN_PAGES = 512  # fewer resources than this: their pages are rendered here
+
+
+def page_workers(items: int) -> int:
+    """How many worker processes render the site's pages (1: this process). Unlike sources,
+    pages come back as bytes, which cost next to nothing to send: by default one worker per
+    core from MIN_PAGES resources on (``ASDH_LOD_WORKERS`` as for `workers`)."""
+    if os.environ.get(ENV, "").strip():
+        return workers(items)
+    if items < MIN_PAGES:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(_cores(), 8))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+_state: Any = None  # in a worker: what `ordered` was given as `state`, inherited by fork
+
+
+def _init(state: Any) -> None:
+    global _state
+    _state = state
+
+
+def _run(fn: Callable[[Any, Sequence[T]], list[R]], chunk: Sequence[T]) -> list[R]:
+    return fn(_state, chunk)
+
+
+def ordered(fn: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], state: Any,
+            n_workers: int) -> Iterator[R]:
+    """`fn(state, chunk)` over `items` in chunks, yielding one result per item in input order.
+
+    `fn` must be a module-level function (it is pickled by name); `state` is not pickled: the
+    workers are forked and inherit it. With one worker, or when the pool cannot be used (a
+    worker died, e.g. killed for memory), the remaining chunks run here, in this process."""
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    done = 0
+    if n_workers > 1 and len(chunks) > 1:
+        pool = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_init, initargs=(state,))
+        try:
+            futures = [pool.submit(_run, fn, c) for c in chunks]
+            for f in futures:
+                results = f.result()
+                done += 1
+                yield from results
+        except BrokenProcessPool:
+            pass  # finish the remaining chunks here
+        finally:  # also when the caller stops early: drop the work not yet started
+            pool.shutdown(wait=True, cancel_futures=True)
+    for c in chunks[done:]:
+        yield from fn(state, c)

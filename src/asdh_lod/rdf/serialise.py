@@ -1,0 +1,213 @@
+"""The serialisers: every byte of RDF the project writes is made here. No I/O.
+
+Deterministic: the same triples give byte-identical output. The large outputs (N-Triples,
+N-Quads, Turtle and TriG of the whole, JSON-LD) are written by pyoxigraph or streamed from
+sorted N-Triples; rdflib's pretty Turtle serves the small graphs (ontology, code lists,
+shapes, catalogue).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from .vocab import CATALOGUE_VOCABULARIES, JSONLD_OWN, TURTLE_OWN, prefixes
+
+
+def turtle_prefixes(base: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The prefixes our Turtle declares (`vocab.TURTLE_OWN` of our namespaces)."""
+    return prefixes(base, TURTLE_OWN, extra)
+
+
+def ntriples(g) -> bytes:
+    """N-Triples, canonical (each term written by pyoxigraph), one triple a line, sorted: stable
+    and diff-friendly. `g` is a graph or any iterable of rdflib triples (repeats are dropped).
+
+    IRIs and blank nodes repeat a lot: each is written once; literals are mostly distinct."""
+    iris: dict[str, str] = {}
+    blanks: dict[str, str] = {}
+    datatypes: dict[str, ox.NamedNode] = {}
+
+    def term(t) -> str:
+        if isinstance(t, Literal):
+            if t.language:
+                return str(ox.Literal(str(t), language=t.language))
+            dt = t.datatype
+            if dt is None:
+                return str(ox.Literal(str(t)))
+            node = datatypes.get(dt)
+            if node is None:
+                node = datatypes[dt] = ox.NamedNode(dt)
+            return str(ox.Literal(str(t), datatype=node))
+        cache, make = (iris, ox.NamedNode) if isinstance(t, URIRef) else (blanks, ox.BlankNode)
+        key = str(t)  # a plain str hashes in C; rdflib terms hash in Python
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = str(make(key))
+        return text
+
+    # bytes, not str: one byte per ASCII character (a str with any Turkish letter takes two or four)
+    lines = {f"{term(s)} {term(p)} {term(o)} .\n".encode("utf-8") for s, p, o in g}
+    return b"".join(sorted(lines))  # UTF-8 byte order is code point order
+
+
+def sorted_json(value):
+    """Sort JSON-LD node arrays by @id and value arrays canonically, for determinism (the
+    small JSON-LD documents: pages, catalogue). An @list keeps its order: it is an rdf:List."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else sorted_json(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: (v.get("@id", "") if isinstance(v, dict) else "",
+                                            json.dumps(v, sort_keys=True, ensure_ascii=False)))
+    return value
+
+
+def turtle(g: Graph) -> bytes:
+    """rdflib's pretty Turtle (nested blank nodes, lists): for the small graphs (ontology,
+    code lists, shapes), where reading matters more than speed."""
+    return g.serialize(format="turtle", encoding="utf-8")
+
+
+def turtle_dump(nt: bytes, prefixes: dict[str, str]) -> bytes:
+    """Turtle of a large graph, by pyoxigraph from its sorted N-Triples: subjects in order,
+    grouped with ';' and ','. Linear and streaming, unlike rdflib's pretty serialiser. The
+    @prefix lines are written in sorted order here, not in pyoxigraph's."""
+    body = ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return _sorted_prefix_lines(body, prefixes)
+
+
+def nquads(graphs: dict[URIRef, Iterable | bytes]) -> bytes:
+    """N-Quads, one quad a line, sorted: the N-Triples of each graph (a Graph, any iterable
+    of triples, or its N-Triples already written by `ntriples`) with its name."""
+    lines: list[bytes] = []
+    for name, g in graphs.items():
+        suffix = f" <{name}> .".encode("utf-8")
+        lines.extend(line[:-2] + suffix for line in (g if isinstance(g, bytes) else ntriples(g)).splitlines())
+    lines.sort()  # UTF-8 byte order is code point order; no repeats: each graph's lines are distinct
+    return b"\n".join(lines) + b"\n"
+
+
+def trig(nq: bytes, base: str) -> bytes:
+    """TriG of the sorted N-Quads `nq`, by pyoxigraph: graphs in IRI order, each graph's
+    subjects in order, grouped with ';' and ','. Linear, like `turtle_dump` (rdflib's
+    serialiser took most of a 10k-observation build's render stage)."""
+    quads = sorted(ox.parse(nq, ox.RdfFormat.N_QUADS), key=lambda q: q.graph_name.value)  # stable
+    declared = turtle_prefixes(base, CATALOGUE_VOCABULARIES)
+    return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=declared), declared)
+
+
+def _sorted_prefix_lines(body: bytes, prefixes: dict[str, str]) -> bytes:
+    """`body` with its @prefix lines replaced by ours, in sorted order (not pyoxigraph's)."""
+    at = 0
+    while body.startswith(b"@prefix ", at):
+        at = body.index(b"\n", at) + 1
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return head.encode("utf-8") + body[at:]
+
+
+def gzipped(data: bytes) -> bytes:
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as gz:
+        gz.write(data)
+    return buf.getvalue()
+
+
+def jsonld_context(base: str) -> dict:
+    """The published @context: our prefixes, so compact IRIs read as in the Turtle."""
+    return {"@context": prefixes(base, JSONLD_OWN)}
+
+
+class Compactor:
+    """Compact IRIs for a context of prefixes only (ours), each IRI compacted once."""
+
+    RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+    def __init__(self, context: dict[str, str]):
+        # longest namespace first, so code: wins over a shorter prefix of it
+        self.prefixes = sorted(((ns, p) for p, ns in context.items()), key=lambda x: -len(x[0]))
+        self.cache: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        c = self.cache.get(iri)
+        if c is None:
+            c = iri
+            for ns, p in self.prefixes:
+                if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
+                    c = f"{p}:{iri[len(ns):]}"
+                    break
+            self.cache[iri] = c
+        return c
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def jsonld_nodes(nt: bytes, c: "Compactor") -> Iterator[dict]:
+    """The JSON-LD node objects of sorted N-Triples (parsed by pyoxigraph), compacted by `c`:
+    one node per subject, in subject order, values in N-Triples order, a single value not
+    wrapped in an array. The whole dump (`jsonld`) and each page's description use it."""
+    iri, rdf_type = c.iri, Compactor.RDF_TYPE
+    NamedNode, BlankNode = ox.NamedNode, ox.BlankNode
+    node: dict = {}
+    subject = None
+
+    def done() -> dict:
+        return {k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()}
+
+    for t in ox.parse(nt, ox.RdfFormat.N_TRIPLES):
+        s, o = t.subject, t.object
+        sid = "_:" + s.value if isinstance(s, BlankNode) else s.value
+        if sid != subject:
+            if node:
+                yield done()
+            subject = sid
+            node = {"@id": sid if sid.startswith("_:") else iri(sid)}
+        p = t.predicate.value
+        if isinstance(o, NamedNode):
+            value = iri(o.value)
+            if p == rdf_type:
+                node.setdefault("@type", []).append(value)
+                continue
+            value = {"@id": value}
+        elif isinstance(o, BlankNode):
+            value = {"@id": "_:" + o.value}
+            if p == rdf_type:
+                node.setdefault("@type", []).append(value["@id"])
+                continue
+        elif o.language:
+            value = {"@language": o.language, "@value": o.value}
+        elif o.datatype.value == _XSD_STRING:
+            value = o.value
+        else:
+            value = {"@type": iri(o.datatype.value), "@value": o.value}
+        node.setdefault(iri(p), []).append(value)
+    if node:
+        yield done()
+
+
+def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None) -> bytes:
+    """JSON-LD compacted with the published context, which the document references by URL.
+
+    Streamed from the sorted N-Triples (`jsonld_nodes`): one node a line. Nothing the size of the
+    whole graph is held but the output itself."""
+    nt = nt if nt is not None else ntriples(g)
+    lines = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, Compactor(context["@context"]))]
+    head = json.dumps(context_url, ensure_ascii=False)
+    return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+
+
+def jsonld_embedded(g: Graph) -> bytes:
+    """Self-contained JSON-LD of a small graph (the context, its bound prefixes, is embedded:
+    harvesters need not fetch it)."""
+    context = {p: str(ns) for p, ns in sorted(g.namespaces()) if p}
+    doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
+    graph = doc.get("@graph", [doc] if "@id" in doc else [])
+    graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
+    out = {"@context": context, "@graph": sorted_json(graph)}
+    return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -1,0 +1,150 @@
+"""The one place URIs are minted.
+
+Every URI the project publishes is built here from the base IRI and the model's
+identifiers, so that changing the base IRI moves everything, and so that an observation's
+URI is a function of its dimension values alone (two facts with the same dimensions would
+collide, which is exactly the Data Cube's IC-12):
+
+    {base}def/{Term}                         ontology terms (namespace `asdh:`)
+    {base}code/{scheme}                      a code list (skos:ConceptScheme)
+    {base}code/{scheme}/{code}               a code (skos:Concept)
+    {base}data/{dataset}                     the qb:DataSet
+    {base}data/{dataset}/structure           its qb:DataStructureDefinition
+    {base}data/{dataset}/structure/{comp}    its component specifications
+    {base}data/{dataset}/obs/{province}/{period}#{period kind}/{programme}/{target group}/{indicator}
+                                             an observation: a hash IRI in the document of its
+                                             province and period, which describes them all
+    {base}data/{dataset}/obs/{province}/{period}   that document (one page, not one per figure)
+    {base}id/period/{ISO 8601 period}        reference periods (time:Interval)
+    {base}id/instant/{YYYY-MM-DD}            their beginnings and ends (time:Instant)
+    {base}id/source/{document}               source documents
+    {base}sources/{document}.txt             their verbatim text, published beside the data
+    {base}id/facility/{id}  {base}id/project/{id}[/milestone/{event}]
+    {base}id/rule/{id}[/parameter/{role}-{unit}]
+    {base}catalog                            the DCAT catalogue (documents catalog.ttl, catalog.jsonld)
+    {base}catalog#{part}                     its distributions, contact point, checksums, coverage
+    {base}void                               the VoID description (void.ttl, .well-known/void)
+    {base}void#{part}                        its subsets (one per published graph)
+    {base}{path}                             a published file, e.g. downloads/asdh-lod.ttl
+    {base}graph/{name}                       named graphs of the TriG/N-Quads dumps: data,
+                                             ontology, codelists, catalog (the DCAT catalogue)
+    {base}graph/{name}/staging/{token}       where `asdh-lod push` uploads a graph before the swap
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+
+from ..model.records import Fact
+from ..model.periods import Period
+
+
+def staging_graph(graph: str, token: str) -> str:
+    """The staging graph `asdh-lod push` uploads a named graph into before swapping it in."""
+    return f"{graph}/staging/{_seg(token)}"
+
+
+@lru_cache(maxsize=1 << 16)
+def _seg(s: str) -> str:
+    """One path segment; codes and slugs are already URI-safe, this guards the rest."""
+    return quote(s, safe="-._~")
+
+
+class Uris:
+    def __init__(self, base: str, dataset_id: str):
+        if not base.endswith("/"):
+            raise ValueError(f"base IRI must end with '/': {base}")
+        self.base = base
+        self.dataset_id = dataset_id
+        self.asdh = Namespace(base + "def/")
+        self.ontology = URIRef(base + "def/")
+
+    def scheme(self, scheme: str) -> URIRef:
+        return URIRef(f"{self.base}code/{_seg(scheme)}")
+
+    def concept(self, scheme: str, code: str) -> URIRef:
+        return URIRef(f"{self.base}code/{_seg(scheme)}/{_seg(code)}")
+
+    @property
+    def dataset(self) -> URIRef:
+        return URIRef(f"{self.base}data/{_seg(self.dataset_id)}")
+
+    @property
+    def structure(self) -> URIRef:
+        return URIRef(f"{self.dataset}/structure")
+
+    def component(self, name: str) -> URIRef:
+        return URIRef(f"{self.structure}/{_seg(name)}")
+
+    def observation(self, key: tuple[str, str, str, str, str, str]) -> URIRef:
+        """A hash IRI: at national scale a page per figure would mean hundreds of thousands
+        of files, so the observations of one province and period share one document, and a
+        client dereferencing any of them gets that document (the fragment stays on the client)."""
+        province, period, *rest = key
+        return URIRef(f"{self.observation_document(province, period)}#" + "/".join(_seg(k) for k in rest))
+
+    def observation_document(self, province: str, period: str) -> URIRef:
+        """The document that describes the observations of one province and period."""
+        return URIRef(f"{self.dataset}/obs/{_seg(province)}/{_seg(period)}")
+
+    def fact(self, fact: Fact) -> URIRef:
+        return self.observation(fact.key)
+
+    def period(self, period: Period | str) -> URIRef:
+        notation = period if isinstance(period, str) else period.notation
+        return URIRef(f"{self.base}id/period/{_seg(notation)}")
+
+    def instant(self, d: date) -> URIRef:
+        return URIRef(f"{self.base}id/instant/{d.isoformat()}")
+
+    def source(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}id/source/{_seg(doc_id)}")
+
+    def source_text(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}sources/{_seg(doc_id)}.txt")
+
+    def facility(self, ident: str) -> URIRef:
+        return URIRef(f"{self.base}id/facility/{_seg(ident)}")
+
+    def project(self, ident: str) -> URIRef:
+        return URIRef(f"{self.base}id/project/{_seg(ident)}")
+
+    def milestone(self, project: str, event: str) -> URIRef:
+        return URIRef(f"{self.project(project)}/milestone/{_seg(event)}")
+
+    def rule(self, ident: str) -> URIRef:
+        return URIRef(f"{self.base}id/rule/{_seg(ident)}")
+
+    def parameter(self, rule: str, role: str, unit: str) -> URIRef:
+        return URIRef(f"{self.rule(rule)}/parameter/{_seg(role)}-{_seg(unit)}")
+
+    def graph(self, name: str) -> URIRef:
+        """A named graph of the TriG/N-Quads dumps (see publish.NAMED_GRAPHS)."""
+        return URIRef(f"{self.base}graph/{_seg(name)}")
+
+    def wikidata(self, qid: str) -> URIRef:
+        return URIRef(f"http://www.wikidata.org/entity/{_seg(qid)}")
+
+    # -- catalogue and descriptions (catalog.py, csvw.py) ---------------------------------
+    @property
+    def catalog(self) -> URIRef:
+        return URIRef(f"{self.base}catalog")
+
+    def catalog_part(self, name: str) -> URIRef:
+        """A resource described only inside the catalogue document (hash IRI)."""
+        return URIRef(f"{self.catalog}#{_seg(name)}")
+
+    @property
+    def void(self) -> URIRef:
+        return URIRef(f"{self.base}void")
+
+    def void_part(self, name: str) -> URIRef:
+        return URIRef(f"{self.void}#{_seg(name)}")
+
+    def file(self, path: str) -> URIRef:
+        """The URL of a published file, from its path in the site."""
+        return URIRef(self.base + "/".join(_seg(p) for p in path.split("/")))

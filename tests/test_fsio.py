@@ -1,0 +1,83 @@
+"""The one atomic writer: a temporary folder swapped in atomically; single files by rename."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from asdh_lod.core import fsio
+
+
+def test_write_site_creates_and_replaces(tmp_path):
+    out = tmp_path / "site"
+    fsio.write_site({"a.txt": b"1", "d/b.txt": b"2"}, out)
+    assert (out / "d" / "b.txt").read_bytes() == b"2"
+    fsio.write_site({"c.txt": b"3"}, out)
+    assert sorted(p.name for p in out.rglob("*")) == ["c.txt"]  # the old edition is gone, not merged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_files_made_while_writing_and_a_failure_midway_leave_the_previous_site(tmp_path):
+    """`build` writes files as `render_iter` makes them: an error in the middle of making
+    them removes what was staged and leaves the published site as it was."""
+    out = tmp_path / "site"
+    assert fsio.write_site(iter([("a.txt", b"old")]), out) == ["a.txt"]
+
+    def made():
+        yield "a.txt", b"new"
+        yield "d/b.txt", b"new"
+        raise RuntimeError("a template failed")
+
+    with pytest.raises(RuntimeError, match="a template failed"):
+        fsio.write_site(made(), out)
+    assert (out / "a.txt").read_bytes() == b"old"
+    assert sorted(p.name for p in out.rglob("*")) == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the staged folder is gone
+
+
+def test_a_failing_write_leaves_the_previous_site(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    fsio.write_site({"a.txt": b"old"}, out)
+    real = Path.write_bytes
+    calls = []
+
+    def flaky(self, data):
+        calls.append(self.name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", flaky)
+    with pytest.raises(OSError, match="No space left"):
+        fsio.write_site({"a.txt": b"new", "b.txt": b"new"}, out)
+    monkeypatch.undo()
+    assert (out / "a.txt").read_bytes() == b"old"
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # temporary folder removed
+
+
+def test_swap_without_rename_exchange(tmp_path, monkeypatch):
+    monkeypatch.setattr(fsio, "_exchange", lambda a, b: False)
+    out = tmp_path / "site"
+    fsio.write_site({"a.txt": b"1"}, out)
+    fsio.write_site({"a.txt": b"2"}, out)
+    assert (out / "a.txt").read_bytes() == b"2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_write_file_replaces_a_file_whole(tmp_path, monkeypatch):
+    target = tmp_path / "x.yaml"
+    fsio.write_file(target, b"old")
+    fsio.write_file(target, b"new")
+    assert target.read_bytes() == b"new"
+
+    def broken(fd, mode):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fsio.os, "fdopen", broken)
+    with pytest.raises(OSError, match="No space left"):
+        fsio.write_file(target, b"newer")
+    monkeypatch.undo()
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]  # no temporary file left
