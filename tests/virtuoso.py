@@ -106,7 +106,11 @@ class Virtuoso:
                     self.stop()
                     raise RuntimeError(f"Virtuoso did not answer on {self.sparql} within {timeout:g} s: {self.log()}")
                 time.sleep(0.2)
-        self._set_up()
+        try:
+            self._set_up()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _set_up(self) -> None:
