@@ -114,7 +114,8 @@ class DigestProxy:
             def _handle(self):
                 auth = self.headers.get("Authorization") or ""
                 scheme = auth.split(" ", 1)[0]
-                verdict = "ok" if self.command == "HEAD" and proxy.head_free else proxy.check(self.command, self.path, auth)
+                free = self.command == "HEAD" and proxy.head_free
+                verdict = "ok" if free else proxy.check(self.command, self.path, auth)
                 if verdict != "ok":
                     proxy.log.append((self.command, 401, scheme))
                     self.send_response(401)
@@ -123,7 +124,8 @@ class DigestProxy:
                         proxy.nonces[nonce] = 0
                         self.send_header("WWW-Authenticate",
                                          f'Digest realm="{proxy.realm}", nonce="{nonce}", opaque="{proxy.opaque}", '
-                                         f'qop="{proxy.qop}", algorithm={a}' + (', stale=true' if verdict == "stale" else ""))
+                                         f'qop="{proxy.qop}", algorithm={a}'
+                                         + (", stale=true" if verdict == "stale" else ""))
                     self.send_header("Content-Length", "0")
                     self.send_header("Connection", "close")
                     self.end_headers()

@@ -115,10 +115,10 @@ def test_wrong_or_no_password(virtuoso, v1, v2):
     push(virtuoso, v2)
     r = run_cli(virtuoso, v1, environment(USER, "wrong"))
     assert r.exit_code == 1
-    assert r.output == (f"Error: uploading <{BASE}graph/catalog>: 401 Unauthorized from {virtuoso.crud_auth}: wrong "
-                        "credentials: set ASDH_LOD_ENDPOINT_USER/ASDH_LOD_ENDPOINT_PASSWORD (or ASDH_LOD_ENDPOINT_TOKEN) "
-                        "or a netrc entry for 127.0.0.1; nothing was swapped in: the endpoint still serves its "
-                        "previous edition\n")
+    assert r.output == (f"Error: uploading <{BASE}graph/catalog>: 401 Unauthorized from {virtuoso.crud_auth}: "
+                        "wrong credentials: set ASDH_LOD_ENDPOINT_USER/ASDH_LOD_ENDPOINT_PASSWORD "
+                        "(or ASDH_LOD_ENDPOINT_TOKEN) or a netrc entry for 127.0.0.1; nothing was swapped in: "
+                        "the endpoint still serves its previous edition\n")
     r = run_cli(virtuoso, v1, environment())
     assert r.exit_code == 1 and "401 Unauthorized" in r.output and "the endpoint needs credentials" in r.output
     assert counts(virtuoso) == edition_counts(v2)
@@ -184,7 +184,8 @@ def test_a_swap_that_fails_midway_is_repaired(virtuoso, v1, v2, monkeypatch):
     assert not any("/staging/" in g for g in counts(virtuoso))
     monkeypatch.setattr(p, "swap_update", real)
     # and when it keeps failing, push says what state the endpoint may be in
-    monkeypatch.setattr(p, "swap_update", lambda ed: real(ed).replace(" ;\n", " ;\nDROP GRAPH <urn:asdh-test:x> ;\n", 1))
+    monkeypatch.setattr(p, "swap_update",
+                        lambda ed: real(ed).replace(" ;\n", " ;\nDROP GRAPH <urn:asdh-test:x> ;\n", 1))
     with pytest.raises(p.PushError, match=r"500 SPARQL Request Failed .*\(after uploading 2 times\); the swap failed: "
                                           r".*Virtuoso may serve part of the new one: run the push again"):
         push(virtuoso, v1, retries=1)

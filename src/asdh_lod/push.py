@@ -19,15 +19,15 @@ them anyway). A default graph that the server makes the union of *all* graphs sh
 staging graphs while they upload: query the edition's graphs by name (as queries/ does).
 
 Virtuoso 7 does neither (tested, tests/test_push_virtuoso.py; docs/sparql-stores.md): it
-commits the operations of a request that ran before a failing one and answers 500, and its
-readers can see a MOVE half done. There push keeps what does not depend on the store: a
-failure before the swap leaves the live graphs untouched, and a swap is never sent twice
-for one upload (a MOVE whose staging graph is already gone empties the live graph on
-Virtuoso): a 5xx to the swap uploads everything again before the swap is sent again.
+commits the operations of a request that ran before a failing one and answers 500, and a
+query that runs while the swap commits can read part of each edition. There push keeps
+what does not depend on the store: a failure before the swap leaves the live graphs
+untouched, and a swap is never sent twice for one upload (a MOVE whose staging graph is
+already gone empties the live graph on Virtuoso).
 
 HTTP: standard library (urllib). Timeouts on every request; retries with exponential
-backoff on 5xx and timeouts of the uploads (idempotent PUTs); the swap, upload included,
-only on 5xx; clear errors for 4xx, wrong credentials,
+backoff on 5xx and timeouts of the uploads (idempotent PUTs); a 5xx to the swap uploads
+everything again, then swaps again; clear errors for 4xx, wrong credentials,
 unreachable hosts and TLS problems. Credentials never come from the command line: the
 environment (`ASDH_LOD_ENDPOINT_USER` + `ASDH_LOD_ENDPOINT_PASSWORD`, `ASDH_LOD_ENDPOINT_TOKEN`
 for Bearer) or a netrc entry for the endpoint's host (`$NETRC` or ~/.netrc).
@@ -284,7 +284,8 @@ class Digest:
         return (self.algorithm or "MD5").upper().removesuffix("-SESS")
 
     def _h(self, data: str | bytes) -> str:
-        return hashlib.new(DIGEST_HASHES[self.base], data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        return hashlib.new(DIGEST_HASHES[self.base], data).hexdigest()
 
     def authorization(self, user: str, password: str, method: str, uri: str, body: bytes,
                       cnonce: str | None = None) -> str:
