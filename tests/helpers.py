@@ -4,6 +4,7 @@ reading a report, and system tools that CI requires."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -60,3 +61,13 @@ def running_preview(root: Path):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def older_edition(site: Path, into: Path) -> Path:
+    """An older, smaller edition of `site` for push tests: every other line of the code lists
+    and data graphs of its N-Quads (the ontology whole), as a site folder with only the dump."""
+    nq = (site / "downloads" / "asdh-lod.nq").read_text(encoding="utf-8").splitlines()
+    keep = [line for i, line in enumerate(nq) if line.endswith("/graph/ontology> .") or i % 2 == 0]
+    (into / "downloads").mkdir(parents=True)
+    (into / "downloads" / "asdh-lod.nq.gz").write_bytes(gzip.compress(("\n".join(keep) + "\n").encode()))
+    return into

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import ssl
@@ -17,7 +16,7 @@ from click.testing import CliRunner
 
 from asdh_lod.sparql import push as p
 from asdh_lod.cli import main
-from helpers import need
+from helpers import older_edition, need
 from endpoint import Oxigraph, Proxy, env_without_credentials
 
 BASE = "https://w3id.org/asdh-lod/"
@@ -41,12 +40,7 @@ def v2(built) -> Path:
 @pytest.fixture(scope="module")
 def v1(built, tmp_path_factory) -> Path:
     """An older, smaller edition: every other line of the code lists and data graphs."""
-    nq = (built.out / "downloads" / "asdh-lod.nq").read_text(encoding="utf-8").splitlines()
-    keep = [line for i, line in enumerate(nq) if line.endswith("/graph/ontology> .") or i % 2 == 0]
-    site = tmp_path_factory.mktemp("v1") / "site"
-    (site / "downloads").mkdir(parents=True)
-    (site / "downloads" / "asdh-lod.nq.gz").write_bytes(gzip.compress(("\n".join(keep) + "\n").encode()))
-    return site
+    return older_edition(built.out, tmp_path_factory.mktemp("v1") / "site")
 
 
 def counts(server: Oxigraph) -> dict[str, int]:

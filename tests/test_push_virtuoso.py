@@ -4,7 +4,6 @@ guarantees there (Virtuoso does not apply an update request all-or-nothing)."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections import Counter
 from decimal import Decimal
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 
 from asdh_lod.sparql import push as p
 from asdh_lod.cli import main
-from helpers import ROOT
+from helpers import older_edition, ROOT
 from virtuoso import USER, Virtuoso, query_json
 
 BASE = "https://w3id.org/asdh-lod/"
@@ -43,12 +42,7 @@ def v2(built) -> Path:
 @pytest.fixture(scope="module")
 def v1(built, tmp_path_factory) -> Path:
     """An older, smaller edition: every other line of the code lists and data graphs."""
-    nq = (built.out / "downloads" / "asdh-lod.nq").read_text(encoding="utf-8").splitlines()
-    keep = [line for i, line in enumerate(nq) if line.endswith("/graph/ontology> .") or i % 2 == 0]
-    site = tmp_path_factory.mktemp("v1") / "site"
-    (site / "downloads").mkdir(parents=True)
-    (site / "downloads" / "asdh-lod.nq.gz").write_bytes(gzip.compress(("\n".join(keep) + "\n").encode()))
-    return site
+    return older_edition(built.out, tmp_path_factory.mktemp("v1") / "site")
 
 
 def counts(v: Virtuoso) -> dict[str, int]:

@@ -26,7 +26,8 @@ from fractions import Fraction
 
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from ..stages.mapping import QB, SDMX_ATTRIBUTE, SDMX_MEASURE, number_literal
+from ..rdf.vocab import QB, SDMX_ATTRIBUTE, SDMX_MEASURE
+from ..stages.mapping import number_literal
 from ..model.records import Model
 from ..core.problems import Report, problem
 from ..rdf.files import FILES

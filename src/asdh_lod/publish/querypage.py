@@ -100,23 +100,29 @@ def environment() -> jinja2.Environment:
     return templating.environment(trim=False)
 
 
+def _answer(store: ox.Store, eq: ExampleQuery, report: Report):
+    """The query's answer on `store`, or None with the problem reported: no title line, a
+    syntax error (with its line), or a failure."""
+    if not q.describe(eq.text)[0]:
+        report.add(problem("query-error", eq.path, 1, name=eq.path,
+                           detail="the query must start with a comment line saying what it answers"))
+        return None
+    try:
+        return q.run(store, eq.text, {}, where=eq.path)
+    except q.QuerySyntaxError as err:
+        report.add(problem("query-error", eq.path, err.line, name=eq.path,
+                           detail=f"SPARQL syntax error at {err.line}:{err.column}: {err.detail}"))
+    except q.QueryError as err:
+        report.add(problem("query-error", eq.path, None, name=eq.path, detail=str(err)))
+    return None
+
+
 def check_queries(queries: list[ExampleQuery], report: Report) -> Report:
     """What can be told of the example queries before any edition exists: each starts with a
-    comment line saying what it answers, and parses (on an empty store). Runs before render."""
+    comment line saying what it answers, and parses (run on an empty store). Runs before render."""
     empty = ox.Store()
     for eq in queries:
-        title, _ = q.describe(eq.text)
-        if not title:
-            report.add(problem("query-error", eq.path, 1, name=eq.path,
-                               detail="the query must start with a comment line saying what it answers"))
-            continue
-        try:
-            q.run(empty, eq.text, {}, where=eq.path)
-        except q.QuerySyntaxError as err:
-            report.add(problem("query-error", eq.path, err.line, name=eq.path,
-                               detail=f"SPARQL syntax error at {err.line}:{err.column}: {err.detail}"))
-        except q.QueryError as err:
-            report.add(problem("query-error", eq.path, None, name=eq.path, detail=str(err)))
+        _answer(empty, eq, report)
     return report
 
 
@@ -126,19 +132,10 @@ def run_all(nq: bytes, queries: list[ExampleQuery], prefixes: dict[str, str]) ->
     store = q.edition_store(nq, default_graph=not all(q.declares_dataset(eq.text) for eq in queries))
     report, out = Report(), []
     for eq in queries:
+        answer = _answer(store, eq, report)
+        if answer is None:
+            continue
         title, description = q.describe(eq.text)
-        if not title:
-            report.add(problem("query-error", eq.path, 1, name=eq.path,
-                               detail="the query must start with a comment line saying what it answers"))
-            continue
-        try:
-            answer = q.run(store, eq.text, {}, where=eq.path)
-        except q.QuerySyntaxError as err:
-            report.add(problem("query-error", eq.path, err.line, name=eq.path, detail=f"SPARQL syntax error at {err.line}:{err.column}: {err.detail}"))
-            continue
-        except q.QueryError as err:
-            report.add(problem("query-error", eq.path, None, name=eq.path, detail=str(err)))
-            continue
         r = Rendered(eq.name, eq.text, title, description)
         if answer.kind == "boolean":
             r.columns, r.rows = ["answer"], [[{"text": "true" if bool(answer.raw) else "false", "num": False}]]
