@@ -93,7 +93,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     yield out(FILES["n-triples"].path, nt)
     yield out(FILES["n-triples-gzip"].path, gzipped(nt))
     yield out(FILES["turtle"].path, turtle_dump(nt, turtle_prefixes(mapped.uris.base)))
-    yield out(FILES["json-ld"].path, jsonld(None, context, str(mapped.uris.file(FILES["context"].path)), nt=nt))
+    yield out(FILES["json-ld"].path, jsonld(None, context, nt=nt))  # self-contained: the context embedded
     yield out(FILES["ontology"].path, turtle(mapped.ontology))
     yield out(FILES["codelists"].path, turtle(mapped.codelists))
     yield out(FILES["shapes"].path, turtle(_with_prefixes(shapes, mapped)))
