@@ -487,7 +487,7 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
         return None
     return DatasetInfo(id=ident, title=title, description=desc, publisher=publisher,
                        license=licence, base_iri=base, issued=issued.begin,
-                       origin=r.origin(m.line), keywords=keywords, **catalogue)
+                       origin=r.origin(m.line), keywords=keywords, lines=dict(m.key_lines), **catalogue)
 
 
 # The controlled vocabularies DCAT-AP asks for, by the codes dataset.yaml may use.
