@@ -52,7 +52,7 @@ def test_dataset_is_the_cube_and_conforms_to_its_structure(cat, built):
 def test_every_download_is_a_distribution_with_its_real_size_and_checksum(cat, site, built):
     u = built.mapped.uris
     dists = set(cat.objects(u.dataset, DCAT.distribution))
-    assert len(dists) == len(DISTRIBUTIONS) == 5
+    assert len(dists) == len(DISTRIBUTIONS) == 7
     seen = set()
     for d in dists:
         url = cat.value(d, DCAT.downloadURL)
@@ -73,9 +73,13 @@ def test_every_download_is_a_distribution_with_its_real_size_and_checksum(cat, s
         ("downloads/asdh-lod.nt", "RDF_N_TRIPLES", "application/n-triples"),
         ("downloads/asdh-lod.nt.gz", "RDF_N_TRIPLES", "application/n-triples"),
         ("downloads/asdh-lod.csv", "CSV", "text/csv"),
+        ("downloads/asdh-lod-sdmx.csv", "CSV", "text/csv"),
+        ("downloads/asdh-lod-sdmx-structure.xml", "SDMX", "application/xml"),
     }
     csv_schema = cat.value(u.catalog_part("distribution-csv"), DCTERMS.conformsTo)
     assert (site / str(csv_schema)[len(u.base):]).is_file()  # the CSVW metadata
+    sdmx_schema = cat.value(u.catalog_part("distribution-sdmx-csv"), DCTERMS.conformsTo)
+    assert str(sdmx_schema) == str(u.file("downloads/asdh-lod-sdmx-structure.xml"))  # its SDMX structure
     gz = u.catalog_part("distribution-n-triples-gzip")
     assert cat.value(gz, DCAT.compressFormat) == URIRef("http://www.iana.org/assignments/media-types/application/gzip")
 

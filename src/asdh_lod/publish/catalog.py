@@ -50,7 +50,8 @@ LANGUAGE_LABELS = {EU_LANGUAGE.TUR: {"en": "Turkish", "tr": "Türkçe"},
                    EU_LANGUAGE.ENG: {"en": "English", "tr": "İngilizce"}}
 THEME_LABELS = {code: {"en": label} for code, label in EU_DATA_THEMES.items()}
 FILE_TYPE_LABELS = {"RDF_TURTLE": "RDF Turtle", "JSON_LD": "JSON-LD", "RDF_N_TRIPLES": "RDF N-Triples",
-                    "CSV": "CSV"}
+                    "CSV": "CSV", "SDMX": "SDMX"}
+SCHEMA_TITLES = {"csv-metadata": "CSVW metadata (W3C CSV on the Web) of the CSV"}
 LICENCE_TYPES = {"https://creativecommons.org/licenses/by/4.0/": "Attribution"}
 COUNTRY = {"TR": "TUR"}  # ISO 3166 alpha-2 of the province scheme's country → EU country code
 
@@ -337,11 +338,11 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
         g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
         g.add((ck, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
-        if d.schema:  # the CSVW table schema the CSV conforms to (DCAT-AP "linked schemas")
+        if d.schema:  # the schema the file conforms to (DCAT-AP "linked schemas"): CSVW, SDMX structure
             schema = u.file(FILES[d.schema].path)
             g.add((dist, DCTERMS.conformsTo, schema))
             g.add((schema, RDF.type, DCTERMS.Standard))
-            g.add((schema, DCTERMS.title, Literal("CSVW metadata (W3C CSV on the Web) of the CSV", lang="en")))
+            g.add((schema, DCTERMS.title, Literal(SCHEMA_TITLES.get(d.schema, FILES[d.schema].what), lang="en")))
         g.add((dist, DCTERMS.license, licence))
         g.add((dist, DCTERMS.issued, issued))
         g.add((dist, DCTERMS.modified, modified))
