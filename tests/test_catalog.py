@@ -11,13 +11,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SH, VOID, XSD
 
+from asdh_lod.build.pipeline import build
+from asdh_lod.core.problems import ProblemsFound
+from asdh_lod.core.resources import DCAT_AP
 from asdh_lod.publish import catalog as K
 from asdh_lod.rdf.files import DISTRIBUTIONS, FILES
 from asdh_lod.stages.mapping import QB
 
-from helpers import ROOT, need
+from helpers import ROOT, need, where
 
-DCAT_AP = ROOT.parent / "shared" / "external" / "dcat-ap-3.0.1"
 SPDX = K.SPDX
 EU_FILE = "http://publications.europa.eu/resource/authority/file-type/"
 
@@ -50,7 +52,7 @@ def test_dataset_is_the_cube_and_conforms_to_its_structure(cat, built):
 def test_every_download_is_a_distribution_with_its_real_size_and_checksum(cat, site, built):
     u = built.mapped.uris
     dists = set(cat.objects(u.dataset, DCAT.distribution))
-    assert len(dists) == len(DISTRIBUTIONS) == 5
+    assert len(dists) == len(DISTRIBUTIONS) == 7
     seen = set()
     for d in dists:
         url = cat.value(d, DCAT.downloadURL)
@@ -71,9 +73,13 @@ def test_every_download_is_a_distribution_with_its_real_size_and_checksum(cat, s
         ("downloads/asdh-lod.nt", "RDF_N_TRIPLES", "application/n-triples"),
         ("downloads/asdh-lod.nt.gz", "RDF_N_TRIPLES", "application/n-triples"),
         ("downloads/asdh-lod.csv", "CSV", "text/csv"),
+        ("downloads/asdh-lod-sdmx.csv", "CSV", "text/csv"),
+        ("downloads/asdh-lod-sdmx-structure.xml", "SDMX", "application/xml"),
     }
     csv_schema = cat.value(u.catalog_part("distribution-csv"), DCTERMS.conformsTo)
     assert (site / str(csv_schema)[len(u.base):]).is_file()  # the CSVW metadata
+    sdmx_schema = cat.value(u.catalog_part("distribution-sdmx-csv"), DCTERMS.conformsTo)
+    assert str(sdmx_schema) == str(u.file("downloads/asdh-lod-sdmx-structure.xml"))  # its SDMX structure
     gz = u.catalog_part("distribution-n-triples-gzip")
     assert cat.value(gz, DCAT.compressFormat) == URIRef("http://www.iana.org/assignments/media-types/application/gzip")
 
@@ -140,25 +146,28 @@ def _shacl(data: Graph, *files: str):
     return conforms, sorted(results)
 
 
-def _need_shapes():
-    need(DCAT_AP.is_dir(), f"the DCAT-AP 3.0.1 shapes are not in {DCAT_AP} (../shared/external/)")
+def test_the_shapes_are_the_packaged_copy_with_its_notice():
+    """The repository's copy (package data), never ../shared at run time."""
+    assert DCAT_AP.is_relative_to(ROOT / "src") or "site-packages" in DCAT_AP.parts
+    notice = (DCAT_AP / "NOTICE").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in notice and "SEMICeu/DCAT-AP" in notice and "7c531da" in notice
+    for name in ("dcat-ap-SHACL.ttl", "ranges.ttl", *K.GATE_SHAPES, "html-shacl/shapes_recommended.ttl",
+                 "html-shacl/mdr-vocabularies.shape.ttl", "html-shacl/deprecateduris.ttl"):
+        assert (DCAT_AP / name).is_file(), name
 
 
 def test_dcat_ap_consolidated_shapes_no_violation(cat):
-    _need_shapes()
     conforms, results = _shacl(cat, "dcat-ap-SHACL.ttl")
     assert [r for r in results if r[0] == "Violation"] == []
     assert conforms
 
 
 def test_dcat_ap_mandatory_and_range_shapes_conform(cat):
-    _need_shapes()
     conforms, results = _shacl(cat, "html-shacl/shapes.ttl", "html-shacl/range.ttl")
     assert conforms and results == []
 
 
 def test_dcat_ap_recommended_shapes_only_warn(cat):
-    _need_shapes()
     conforms, results = _shacl(cat, "html-shacl/shapes_recommended.ttl")
     assert {r[0] for r in results} <= {"Warning"}  # reported above (pytest -s), never violations
     # what we leave out on purpose: dcatap:availability, bounding boxes/centroids of places
@@ -170,7 +179,6 @@ def test_dcat_ap_vocabulary_shapes(cat):
     authority terms (warnings). One known clash: they want SPDX algorithm IRIs under
     https://spdx.org/rdf/terms, while the SPDX namespace (and DCAT-AP's own spdx: prefix, and
     ckanext-dcat) is http://spdx.org/rdf/terms#; we keep the namespace's IRI."""
-    _need_shapes()
     conforms, results = _shacl(cat, "html-shacl/mdr-vocabularies.shape.ttl")
     violations = [r for r in results if r[0] == "Violation"]
     assert violations and all(r[2] == str(SPDX.algorithm) and "ChecksumAlgorithmRestriction" in r[3]
@@ -179,9 +187,52 @@ def test_dcat_ap_vocabulary_shapes(cat):
 
 
 def test_dcat_ap_deprecated_terms_unused(cat):
-    _need_shapes()
     conforms, results = _shacl(cat, "html-shacl/deprecateduris.ttl")
     assert conforms and results == []
+
+
+def _line(path: Path, startswith: str) -> int:
+    return next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if ln.startswith(startswith))
+
+
+def test_the_build_gate_passes_the_published_catalogue(cat, built):
+    assert K.check_catalogue(built.model, built.mapped, cat).problems == []
+
+
+def test_a_catalogue_that_breaks_dcat_ap_stops_the_build_at_its_yaml_line(data, tmp_path, monkeypatch):
+    """A catalogue without the dataset's description (mandatory in DCAT-AP) stops the build with
+    a problem at dataset.yaml's `description:` line, and nothing is written."""
+    out = tmp_path / "site"
+    build(data, out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    made = K.catalog_graph
+
+    def without_description(model, mapped, files):  # injected: what a broken edit would give
+        g = made(model, mapped, files)
+        g.remove((mapped.uris.dataset, DCTERMS.description, None))
+        return g
+
+    monkeypatch.setattr(K, "catalog_graph", without_description)
+    with pytest.raises(ProblemsFound) as e:
+        build(data, out)
+    assert e.value.stage == "catalogue"
+    assert where(e.value.report) == [("shacl", "data/dataset.yaml", _line(data / "dataset.yaml", "description:"))]
+    assert "dct:description" in e.value.report.problems[0].message
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before  # nothing written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]  # no staged folder left
+
+
+def test_a_dcat_ap_violation_on_a_concept_points_at_its_code_list(cat, built):
+    g = Graph()
+    for t in cat:
+        g.add(t)
+    province = built.mapped.uris.concept("province", "23")
+    g.remove((province, K.SKOS.prefLabel, None))
+    g.add((province, RDF.type, K.SKOS.Concept))  # a concept without a label: DCAT-AP needs skos:prefLabel
+    problems = K.check_catalogue(built.model, built.mapped, g).problems
+    origin = built.mapped.origins[province]
+    assert [(p.code, p.path, p.line) for p in problems] == [("shacl", origin.path, origin.line)]
+    assert origin.path.endswith("codelists/provinces.yaml")
 
 
 # --- a real harvester: ckanext-dcat -------------------------------------------------------------

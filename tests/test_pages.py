@@ -139,8 +139,11 @@ def test_every_uri_under_the_base_has_a_page_and_three_rdf_variants(built, site)
     assert missing == []
     kinds = {"/".join(str(u)[len(built.mapped.uris.base):].split("/")[:2]) for u in uris}
     # an observation is a hash IRI in the document of its province and period: its section is there
+    # (and each of its quotes a Web Annotation beside it: annotation, target and two selectors)
     hashes = _hash_iris(built)
-    assert len(hashes) == len(built.model.facts)
+    observations = {h for h in hashes if "/quote/" not in str(h).split("#")[1]}
+    assert len(observations) == len(built.model.facts)
+    assert len(hashes - observations) == 4 * sum(1 + len(f.also_quoted) for f in built.model.facts)
     for h in sorted(hashes):
         doc, frag = str(h).split("#")
         assert URIRef(doc) in uris
@@ -412,7 +415,7 @@ def test_catalogue_page_shows_each_distribution_with_format_size_checksum_and_li
     sections = _sections(html)
     doc = built.mapped.uris.base + "catalog"
     distributions = sorted(g.objects(built.mapped.uris.dataset, DCAT.distribution))
-    assert len(distributions) == 5
+    assert len(distributions) == 7
     for d in distributions:
         sec = sections[str(d)[len(doc) + 1:]]
         size = g.value(d, DCAT.byteSize)

@@ -114,7 +114,7 @@ def test_query_file_and_syntax_error_position(site, tmp_path):
 def test_unknown_prefix_is_named(site):
     r = invoke("-e", "SELECT * WHERE {\n ?s nope:x ?o }", "--site", site)
     assert r.exit_code == 1
-    assert r.output.startswith("Error: -e:2:11: SPARQL syntax error: unknown prefix 'nope:' (predeclared: asdh:, code:, dcat:, dct:, foaf:, graph:")
+    assert r.output.startswith("Error: -e:2:11: SPARQL syntax error: unknown prefix 'nope:' (predeclared: asdh:, code:, cur:, dcat:, dct:, foaf:, graph:")
 
 
 def test_missing_build(tmp_path):

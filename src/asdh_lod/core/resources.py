@@ -1,4 +1,5 @@
-"""The package's own files — ontology, shapes, example queries, templates — and how a
+"""The package's own files — ontology, shapes, example queries, templates, the DCAT-AP
+shapes the catalogue is checked with — and how a
 project folder overrides them.
 
 They ship inside the package (`asdh_lod/resources/`, `asdh_lod/publish/templates/`) and are
@@ -26,6 +27,7 @@ def _packaged(*parts: str) -> Path:
 ONTOLOGY = _packaged("resources", "ontology", "asdh.ttl")
 SHAPES = _packaged("resources", "shapes")
 QUERIES = _packaged("resources", "queries")
+DCAT_AP = _packaged("resources", "dcat-ap")  # the official DCAT-AP 3.0.1 shapes (CC BY 4.0, see its NOTICE)
 TEMPLATES = _packaged("publish", "templates")
 CODE = _packaged()  # the package's own modules (the build cache keys entries by their bytes)
 

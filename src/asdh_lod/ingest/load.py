@@ -26,7 +26,7 @@ from ..model.records import (Concept, ContactPoint, DatasetInfo, Document, Facil
 from ..model.numbers import NumberFormatError, parse_number
 from ..model.periods import Period, PeriodError, Unit, parse_period, parse_unit
 from ..core.problems import Report, problem
-from ..rdf.vocab import DEFAULT_BASE
+from ..rdf.vocab import DEFAULT_BASE, QUDT_PREFIXES
 from .yamlsrc import LList, LMap, YamlError, load_yaml, read_text
 
 LANGUAGES = ("tr", "en")
@@ -281,7 +281,7 @@ class Reader:
 _CONCEPT_EXTRA = {
     "province": ("iso", "nuts3", "wikidata"),
     "programme": ("cofog",),
-    "unit": ("kind",),
+    "unit": ("kind", "qudt"),
     "organisation": ("part_of", "province"),
 }
 UNIT_KINDS = ("count", "currency", "ratio")  # how a unit's figures are typed (mapping.number_literal)
@@ -387,6 +387,36 @@ def _check_scheme_links(schemes: dict[str, Scheme], report: Report) -> None:
                                        scheme=target, scheme_file=SCHEME_FILES[target], suggestion=""))
 
 
+MATCHES = ("exact", "close", "broad")  # SKOS mapping relations a code may name (skos:exactMatch, …)
+_QUDT_LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,62}$")  # e.g. NUM, CCY_TRY, KiloGM-PER-M3
+
+
+def _check_qudt(schemes: dict[str, Scheme], report: Report) -> None:
+    """A unit's QUDT units: `qudt: {exact|close|broad: "unit:X" or a list of them}`, each a
+    compact IRI with a QUDT prefix (vocab.QUDT_PREFIXES)."""
+    if "unit" not in schemes:
+        return
+    for c in schemes["unit"].concepts.values():
+        if "qudt" not in c.extra:
+            continue
+        value, line = c.extra["qudt"], c.extra["_lines"].get("qudt", c.origin.line)
+        if not isinstance(value, dict):
+            report.add(problem("wrong-type", c.origin.path, line, field="qudt",
+                               expected="a mapping, e.g. {exact: \"unit:HR\"}", actual=_type_name(value)))
+            continue
+        for rel, units in value.items():
+            if rel not in MATCHES:
+                report.add(problem("unknown-field", c.origin.path, line, where="'qudt'", field=str(rel),
+                                   allowed=", ".join(MATCHES)))
+                continue
+            for unit in (units if isinstance(units, list) else [units]):
+                prefix, _, local = str(unit).partition(":")
+                if not isinstance(unit, str) or prefix not in QUDT_PREFIXES or not _QUDT_LOCAL.match(local):
+                    report.add(problem("wrong-type", c.origin.path, line, field=f"qudt.{rel}",
+                                       expected=" or ".join(f'"{p}:…"' for p in QUDT_PREFIXES),
+                                       actual=repr(unit)[:80]))
+
+
 # ---------------------------------------------------------------------------------------
 # dataset.yaml
 
@@ -457,7 +487,7 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
         return None
     return DatasetInfo(id=ident, title=title, description=desc, publisher=publisher,
                        license=licence, base_iri=base, issued=issued.begin,
-                       origin=r.origin(m.line), keywords=keywords, **catalogue)
+                       origin=r.origin(m.line), keywords=keywords, lines=dict(m.key_lines), **catalogue)
 
 
 # The controlled vocabularies DCAT-AP asks for, by the codes dataset.yaml may use.
@@ -794,6 +824,7 @@ def load_schemes(data_dir: Path, report: Report, progress: Callable[[], None] | 
                                    what=f"scheme id (must be '{scheme_id}' in this file)", value=s.id))
             schemes[scheme_id] = s
     _check_scheme_links(schemes, report)
+    _check_qudt(schemes, report)
     return schemes
 
 

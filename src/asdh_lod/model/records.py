@@ -201,6 +201,11 @@ class DatasetInfo:
     publisher_type: str | None = None   # ADMS publisher type, e.g. NonProfitOrganisation
     contact: ContactPoint | None = None
     themes: list[str] = field(default_factory=list)  # EU data-theme codes, e.g. SOCI
+    lines: dict[str, int] = field(default_factory=dict)  # field name → line, for precise problems
+
+    def at(self, field_name: str) -> tuple[str, int | None]:
+        """(path, line) of one of dataset.yaml's fields, falling back to its first line."""
+        return self.origin.path, self.lines.get(field_name, self.origin.line)
 
 
 @dataclass

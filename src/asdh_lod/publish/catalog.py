@@ -19,11 +19,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, urljoin
 from xml.sax.saxutils import escape
 
+from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD, Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SH, SKOS, VOID, XSD, Namespace
+
+from ..core.problems import ProblemsFound, Report, problem
+from ..core.resources import DCAT_AP
 
 from ..ingest.load import EU_DATA_THEMES
 from ..model.records import Model
@@ -45,7 +50,8 @@ LANGUAGE_LABELS = {EU_LANGUAGE.TUR: {"en": "Turkish", "tr": "Türkçe"},
                    EU_LANGUAGE.ENG: {"en": "English", "tr": "İngilizce"}}
 THEME_LABELS = {code: {"en": label} for code, label in EU_DATA_THEMES.items()}
 FILE_TYPE_LABELS = {"RDF_TURTLE": "RDF Turtle", "JSON_LD": "JSON-LD", "RDF_N_TRIPLES": "RDF N-Triples",
-                    "CSV": "CSV"}
+                    "CSV": "CSV", "SDMX": "SDMX"}
+SCHEMA_TITLES = {"csv-metadata": "CSVW metadata (W3C CSV on the Web) of the CSV"}
 LICENCE_TYPES = {"https://creativecommons.org/licenses/by/4.0/": "Attribution"}
 COUNTRY = {"TR": "TUR"}  # ISO 3166 alpha-2 of the province scheme's country → EU country code
 
@@ -81,6 +87,62 @@ def _concept(g: Graph, concept: URIRef, scheme: URIRef, scheme_title: str, label
     g.add((concept, SKOS.inScheme, scheme))
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
     g.add((scheme, DCTERMS.title, Literal(scheme_title, lang="en")))
+
+
+# ---------------------------------------------------------------------------------------
+# the catalogue gate: DCAT-AP 3.0.1's mandatory and range shapes
+
+GATE_SHAPES = ("html-shacl/shapes.ttl", "html-shacl/range.ttl")  # in resources/dcat-ap/ (violations)
+# the dataset.yaml field each catalogue property of the catalogue, the dataset or its
+# distributions comes from (a violation on it points at that field's line)
+FIELDS = {DCTERMS.title: "title", DCTERMS.description: "description", DCTERMS.publisher: "publisher",
+          DCTERMS.license: "license", DCTERMS.issued: "issued", DCTERMS.modified: "modified",
+          DCAT.keyword: "keywords", DCAT.contactPoint: "contact_point", DCAT.theme: "themes",
+          DCAT.themeTaxonomy: "themes", DCTERMS.identifier: "id", DCAT.landingPage: "base_iri",
+          FOAF.homepage: "base_iri"}
+
+
+@lru_cache(maxsize=1)
+def gate_shapes() -> Graph:
+    """The DCAT-AP shapes the build checks the catalogue with, parsed once."""
+    g = Graph()
+    for name in GATE_SHAPES:
+        g.parse(DCAT_AP / name, format="turtle")
+    return g
+
+
+def check_catalogue(model: Model, mapped: Mapped, g: Graph, report: Report | None = None) -> Report:
+    """The catalogue graph against DCAT-AP 3.0.1's mandatory and range shapes (pySHACL: the
+    graph is small). Each violation is a problem at the line it came from: the dataset.yaml
+    field that made the value, or the code list entry of a concept, or dataset.yaml itself."""
+    report = report if report is not None else Report()
+    _conforms, results, _text = shacl_validate(g, shacl_graph=gate_shapes(), inference="none",
+                                               allow_warnings=True)
+    info, origins = model.dataset, mapped.origins
+    found = []
+    for r in results.objects(None, SH.result):
+        if results.value(r, SH.resultSeverity) != SH.Violation:
+            continue
+        focus, path = results.value(r, SH.focusNode), results.value(r, SH.resultPath)
+        message = results.value(r, SH.resultMessage)
+        if focus in origins and focus != mapped.uris.dataset:  # a code list concept, e.g. a province
+            where = (origins[focus].path, origins[focus].line)
+        elif focus == mapped.uris.catalog_part("contact-point"):
+            where = info.at("contact_point")
+        elif path in FIELDS:
+            where = info.at(FIELDS[path])
+        else:
+            where = (info.origin.path, info.origin.line)
+        found.append((where, f"the catalogue breaks DCAT-AP 3.0.1: {_short(g, focus)} "
+                             f"{_short(g, path) if path is not None else ''}: {message}"))
+    for (path, line), text in sorted(set(found), key=lambda x: (x[0][0], x[0][1] or 0, x[1])):
+        report.add(problem("shacl", path, line, message=text))
+    return report
+
+
+def _short(g: Graph, term) -> str:
+    """A term as people read it in a problem: a compact IRI where a prefix fits."""
+    return g.namespace_manager.normalizeUri(term) if isinstance(term, URIRef) else str(term)
 
 
 def temporal_coverage(model: Model):
@@ -276,11 +338,11 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
         g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
         g.add((ck, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
-        if d.schema:  # the CSVW table schema the CSV conforms to (DCAT-AP "linked schemas")
+        if d.schema:  # the schema the file conforms to (DCAT-AP "linked schemas"): CSVW, SDMX structure
             schema = u.file(FILES[d.schema].path)
             g.add((dist, DCTERMS.conformsTo, schema))
             g.add((schema, RDF.type, DCTERMS.Standard))
-            g.add((schema, DCTERMS.title, Literal("CSVW metadata (W3C CSV on the Web) of the CSV", lang="en")))
+            g.add((schema, DCTERMS.title, Literal(SCHEMA_TITLES.get(d.schema, FILES[d.schema].what), lang="en")))
         g.add((dist, DCTERMS.license, licence))
         g.add((dist, DCTERMS.issued, issued))
         g.add((dist, DCTERMS.modified, modified))
@@ -499,8 +561,12 @@ def description_files(model: Model, mapped: Mapped,
     from `pages.render_pages`.
 
     Call it once the downloads are in `files`: it describes them by their bytes. The
-    statistics come from `mapped`'s triple lists."""
+    statistics come from `mapped`'s triple lists. Raises `ProblemsFound` if the catalogue
+    breaks DCAT-AP's mandatory or range shapes (`check_catalogue`): the build then writes nothing."""
     cat = catalog_graph(model, mapped, files)
+    gate = check_catalogue(model, mapped, cat)  # a catalogue that breaks DCAT-AP never reaches a portal
+    if not gate.ok:
+        raise ProblemsFound("catalogue", gate)
     void_g = void_graph(model, mapped)
     void = turtle(void_g)
     return {CATALOG: cat, VOID_DOC: void_g}, {

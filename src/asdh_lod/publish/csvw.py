@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from ..rdf.vocab import QB, SDMX_ATTRIBUTE, SDMX_MEASURE
 from ..stages.mapping import number_literal
@@ -195,6 +195,8 @@ def csvw_metadata(model: Model, uris: Uris) -> bytes:
     cols += [  # virtual columns: the triples every observation has whatever its cells
         {"name": "type", "virtual": True, "propertyUrl": str(RDF.type), "valueUrl": str(QB.Observation)},
         {"name": "dataset", "virtual": True, "propertyUrl": str(QB.dataSet), "valueUrl": str(uris.dataset)},
+        {"name": "derived_from", "virtual": True, "propertyUrl": str(PROV.wasDerivedFrom),  # = source_document
+         "valueUrl": f"{uris.base}id/source/{{source_document}}"},
     ]
     doc = {
         "@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],

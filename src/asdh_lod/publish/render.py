@@ -17,7 +17,7 @@ from ..rdf.files import DISTRIBUTIONS, FILES, source_text
 from ..rdf.serialise import gzipped, jsonld, jsonld_context, nquads, ntriples, trig, turtle, turtle_dump, turtle_prefixes
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
 from ..stages.mapping import Mapped
-from . import catalog, csvw, querypage
+from . import catalog, csvw, querypage, sdmx
 from .pages import chrome, render_pages
 from .querypage import ExampleQuery
 
@@ -47,8 +47,9 @@ def named_graphs(model: Model, mapped: Mapped, catalog: Graph | None = None) -> 
 
 def check_outputs(model: Model, queries: Sequence[ExampleQuery], report: Report) -> Report:
     """What the output formats cannot carry, found before anything is rendered: a quote holding
-    the CSV's separator (csvw), example queries without a title or that do not parse."""
+    the CSV's separator (csvw), codes or keys SDMX cannot carry (sdmx), example queries without a title or that do not parse."""
     csvw.check_csv(model, report)
+    sdmx.check_sdmx(model, report)
     querypage.check_queries(list(queries), report)
     return report
 
@@ -93,7 +94,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     yield out(FILES["n-triples"].path, nt)
     yield out(FILES["n-triples-gzip"].path, gzipped(nt))
     yield out(FILES["turtle"].path, turtle_dump(nt, turtle_prefixes(mapped.uris.base)))
-    yield out(FILES["json-ld"].path, jsonld(None, context, str(mapped.uris.file(FILES["context"].path)), nt=nt))
+    yield out(FILES["json-ld"].path, jsonld(None, context, nt=nt))  # self-contained: the context embedded
     yield out(FILES["ontology"].path, turtle(mapped.ontology))
     yield out(FILES["codelists"].path, turtle(mapped.codelists))
     yield out(FILES["shapes"].path, turtle(_with_prefixes(shapes, mapped)))
@@ -101,6 +102,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     for src in model.sources:
         yield out(source_text(src.document.id), src.document.text.encode("utf-8"))
     for path, data in csvw.csv_files(model, mapped.uris).items():
+        yield out(path, data)
+    for path, data in sdmx.sdmx_files(model, mapped.uris).items():
         yield out(path, data)
     # the catalogue describes the downloads above by their bytes, so it comes after them …
     documents, descriptions = catalog.description_files(model, mapped, held)

@@ -26,8 +26,20 @@ class PublishedFile:
     listed: bool = True           # in the home page's list of downloads
 
     @property
+    def rdf(self) -> bool:
+        """An RDF serialisation of the whole dataset (VoID's dumps)."""
+        return self.file_type is not None and (self.file_type.startswith("RDF_") or self.file_type == "JSON_LD")
+
+    @property
     def description(self) -> str:
         """The distribution's dct:description in the catalogue."""
+        if self.key == "sdmx-csv":
+            return ("Every observation as one SDMX-CSV 2.0 row (labels=both): dimension codes with their "
+                    "names, OBS_VALUE, UNIT_MEASURE and the attributes; its structure is the SDMX-ML 3.0 "
+                    "structure message beside it (asdh-lod-sdmx-structure.xml).")
+        if self.key == "sdmx-structure":
+            return ("The SDMX-ML 3.0 structure message of the SDMX-CSV download: the data structure "
+                    "definition, its concept scheme and code lists.")
         if self.file_type == "CSV":
             return ("Every observation as one CSV row, with codes and their Turkish and English "
                     "labels; the CSVW metadata beside it (asdh-lod.csv-metadata.json) maps the "
@@ -57,6 +69,10 @@ _TABLE = (
                   "text/csv", "CSV", schema="csv-metadata"),
     PublishedFile("csv-metadata", f"downloads/{DUMP}.csv-metadata.json", "CSVW JSON",
                   "CSVW metadata mapping the table back to the same RDF", "application/csvm+json"),
+    PublishedFile("sdmx-csv", f"downloads/{DUMP}-sdmx.csv", "SDMX-CSV 2.0",
+                  "Every observation as SDMX-CSV 2.0, for SDMX tools", "text/csv", "CSV", schema="sdmx-structure"),
+    PublishedFile("sdmx-structure", f"downloads/{DUMP}-sdmx-structure.xml", "SDMX-ML 3.0",
+                  "The SDMX structure (data structure definition, concepts, code lists)", "application/xml", "SDMX"),
     PublishedFile("ontology", "downloads/ontology.ttl", "Turtle", "The OWL ontology", "text/turtle"),
     PublishedFile("codelists", "downloads/codelists.ttl", "Turtle", "The SKOS code lists", "text/turtle"),
     PublishedFile("shapes", "downloads/shapes.ttl", "Turtle", "The SHACL shapes the data was validated with",
@@ -80,8 +96,9 @@ _TABLE = (
 FILES: dict[str, PublishedFile] = {f.key: f for f in _TABLE}
 # the whole-dataset files the catalogue describes as dcat:Distributions, in catalogue order
 DISTRIBUTIONS: tuple[PublishedFile, ...] = tuple(FILES[k] for k in ("turtle", "json-ld", "n-triples",
-                                                                   "n-triples-gzip", "csv"))
-RDF_DISTRIBUTIONS = tuple(d for d in DISTRIBUTIONS if d.file_type != "CSV")
+                                                                   "n-triples-gzip", "csv", "sdmx-csv",
+                                                                   "sdmx-structure"))
+RDF_DISTRIBUTIONS = tuple(d for d in DISTRIBUTIONS if d.rdf)
 # the home page's list of downloads, in order
 LISTED: tuple[PublishedFile, ...] = tuple(f for f in _TABLE if f.listed)
 # the dumps `asdh-lod query` can load from a site, best first

@@ -191,14 +191,16 @@ def jsonld_nodes(nt: bytes, c: "Compactor") -> Iterator[dict]:
         yield done()
 
 
-def jsonld(g: Graph, context: dict, context_url: str, *, nt: bytes | None = None) -> bytes:
-    """JSON-LD compacted with the published context, which the document references by URL.
+def jsonld(g: Graph | None, context: dict, context_url: str | None = None, *, nt: bytes | None = None) -> bytes:
+    """JSON-LD compacted with `context` ({"@context": {prefix: namespace}}), which is embedded
+    in the document (self-contained: a reader needs no network), or, given `context_url`,
+    referenced by that URL.
 
     Streamed from the sorted N-Triples (`jsonld_nodes`): one node a line. Nothing the size of the
     whole graph is held but the output itself."""
     nt = nt if nt is not None else ntriples(g)
     lines = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, Compactor(context["@context"]))]
-    head = json.dumps(context_url, ensure_ascii=False)
+    head = json.dumps(context_url if context_url is not None else context["@context"], ensure_ascii=False)
     return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 

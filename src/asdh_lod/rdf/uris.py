@@ -15,6 +15,12 @@ collide, which is exactly the Data Cube's IC-12):
                                              an observation: a hash IRI in the document of its
                                              province and period, which describes them all
     {base}data/{dataset}/obs/{province}/{period}   that document (one page, not one per figure)
+    {observation}/quote/{n}                  the n-th quote of an observation (1: its `quote`, 2…: its
+                                             `also_quoted`) as a Web Annotation (oa:Annotation), a hash
+                                             IRI in the observation's document; beside it
+    {observation}/quote/{n}/target           the annotated span (oa:SpecificResource of the text),
+    {observation}/quote/{n}/text-quote       its oa:TextQuoteSelector (exact, prefix, suffix),
+    {observation}/quote/{n}/text-position    its oa:TextPositionSelector (start, end)
     {base}id/period/{ISO 8601 period}        reference periods (time:Interval)
     {base}id/instant/{YYYY-MM-DD}            their beginnings and ends (time:Instant)
     {base}id/source/{document}               source documents
@@ -93,6 +99,14 @@ class Uris:
 
     def fact(self, fact: Fact) -> URIRef:
         return self.observation(fact.key)
+
+    def annotation(self, observation: URIRef, n: int, part: str | None = None) -> URIRef:
+        """The Web Annotation of an observation's n-th quote (n from 1), or one of its parts
+        ("target", "text-quote", "text-position"): hash IRIs that extend the observation's own,
+        so they live in its document and land on its page."""
+        if part not in (None, "target", "text-quote", "text-position"):
+            raise ValueError(f"no annotation part {part!r}")
+        return URIRef(f"{observation}/quote/{n}" + (f"/{part}" if part else ""))
 
     def period(self, period: Period | str) -> URIRef:
         notation = period if isinstance(period, str) else period.notation

@@ -20,6 +20,9 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: where in its source a quote stands
+QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")  # QUDT units (QUDT 3: currencies are unit:CCY_…)
+QUDT_CURRENCY = Namespace("http://qudt.org/vocab/currency/")  # QUDT 2's currency units (cur:TRY)
 EU = "http://publications.europa.eu/resource/authority/"
 EU_LANGUAGE = Namespace(EU + "language/")
 LANGUAGE_CODES = {"tr": "TUR", "en": "ENG"}  # our language tags → EU language authority codes
@@ -30,7 +33,10 @@ VOCABULARIES: dict[str, str] = {
     "dct": str(DCTERMS), "foaf": str(FOAF), "prov": str(PROV), "time": str(TIME), "org": str(ORG),
     "dcat": str(DCAT), "qb": str(QB), "sdmx-measure": str(SDMX_MEASURE),
     "sdmx-attribute": str(SDMX_ATTRIBUTE), "sdmx-dimension": str(SDMX_DIMENSION),
+    "oa": str(OA), "unit": str(QUDT_UNIT), "cur": str(QUDT_CURRENCY),
 }
+# the prefixes a code list may name QUDT units with (units.yaml: `qudt: {exact: "unit:HR"}`)
+QUDT_PREFIXES = ("unit", "cur")
 # the catalogue's extra vocabularies (DCAT-AP): in the TriG, whose catalogue graph uses them
 CATALOGUE_VOCABULARIES: dict[str, str] = {"spdx": str(SPDX), "vcard": str(VCARD)}
 

@@ -13,14 +13,14 @@ from types import SimpleNamespace
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ..model.records import Fact, Model, Origin, Source
 from ..model.numbers import exact_decimal
 from ..model.periods import Period, Unit, parse_period
 from ..rdf.uris import Uris
-from ..rdf.vocab import (DCAT, EU_LANGUAGE, LANGUAGE_CODES, ORG, QB, SDMX_ATTRIBUTE, SDMX_MEASURE,
-                         add_labels, bind_prefixes)
+from ..rdf.vocab import (DCAT, EU_LANGUAGE, LANGUAGE_CODES, OA, ORG, QB, SDMX_ATTRIBUTE, SDMX_MEASURE,
+                         VOCABULARIES, add_labels, bind_prefixes)
 
 # scheme id → the ontology class of its concepts
 SCHEME_CLASSES = {
@@ -29,6 +29,11 @@ SCHEME_CLASSES = {
     "facility-type": "FacilityType", "project-status": "ProjectStatus",
     "document-type": "DocumentType", "organisation": "Organisation", "cofog": "COFOGGroup",
 }
+
+# the SKOS mapping relation of each `qudt:` key of a unit (units.yaml)
+MATCH_PROPERTIES = {"exact": SKOS.exactMatch, "close": SKOS.closeMatch, "broad": SKOS.broadMatch}
+# code points of text before and after a quote in its oa:TextQuoteSelector (prefix, suffix)
+QUOTE_CONTEXT = 32
 
 # the cube's dimension properties, in key order (matches Fact.key)
 DIMENSIONS = ("refArea", "refPeriod", "periodKind", "programme", "targetGroup", "indicator")
@@ -145,7 +150,7 @@ class _Mapper:
             targetGroup=A.targetGroup, indicator=A.indicator, obsValue=SDMX_MEASURE.obsValue,
             unitMeasure=SDMX_ATTRIBUTE.unitMeasure, approximate=A.approximate, precision=A.precision,
             sourceDocument=A.sourceDocument, sourceQuote=A.sourceQuote, identifier=DCTERMS.identifier,
-            true=Literal(True), false=Literal(False))
+            wasDerivedFrom=PROV.wasDerivedFrom, true=Literal(True), false=Literal(False))
 
     # -- code lists ----------------------------------------------------------------------
     def codelist_graph(self) -> None:
@@ -202,8 +207,13 @@ class _Mapper:
             for rel, pred in (("close", SKOS.closeMatch), ("broad", SKOS.broadMatch)):
                 if rel in x["cofog"]:
                     g.add((cu, pred, u.concept("cofog", str(x["cofog"][rel]))))
-        elif sid == "unit" and x.get("kind") == "currency":
-            g.add((cu, RDF.type, A.CurrencyUnit))
+        elif sid == "unit":
+            if x.get("kind") == "currency":
+                g.add((cu, RDF.type, A.CurrencyUnit))
+            for rel, units in sorted(x.get("qudt", {}).items()):  # QUDT units, e.g. unit:NUM
+                for unit in (units if isinstance(units, list) else [units]):
+                    prefix, _, local = unit.partition(":")
+                    g.add((cu, MATCH_PROPERTIES[rel], URIRef(VOCABULARIES[prefix] + local)))
         elif sid == "organisation":
             g.add((cu, RDF.type, FOAF.Organization))
             g.add((cu, RDF.type, ORG.Organization))
@@ -298,10 +308,44 @@ class _Mapper:
         if fact.precision is not None:
             add((o, T.precision, number_literal(fact.precision, "decimal")))
         add((o, T.sourceDocument, self._source(fact.document)))
+        add((o, T.wasDerivedFrom, self._source(fact.document)))
         for q in [fact.quote, *fact.also_quoted]:
             add((o, T.sourceQuote, Literal(q.quote, lang="tr")))
         add((o, T.identifier, Literal(f"{fact.document}#{fact.id}")))
         return o
+
+    def annotations(self, o: URIRef, fact: Fact, text: str) -> None:
+        """Each quote of an observation as a W3C Web Annotation whose target is the quoted span of
+        the published text (`{base}sources/{doc}.txt`), selected by the quote with the text around
+        it and by its position in Unicode code points (a Python str index), at its first
+        occurrence (the check stage proved it occurs). The observation is the body: it describes,
+        as data, what the span says."""
+        add, u = self.data.add, self.u
+        source_text = u.source_text(fact.document)
+        for n, q in enumerate([fact.quote, *fact.also_quoted], start=1):
+            start = text.find(q.quote)
+            if start < 0:  # pragma: no cover - the check stage reports it first
+                continue
+            end = start + len(q.quote)
+            a, target = u.annotation(o, n), u.annotation(o, n, "target")
+            by_quote, by_position = u.annotation(o, n, "text-quote"), u.annotation(o, n, "text-position")
+            add((a, RDF.type, OA.Annotation))
+            add((a, OA.motivatedBy, OA.describing))
+            add((a, OA.hasBody, o))
+            add((a, OA.hasTarget, target))
+            add((target, RDF.type, OA.SpecificResource))
+            add((target, OA.hasSource, source_text))
+            add((target, OA.hasSelector, by_quote))
+            add((target, OA.hasSelector, by_position))
+            add((by_quote, RDF.type, OA.TextQuoteSelector))
+            add((by_quote, OA.exact, Literal(q.quote)))
+            if start:
+                add((by_quote, OA.prefix, Literal(text[max(0, start - QUOTE_CONTEXT):start])))
+            if end < len(text):
+                add((by_quote, OA.suffix, Literal(text[end:end + QUOTE_CONTEXT])))
+            add((by_position, RDF.type, OA.TextPositionSelector))
+            add((by_position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+            add((by_position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
 
     def _concept(self, scheme: str, code: str) -> URIRef:
         key = (scheme, code)
@@ -405,6 +449,8 @@ class _Mapper:
         try:
             self.document(src)
             obs = {f.id: self.observation(f, unit_kinds) for f in src.facts}
+            for f in src.facts:
+                self.annotations(obs[f.id], f, src.document.text)
             for f in src.facts:  # a total the source states as the sum of other figures
                 for part in f.total_of:
                     self.data.add((obs[f.id], self.A.totalOf, obs[part]))
