@@ -12,7 +12,10 @@ from click.testing import CliRunner
 
 from asdh_lod.cli import main
 from asdh_lod.extract.evaluate import evaluate, meta_from_curated, render_table
-from asdh_lod.extract.draft import Meta, compare, extract, find_numbers, load_schemes, render_diff
+from asdh_lod.extract.compare import compare, render_diff
+from asdh_lod.extract.draft import draft_file, extract, load_schemes
+from asdh_lod.extract.figures import find_numbers
+from asdh_lod.extract.records import Meta
 from asdh_lod.ingest.load import load, load_source
 from asdh_lod.core.problems import Report
 from helpers import DATA, ROOT
@@ -239,7 +242,6 @@ def test_rize_bulleted_list_and_its_one_known_miss(schemes):
 
 
 def test_booklet_metadata_from_its_cover(tmp_path):
-    from asdh_lod.extract.draft import draft_file
     m = draft_file(FIXTURES / "sivas-kitapcik.txt", DATA).meta
     assert (m.province, m.published, m.as_of, m.reporting_period, m.type) == (
         "58", "2025-04", "2025-04", None, "province-booklet")
@@ -247,7 +249,6 @@ def test_booklet_metadata_from_its_cover(tmp_path):
 
 def test_malatya_draft_reads_its_metadata_from_the_text(schemes, tmp_path):
     shutil.copy(FIXTURES / "malatya-haber.txt", tmp_path / "malatya-haber.txt")
-    from asdh_lod.extract.draft import draft_file
     draft = draft_file(tmp_path / "malatya-haber.txt", DATA)
     m = draft.meta
     assert (m.province, m.published, m.reporting_period, m.as_of, m.type) == (

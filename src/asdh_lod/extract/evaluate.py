@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .draft import Comparison, compare, extract, load_schemes, meta_from_curated
+from .compare import Comparison, compare, meta_from_curated
+from .draft import extract, load_schemes
 from ..ingest.load import load_source
 from ..core.problems import ProblemsFound, Report
 
