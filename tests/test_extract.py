@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from asdh_lod.cli import main
-from asdh_lod.extract.evaluate import evaluate, meta_from_curated, render_table
+from asdh_lod.extract.evaluate import (evaluate, evaluate_corpus, generated_blocks, meta_from_curated,
+                                      render_corpus_table, render_table, update_document)
 from asdh_lod.extract.compare import compare, render_diff
 from asdh_lod.extract.draft import draft_file, extract, load_schemes
 from asdh_lod.extract.figures import find_numbers
@@ -21,6 +22,7 @@ from asdh_lod.core.problems import Report
 from helpers import DATA, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+CORPUS = Path(__file__).parent / "fixtures" / "extract-corpus"
 ERZURUM = "erzurum-2025-faaliyet-raporu-haber"
 ELAZIG = "elazig-ili-bilgilendirme-kitapcigi-2024-05"
 
@@ -457,6 +459,15 @@ def test_evaluation_meets_the_targets():
                                   "programme": True}
 
 
-def test_committed_evaluation_table_is_current():
-    committed = (ROOT / "docs" / "extract-evaluation.md").read_text(encoding="utf-8")
-    assert committed == render_table(evaluate(DATA)), "run: python scripts/evaluate_extract.py"
+def test_committed_evaluation_tables_are_current():
+    committed = generated_blocks((ROOT / "docs" / "extract-evaluation.md").read_text(encoding="utf-8"))
+    assert committed == {"curated": render_table(evaluate(DATA)),
+                         "corpus": render_corpus_table(evaluate_corpus(CORPUS, DATA))}, \
+        "run: python scripts/evaluate_extract.py"
+
+
+def test_generated_blocks_are_replaced_and_the_rest_kept():
+    doc = "# t\nby hand\n<!-- generated: a -->\nold\n<!-- end generated -->\nkept\n<!-- generated: b -->\nx\n<!-- end generated -->\n"
+    new = update_document(doc, {"a": "new\n"})
+    assert new == doc.replace("old\n", "new\n")
+    assert generated_blocks(new) == {"a": "new\n", "b": "x\n"}

@@ -5,7 +5,8 @@ place with the same value, which qualifiers differ, which drafted figures are ex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from ..core.problems import ProblemsFound, Report
@@ -21,8 +22,21 @@ from .records import Meta
 # comparing a draft with a curated file
 
 @dataclass
+class Expected:
+    """A fact the draft should hold: a curated fact, or one of an evaluation corpus."""
+
+    id: str
+    quote: str
+    figure: str
+    value: Fraction
+    places: list[int]                 # offsets of the figure in the text: its quote and every also_quoted
+    qualifiers: dict[str, str]        # unit, programme, target_group, indicator, period, period_kind
+    total_of: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Pair:
-    curated: object            # model.Fact
+    curated: Expected
     draft: DraftFact | None
     differences: dict[str, tuple[str, str]]
 
@@ -47,15 +61,21 @@ class Comparison:
         n = self.drafted()
         return len(self.extra) / n if n else 0.0
 
+    def right(self, qualifier: str) -> int:
+        return sum(1 for p in self.matched if qualifier not in p.differences)
+
     def accuracy(self, qualifier: str) -> float:
         m = self.matched
-        return sum(1 for p in m if qualifier not in p.differences) / len(m) if m else 1.0
+        return self.right(qualifier) / len(m) if m else 1.0
 
 
-def _curated_value(fact, name: str) -> str:
-    if name == "period":
-        return fact.period.notation
-    return str(getattr(fact, name))
+# the period kind of a total over the period: `total` in the new period model, `year-total`
+# before it (a year's total); the two are one when a draft is compared
+_SAME_KIND = {"year-total": "total"}
+
+
+def comparable(qualifier: str, value: str) -> str:
+    return _SAME_KIND.get(value, value) if qualifier == "period_kind" else value
 
 
 def _spans(text: str, quote: str, figure: str) -> list[int]:
@@ -69,29 +89,59 @@ def _spans(text: str, quote: str, figure: str) -> list[int]:
     return out
 
 
-def compare(source: Source, draft: Draft) -> Comparison:
-    """Match each curated fact to the drafted figure at the same place with the same value."""
+def expected_from_source(source: Source) -> list[Expected]:
+    """The curated facts of a loaded source file."""
     text = source.document.text
-    used: set[int] = set()
-    pairs = []
+    out = []
     for fact in source.facts:
         places = _spans(text, fact.quote.quote, fact.quote.figure)
         for q in fact.also_quoted:
             places += _spans(text, q.quote, q.figure)
+        quals = {q: fact.period.notation if q == "period" else str(getattr(fact, q)) for q in QUALIFIERS}
+        out.append(Expected(fact.id, fact.quote.quote, fact.quote.figure, fact.value, places, quals,
+                            list(fact.total_of)))
+    return out
+
+
+def expected_from_mapping(text: str, facts: list[dict]) -> list[Expected]:
+    """Expected facts written as plain YAML mappings (an evaluation corpus, read as data: its
+    codes need not be in the code lists yet)."""
+    out = []
+    for f in facts:
+        places = _spans(text, f["quote"], f["figure"])
+        for q in f.get("also_quoted") or []:
+            places += _spans(text, q["quote"], q["figure"])
+        quals = {q: str(f[q]) for q in QUALIFIERS}
+        out.append(Expected(str(f["id"]), f["quote"], str(f["figure"]), Fraction(str(f["value"])), places, quals,
+                            [str(x) for x in f.get("total_of") or []]))
+    return out
+
+
+def compare(source: Source, draft: Draft) -> Comparison:
+    """Match each curated fact to the drafted figure at the same place with the same value."""
+    return compare_expected(source.document.id, source.document.text, expected_from_source(source), draft)
+
+
+def compare_expected(document: str, text: str, expected: list[Expected], draft: Draft) -> Comparison:
+    """Match each expected fact to the drafted figure at the same place with the same value
+    (or, failing that, the same value inside its quote)."""
+    used: set[int] = set()
+    pairs = []
+    for fact in expected:
         found = None
         for i, d in enumerate(draft.facts):
             if i in used or d.value != fact.value:
                 continue
             starts = [d.start] + [s for _, _, s in d.also_quoted]
-            if any(s in places for s in starts):
+            if any(s in fact.places for s in starts):
                 found = i
                 break
         if found is None:
             for i, d in enumerate(draft.facts):  # same value inside the curated quote
                 if i in used or d.value != fact.value:
                     continue
-                at = text.find(fact.quote.quote)
-                if at >= 0 and at <= d.start < at + len(fact.quote.quote):
+                at = text.find(fact.quote)
+                if at >= 0 and at <= d.start < at + len(fact.quote):
                     found = i
                     break
         if found is None:
@@ -99,11 +149,11 @@ def compare(source: Source, draft: Draft) -> Comparison:
             continue
         used.add(found)
         d = draft.facts[found]
-        diffs = {q: (_curated_value(fact, q), d.get(q)) for q in QUALIFIERS
-                 if _curated_value(fact, q) != d.get(q)}
+        diffs = {q: (fact.qualifiers[q], d.get(q)) for q in QUALIFIERS
+                 if comparable(q, fact.qualifiers[q]) != comparable(q, d.get(q))}
         pairs.append(Pair(fact, d, diffs))
     extra = [d for i, d in enumerate(draft.facts) if i not in used]
-    return Comparison(source.document.id, pairs, extra)
+    return Comparison(document, pairs, extra)
 
 
 def render_diff(cmp: Comparison) -> str:
@@ -113,9 +163,9 @@ def render_diff(cmp: Comparison) -> str:
     for p in cmp.pairs:
         f = p.curated
         if p.draft is None:
-            lines.append(f"- {f.id}: {f.quote.figure!r} not found by the extractor")
+            lines.append(f"- {f.id}: {f.figure!r} not found by the extractor")
         elif p.differences:
-            lines.append(f"~ {f.id}: {f.quote.figure!r}")
+            lines.append(f"~ {f.id}: {f.figure!r}")
             for q, (cur, got) in p.differences.items():
                 lines.append(f"    {q}: {cur} → {got}   (cue: {p.draft.guesses[q].cue})")
     for d in cmp.extra:
