@@ -246,7 +246,8 @@ def test_rize_bulleted_list_and_its_one_known_miss(schemes):
 def test_booklet_metadata_from_its_cover(tmp_path):
     m = draft_file(FIXTURES / "sivas-kitapcik.txt", DATA).meta
     assert (m.province, m.published, m.as_of, m.reporting_period, m.type) == (
-        "58", "2025-04", "2025-04", None, "province-booklet")
+        "58", "2025-04", "2025-04", "2025-04", "province-booklet")
+    assert m.cues["reporting_period"] == "read from \"the cover date 'Nisan 2025' of a booklet\""
 
 
 def test_malatya_draft_reads_its_metadata_from_the_text(schemes, tmp_path):

@@ -27,7 +27,7 @@ from ..model.numbers import ParsedNumber, exact_decimal
 from ..model.periods import PeriodError, parse_unit
 from ..model.records import Scheme
 from .figures import Number, find_numbers, is_approximate, select_figures
-from .periods import ANAPHOR, PeriodReader, PeriodState
+from .periods import ANAPHOR, PeriodReader, PeriodState, document_period, period_end
 from .qualifiers import (PROGRAMME_CUES, VERB, Context, Lexicon, Mention, clauses, comma_clauses, guess_group,
                          guess_indicator, guess_programme, guess_unit, line_label_of)
 from .records import Excluded, Guess, Meta
@@ -83,22 +83,31 @@ def infer_meta(text: str, schemes: dict[str, Scheme], doc_id: str, *, province: 
     if published is None:
         m = re.search(r"\bdate\s+(\d{4}-\d{2}-\d{2})\b", text[:400]) or re.search(
             r"(?m)^\s*(\d{4}-\d{2}-\d{2})\b", text[:400])
+        d = re.search(r"(?m)^\s*tarih\s*:\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\b", low[:600])
         if m:
             published, cues["published"] = m.group(1), f"the date line {m.group(0).strip()!r}"
+        elif d:
+            published = f"{d.group(3)}-{int(d.group(2)):02d}-{int(d.group(1)):02d}"
+            cues["published"] = f"the date line {text[d.start():d.end()].strip()!r}"
         else:
             m = re.search(r"(?m)^\s*(" + "|".join(MONTHS) + r")\s+(\d{4})\s*$", low)
             if m:
                 published = f"{m.group(2)}-{MONTHS.index(m.group(1)) + 1:02d}"
                 cues["published"] = f"the cover date {text[m.start(1):m.end(2)]!r}"
+    if doc_type is None:
+        doc_type, cues["type"] = _document_type(low, schemes)
+    booklet = doc_type == "province-booklet"
     if reporting_period is None:
-        m = re.search(fold(r"(\d{4})\s+(?:yılına\s+(?:ilişkin|ait)\s+)?faaliyet rapor"), low)
-        if m:
-            reporting_period = m.group(1)
-            cues["reporting_period"] = f"{text[m.start():m.end()]!r}"
+        reporting_period, end, cue = document_period(text, booklet)
+        if reporting_period is not None:
+            cues["reporting_period"] = f"read from {cue!r}"
+            if as_of is None:
+                as_of = end
+                cues["as_of"] = "the date of the booklet" if booklet else "the end of the reporting period"
     if as_of is None:
         if reporting_period is not None:
-            as_of = f"{reporting_period}-12-31"
-            cues["as_of"] = "the end of the reporting year"
+            as_of = period_end(reporting_period)
+            cues["as_of"] = "the end of the reporting period"
         elif published is not None:
             as_of = published
             cues["as_of"] = "the publication date"
@@ -124,13 +133,6 @@ def infer_meta(text: str, schemes: dict[str, Scheme], doc_id: str, *, province: 
         else:
             publisher = "ministry"
             cues["publisher"] = "no organisation named: the ministry"
-    if doc_type is None:
-        if "kitapçi" in low or "bilgi notu" in low:
-            doc_type, cues["type"] = "province-booklet", "'kitapçığı' / 'bilgi notu' in the text"
-        elif re.search(fold(r"yayımlandı|paylaştı|açıkladı|haber"), low):
-            doc_type, cues["type"] = "news-item", "reports on a publication ('yayımlandı', 'paylaştı')"
-        else:
-            doc_type, cues["type"] = "activity-report", "default"
     if title is None:
         paras = [text[s:e].strip() for s, e in paragraphs(text)]
         first = re.sub(r"^date\s+\d{4}-\d{2}-\d{2}\s*", "", paras[0] if paras else doc_id)
@@ -143,6 +145,24 @@ def infer_meta(text: str, schemes: dict[str, Scheme], doc_id: str, *, province: 
     return Meta(id=doc_id, title=title, publisher=publisher, published=published or "",
                 as_of=as_of or "", type=doc_type, province=province or "",
                 reporting_period=reporting_period, cues=cues)
+
+
+_TYPES = (  # code, words in the text (folded), in the head only, what the cue says
+    ("province-booklet", r"kitapçi|\bil bilgi notu", False, "'kitapçığı' / 'il bilgi notu'"),
+    ("information-note", r"^\s*bilgi notu\s*$", True, "'BİLGİ NOTU' on its cover"),
+    ("bulletin", r"bülten", True, "'bülten' in its title"),
+    ("press-statement", r"basın mensuplarına|basına açıklama", False, "a statement to the press"),
+    ("news-item", r"yayımlandı|paylaştı|açıkladı|haber", False, "reports on a publication ('açıkladı', 'paylaştı')"),
+    ("activity-report", r"faaliyet rapor|değerlendirme rapor", True, "'faaliyet / değerlendirme raporu'"),
+)
+
+
+def _document_type(low: str, schemes: dict[str, Scheme]) -> tuple[str, str]:
+    known = schemes["document-type"].concepts if "document-type" in schemes else {}
+    for code, words, head, cue in _TYPES:
+        if code in known and re.search(fold(words), low[:400] if head else low, re.M):
+            return code, cue
+    return "activity-report", "default"
 
 
 def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
@@ -238,6 +258,12 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
         if last_mentions:
             prev_sentence_prog = (last_mentions[-1].code, f"{last_mentions[-1].label!r} in the previous sentence")
         prev_state = periods.state if periods.state.kind is not None else None
+    kinds = schemes["period-kind"].concepts if "period-kind" in schemes else {}
+    if "total" not in kinds and "year-total" in kinds:  # the code list before the new period model
+        for f in facts:
+            g = f.guesses["period_kind"]
+            if g.value == "total":
+                f.guesses["period_kind"] = Guess("year-total", g.cue, g.strength)
     facts = _merge_repeats(facts, heading_numbers, text, excluded)
     excluded.sort(key=lambda e: e.start)
     _assign_ids(facts)
