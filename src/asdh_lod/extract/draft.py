@@ -179,6 +179,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
     prev_para = -1
     prev_sentence_prog: tuple[str, str] | None = None
     heading_numbers: list[tuple[Number, Sentence, int]] = []
+    report_year = int(meta.as_of[:4]) if meta.as_of[:4].isdigit() else None
 
     for sent in sentences:
         raw = sent.text(text)
@@ -195,7 +196,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             prev_state = None
             prev_para = sent.paragraph
         sent_low = low[sent.start:sent.end]
-        figures = select_figures(text, sent, nums, excluded)
+        figures = select_figures(text, sent, nums, excluded, report_year)
         if sent.heading:
             for num in figures:
                 heading_numbers.append((num, sent, section))

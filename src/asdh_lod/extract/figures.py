@@ -92,6 +92,8 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
 
 _RULE_SENTENCE = re.compile(r"\b(ulusal|ülke genelinde|oluşmaktadir|oluşur)\b")
 _LIMIT_BEFORE = ("en az", "en fazla", "en çok", "asgari", "azami")
+# a plan or target ("… açmayı hedefliyoruz", "… planlanmaktadır", "… açılacaktır")
+_PLAN = re.compile(r"hedefl|planl|\w+(?:acak|ecek)(?:tir|tır|iz|ız)?\b")
 _DURATION = re.compile(r"^(gün|saat|yil|ay|hafta|dakika)$")
 
 
@@ -103,7 +105,7 @@ def _definition(sentence_low: str) -> bool:
     return bool(words) and re.search(r"l[ae]r[iı]?[dt][iı]r$", words[-1]) is not None
 
 
-def _exclusion(text: str, num: Number, sent: Sentence, year_like: bool) -> str | None:
+def _exclusion(text: str, num: Number, sent: Sentence, year_like: bool, report_year: int | None) -> str | None:
     toks, i, k = num.tokens, num.index, num.last
     nxt = toks[k + 1] if k + 1 < len(toks) else None
     prv = toks[i - 1] if i > 0 else None
@@ -117,10 +119,30 @@ def _exclusion(text: str, num: Number, sent: Sentence, year_like: bool) -> str |
     if num.tokens[i].kind == "pct":
         if re.search(r"oranind|ve üzeri|ve altı|en az|en fazla|kadar|altind|üzerind", low_sent):
             return "percentage of a rule"
-        return None
+        return "percentage: a share or a change, not a count"
     value = num.parsed.value if num.parsed else None
     plain = num.figure.isdigit()
     nxt_low = nxt.low if nxt is not None and nxt.kind == "word" else ""
+    prv_low = prv.low if prv is not None and prv.kind == "word" else ""
+    line_start = text.rfind("\n", 0, num.start) + 1
+    line_head = fold(text[line_start:num.start])
+    if plain and not line_head.strip(" *\t") and re.match(r"[.)]\s", text[num.end:num.end + 2]):
+        return "item number"
+    if plain and (prv_low == "alo" or nxt_low in ("acil", "hatti", "hattina", "hattini", "hattinda")):
+        return "hotline number"
+    if plain and re.search(r"\b(telefon|tel|faks|gsm)\s*:?[\s\d]*$", line_head):
+        return "phone number"
+    if plain and re.search(r"\bno\s*:\s*$", line_head):
+        return "address (door number)"
+    if plain and len(num.figure) == 5 and re.match(r"\s+[^\W\d_]+/", text[num.end:num.end + 30]):
+        return "address (postal code)"
+    if plain and re.search(r"\b(sayi|no)\s*:\s*$", line_head):
+        return "edition code"
+    if plain and prv_low == "tablo":
+        return "table number"
+    if report_year is not None and _PLAN.search(low_sent) \
+            and any(int(y) > report_year for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", low_sent)):
+        return "target: a plan for a later year, not an observation"
     if plain and prv is not None and prv.kind == "word" and text[prv.end:num.start] == "-":
         return "part of a name"
     if nxt_low in MONTHS and plain and 1 <= int(num.figure) <= 31:
@@ -165,12 +187,15 @@ def _exclusion(text: str, num: Number, sent: Sentence, year_like: bool) -> str |
     return None
 
 
-def select_figures(text: str, sent: Sentence, nums: list[Number], excluded: list[Excluded]) -> list[Number]:
-    """The statistical figures among a sentence's numbers; the others go to `excluded`."""
+def select_figures(text: str, sent: Sentence, nums: list[Number], excluded: list[Excluded],
+                   report_year: int | None = None) -> list[Number]:
+    """The statistical figures among a sentence's numbers; the others go to `excluded`.
+    `report_year`: the last year the document reports on (a later one in a sentence of plans
+    makes its numbers targets)."""
     figures = []
     for num in nums:
         year_like = num.figure.isdigit() and len(num.figure) == 4 and 1900 <= int(num.figure) <= 2100
-        reason = _exclusion(text, num, sent, year_like)
+        reason = _exclusion(text, num, sent, year_like, report_year)
         if reason is None and num.parsed is None:
             reason = "not a number"
         if reason is None:
