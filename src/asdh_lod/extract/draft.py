@@ -31,7 +31,7 @@ from .periods import ANAPHOR, PeriodReader, PeriodState, document_period, period
 from .qualifiers import (PROGRAMME_CUES, VERB, Context, Lexicon, Mention, clauses, comma_clauses, guess_group,
                          guess_indicator, guess_programme, guess_unit, line_label_of)
 from .records import Excluded, Guess, Meta
-from .text import MONTHS, Sentence, line_of, paragraphs, segment
+from .text import MONTHS, Sentence, clean_word, line_of, paragraphs, segment, unit_of_word
 
 __all__ = ["Draft", "DraftFact", "ExtractError", "QUALIFIERS", "draft_file", "extract", "infer_meta",
            "load_schemes", "render_yaml", "write_atomic"]
@@ -179,6 +179,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
     prev_para = -1
     prev_sentence_prog: tuple[str, str] | None = None
     heading_numbers: list[tuple[Number, Sentence, int]] = []
+    table_columns: dict[int, list[DraftFact]] = {}
     report_year = int(meta.as_of[:4]) if meta.as_of[:4].isdigit() else None
 
     for sent in sentences:
@@ -200,6 +201,15 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
         if sent.heading:
             for num in figures:
                 heading_numbers.append((num, sent, section))
+            continue
+        if sent.table is not None:
+            if sent.cells is None:  # the header row: its numbers are column heads (years)
+                table_columns = {}
+                continue
+            row_facts = _table_row_facts(ctx, sent, figures, headings, prev_sentence_prog, table_columns)
+            for f in row_facts:
+                f.section = section
+            facts.extend(row_facts)
             continue
         inherited = None
         if prev_state is not None and ANAPHOR.search(sent_low.replace("*", "").strip()):
@@ -270,6 +280,88 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
     _assign_ids(facts)
     _link_totals(facts)
     return Draft(meta=meta, facts=facts, excluded=excluded)
+
+
+_YEAR_CELL = re.compile(r"(19|20)\d\d")
+_CAPTION_DAY = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+
+
+def _cell_unit(words: list[str]) -> tuple[str | None, str]:
+    """The unit a column head or row label names: its head noun, the last word that names one
+    ("Engelli kimlik kartı verilen kişi" counts cards given, "… belgesi verilen kurum"
+    certificates)."""
+    low = [clean_word(w) for w in words]
+    if any(w.startswith("kart") for w in low) and any(w.startswith("veril") for w in low):
+        return "card", "cards given"
+    if any(w.startswith("belge") for w in low) and any(w.startswith("veril") for w in low):
+        return "certificate", "certificates given"
+    found = [(unit_of_word(w), w) for w in low if unit_of_word(w)]
+    return (found[-1][0], found[-1][1]) if found else (None, "")
+
+
+def _table_row_facts(ctx: Context, sent: Sentence, figures: list[Number], headings: dict[str, Mention | None],
+                     prev_prog: tuple[str, str] | None, columns: dict[int, list[DraftFact]]) -> list[DraftFact]:
+    """A table row read cell by cell: the unit and indicator from its column head (or, under a
+    year, from the row label), the programme from the row label, the period from the column
+    head or the caption; a "Toplam" row is the stated total of the rows above it."""
+    table, cells = sent.table, sent.cells
+    label = cells[0]
+    label_words = re.findall(r"[^\W\d_]+", label.text)
+    total_row = fold(label.text).strip() in ("toplam", "genel toplam")
+    mentions = [m for m in ctx.mentions if label.start <= m.start < label.end]
+    caption_low = fold(table.caption)
+    out = []
+    for num in figures:
+        col = next((i for i, c in enumerate(cells) if c.start <= num.start < c.end), None)
+        if col is None or col == 0:
+            continue
+        head = table.header[col].text
+        year_column = _YEAR_CELL.fullmatch(head.strip()) is not None
+        unit_code, word = _cell_unit(label_words if year_column else re.findall(r"[^\W\d_]+", head))
+        if num.parsed.kind == "amount":
+            unit = Guess("TRY", f"currency word in {num.figure!r}", 1.0)
+        elif unit_code is not None:
+            where = "row label" if year_column else "column head"
+            unit = Guess(unit_code, f"{where} {(label.text if year_column else head)!r}", 0.85)
+        else:
+            unit = guess_unit(ctx, num, sent, label.text)
+        programme = guess_programme(ctx, num, sent, (label.start, label.end), [], sent.end, mentions, [],
+                                    headings, None, prev_prog)
+        group = guess_group(ctx, num, sent, programme, set())
+        indicator = guess_indicator(unit.value, fold(f"{head} {label.text} {table.caption}"), programme.value, False)
+        if indicator.value == "cards-issued" and unit.value in ("person", "child"):
+            unit = Guess("card", "indicator 'cards-issued' counts cards", 0.75)
+        cue = None
+        if year_column:
+            kind, period, cue = "total", head.strip(), f"column head {head.strip()!r}"
+        elif (d := _CAPTION_DAY.search(caption_low)) is not None:
+            kind, period = "stock", f"{d.group(3)}-{int(d.group(2)):02d}-{int(d.group(1)):02d}"
+            cue = f"the table's date {d.group(0)!r} ({table.caption!r})"
+        elif (y := re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", caption_low)) is not None:
+            kind, period, cue = "total", y.group(1), f"the table's year in {table.caption!r}"
+        if cue is not None:
+            pg, kg = Guess(period, cue, 0.8), Guess(kind, cue, 0.8)
+        else:
+            pg, kg = PeriodReader(ctx, sent, None).guess(num, sent.start, fold(label.text), unit.value, indicator.value)
+        fact = DraftFact(id="", quote=sent.text(ctx.text).strip(), figure=num.figure, value=num.parsed.value,
+                         start=num.start, parsed=num.parsed,
+                         guesses={"unit": unit, "programme": programme, "target_group": group,
+                                  "indicator": indicator, "period": pg, "period_kind": kg})
+        fact.approximate, fact.approximate_cue = is_approximate(num, fact.quote, ctx.text)
+        parts = columns.setdefault(col, [])
+        if total_row and len(parts) >= 2 and sum(p.value for p in parts) == fact.value:
+            fact.total_of = [str(id(p)) for p in parts]
+            codes = [p.get("programme") for p in parts]
+            common = ctx.lex.common_broader(codes) if len(set(codes)) > 1 else codes[0]
+            if common is not None:
+                fact.guesses["programme"] = Guess(common, f"the common programme of the rows {codes}", 0.8)
+            groups = {p.get("target_group") for p in parts}
+            fact.guesses["target_group"] = (Guess(groups.pop(), "the group of every row", 0.8) if len(groups) == 1
+                                            else Guess("total", "the total of several groups", 0.8))
+        elif not total_row:
+            parts.append(fact)
+        out.append(fact)
+    return out
 
 
 def _detect_totals(ctx: Context, sent: Sentence, sent_facts: list[DraftFact], earlier: list[DraftFact]) -> None:

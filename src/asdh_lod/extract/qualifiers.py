@@ -194,6 +194,8 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
                 stem = stem_len(low2, u2)
                 if u2 and u2 != unit and stem is not None and POSSESSIVE.match(low2[stem:]):
                     return Guess(u2, f"compound head {t2.text!r} after the figure", 0.85)
+        if unit == "institution" and any(unit_of_word(clean_word(t2.text)) == "certificate" for t2 in after[idx + 1:]):
+            return Guess("certificate", f"certificates given to institutions ({t.text!r} … 'Belgesi')", 0.8)
         if unit in ("person", "child") and re.search(r"\bkart\w*\s+(veril|dağıt|teslim)", fold(clause)):
             return Guess("card", "cards given to people ('kart verildi')", 0.75)
         return Guess(unit, f"noun {t.text!r} after the figure", 0.9)
@@ -277,6 +279,23 @@ def guess_indicator(unit: str, clause_low: str, programme: str,
         if has(r"tahsis|kaynağ|kaynak|aktarıl"):
             return Guess("funds-allocated", "'tahsis' / 'kaynak' (funds allocated)", 0.85)
         return Guess("payments", "an amount of money: payments", 0.8)
+    if unit == "visit":
+        return Guess("visits", "unit 'visit' (visits made)", 0.85)
+    if unit == "training-session":
+        return Guess("training-sessions", "unit 'training-session' (sessions held)", 0.85)
+    if unit == "call":
+        return Guess("calls-received", "unit 'call'", 0.85)
+    if unit == "institution":
+        return Guess("institutions-reached", "unit 'institution'", 0.8)
+    if unit in ("household", "family", "person", "child") and has(r"yönlendir"):
+        return Guess("referrals", "'yönlendirildi' (referred)", 0.8)
+    if unit in ("household", "family") and has(r"ziyaret ed"):
+        return Guess("households-visited", "households or families 'ziyaret edildi' (visited)", 0.8)
+    if unit in ("person", "child") and has(r"katıl\w*|bir araya getir") and has(
+            r"etkinli|yürüyüş|anma|buluşma|program\w* katıl|günü"):
+        return Guess("event-participants", "'katıldı' (took part) in an event", 0.8)
+    if unit == "child" and has(r"yerleştiril"):
+        return Guess("placements", "'yerleştirildi' (placed)", 0.8)
     simple = {"place": "capacity", "facility": "facilities", "foundation": "foundations",
               "cooperative": "cooperatives-supported", "interview": "interviews",
               "survey": "area-surveys", "certificate": "certificates-issued",
@@ -285,6 +304,8 @@ def guess_indicator(unit: str, clause_low: str, programme: str,
         return Guess(simple[unit], f"unit {unit!r}", 0.85)
     if unit == "project":
         if has(r"tamamlan"):
+            if programme != "investments":
+                return Guess("projects-concluded", "a social project 'tamamlandı' (concluded)", 0.8)
             return Guess("projects-completed", "'tamamlanmıştır' (completed)", 0.85)
         return Guess("projects", "unit 'project'", 0.8)
     if unit == "event":

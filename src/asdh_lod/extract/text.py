@@ -39,11 +39,28 @@ class Token:
 
 
 @dataclass
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Table:
+    """A block of lines whose columns are set apart by tabs or runs of spaces."""
+
+    header: list[Cell]
+    caption: str              # the "Tablo N. …" line above it ("" if none)
+
+
+@dataclass
 class Sentence:
     start: int
     end: int
     paragraph: int
     heading: bool = False
+    table: Table | None = None      # a line of a table: its header row or one of its rows
+    cells: list[Cell] | None = None  # the row's cells (None for the header row)
 
     def text(self, doc: str) -> str:
         return doc[self.start:self.end]
@@ -91,6 +108,12 @@ def segment(text: str) -> list[Sentence]:
     sentences = []
     for p, (ps, pe) in enumerate(merged):
         body = text[ps:pe]
+        table = _table(text, ps, pe)
+        if table is not None:
+            sentences.extend(table)
+            for sent in table:
+                sent.paragraph = p
+            continue
         if body.rstrip()[-1:] not in _TERMINAL and "\n" not in body and len(body) <= 140 \
                 and not _BULLET.match(body):
             sentences.append(Sentence(ps, pe, p, heading=True))
@@ -101,6 +124,41 @@ def segment(text: str) -> list[Sentence]:
 
 
 _BULLET = re.compile(r"[ \t]*[-•–·*][ \t]+(?=\S)")
+_COLUMNS = re.compile(r"\t+| {2,}")
+
+
+def _cells(text: str, start: int, end: int) -> list[Cell]:
+    out, at = [], start
+    line = text[start:end]
+    for m in list(_COLUMNS.finditer(line)) + [None]:
+        stop = start + (m.start() if m else len(line))
+        raw = text[at:stop]
+        if raw.strip():
+            a = at + len(raw) - len(raw.lstrip())
+            out.append(Cell(a, a + len(raw.strip()), raw.strip()))
+        if m:
+            at = start + m.end()
+    return out
+
+
+def _table(text: str, s: int, e: int) -> list[Sentence] | None:
+    """A paragraph of two lines or more, each cut into as many cells as the first (its header)
+    by tabs or runs of two spaces or more: one sentence per line."""
+    lines, at = [], s
+    for line in text[s:e].split("\n"):
+        lines.append((at, at + len(line.rstrip())))
+        at += len(line) + 1
+    if len(lines) < 2:
+        return None
+    rows = [_cells(text, a, b) for a, b in lines]
+    if len(rows[0]) < 2 or any(len(r) != len(rows[0]) for r in rows):
+        return None
+    before = text[:s].rstrip().rsplit("\n", 1)[-1].strip()
+    table = Table(rows[0], before if fold(before).startswith("tablo") else "")
+    out = [Sentence(lines[0][0], lines[0][1], 0, table=table)]
+    for (a, b), cells in zip(lines[1:], rows[1:]):
+        out.append(Sentence(a, b, 0, table=table, cells=cells))
+    return out
 
 
 def _items(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -170,12 +228,17 @@ _UNIT_WORDS: list[tuple[re.Pattern, str]] = [
     (folded_rx(r"^(kooperatif)"), "cooperative"),
     (folded_rx(r"^(vakf|vakıf|sydv)"), "foundation"),
     (folded_rx(r"^(afet|etkinlik)"), "event"),
+    (folded_rx(r"^(ziyaret)"), "visit"),
+    (folded_rx(r"^(eğitim)(?!ci)"), "training-session"),
+    (folded_rx(r"^(çağrı)"), "call"),
+    (folded_rx(r"^(kurum(?!sal)|okul|lise)"), "institution"),
     (folded_rx(r"^(hane)"), "household"),
     (folded_rx(r"^(kreş|merkez|konukev|huzurev|bakımev|kulüb|kulüp|site|kuruluş)"), "facility"),
     (folded_rx(r"^ev(?=$|i|ler)"), "facility"),
-    (folded_rx(r"^aile(?=$|ye|nin|ler|y[ie]$)"), "family"),
+    (folded_rx(r"^aile(?=$|ye|nin|ler|y[ie]$|sine$)"), "family"),
     (folded_rx(r"^(çocu)"), "child"),
-    (folded_rx(r"^(kişi|birey|vatandaş|kullanıcı|genç|kadın|erkek|engelli|yaşlı|şehit|gazi|yakın)"), "person"),
+    (folded_rx(r"^(kişi|birey|vatandaş|kullanıcı|genç|kadın|erkek|engelli|yaşlı|şehit|gazi|yakın|anne|öğrenci|katılımcı)"),
+     "person"),
 ]
 POSSESSIVE = re.compile(r"^(l[ae]r)?(s?[iuü](n|m[iuü]z)?|[iuü]m[iuü]z)([dt][ae]|[dt][ae]n|[ny]?[ae])?$")
 
