@@ -163,6 +163,10 @@ def _words_before(ctx: Context, num: Number, start: int, limit: int, skip_number
     return out
 
 
+# people nouns without a suffix: a modifier of the noun after them ("Engelli Bakım Merkezi")
+_BARE_PEOPLE = {"çocuk", "kadin", "engelli", "yaşli", "şehit", "gazi", "genç", "kişi", "birey", "erkek", "vatandaş"}
+
+
 def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
     p = num.parsed
     if p.kind == "amount":
@@ -176,24 +180,30 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
         if u:
             return Guess(u, f"line label {label.text!r}", 0.8)
     chosen = None
+    in_name = [(m.start, m.end) for m in ctx.mentions if m.start < sent.end and sent.start < m.end]
     for idx, t in enumerate(after):
         low = clean_word(t.text)
         unit = unit_of_word(low)
-        if unit is None:
-            continue
+        if unit is None or unit == "training-session" and any(a <= t.start < b for a, b in in_name):
+            continue  # "Evlilik Öncesi Eğitim Programı": a word of a name is not the noun counted
         chosen = (unit, t, idx)
         break
     if chosen is not None:
         unit, t, idx = chosen
         low = clean_word(t.text)
-        if unit in ("person", "child") or low == root_of(low, unit):
-            # a modifier before a compound head ("Çocuk Evinde", "kadın kooperatifi")
+        if low == root_of(low, unit) or low in _BARE_PEOPLE:
+            # a bare modifier before a compound head ("Çocuk Evinde", "kadın kooperatifi", "şehit
+            # yakını ve gazi ziyareti"); the chain stops at a noun of another kind, or at one with
+            # a first-person possessive ("bireylerimize")
             for t2 in after[idx + 1:]:
                 low2 = clean_word(t2.text)
                 u2 = unit_of_word(low2)
                 stem = stem_len(low2, u2)
-                if u2 and u2 != unit and stem is not None and POSSESSIVE.match(low2[stem:]):
+                if u2 and u2 != unit and stem is not None and POSSESSIVE.match(low2[stem:]) \
+                        and not re.search(r"[iuü]m[iuü]z", low2[stem:]):
                     return Guess(u2, f"compound head {t2.text!r} after the figure", 0.85)
+                if u2 is not None and u2 != unit or re.search(r"m[iuü]z", low2):
+                    break
         if unit == "institution" and any(unit_of_word(clean_word(t2.text)) == "certificate" for t2 in after[idx + 1:]):
             return Guess("certificate", f"certificates given to institutions ({t.text!r} … 'Belgesi')", 0.8)
         if unit in ("person", "child") and re.search(r"\bkart\w*\s+(veril|dağıt|teslim)", fold(clause)):
@@ -205,10 +215,18 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
             unit = unit_of_word(clean_word(t.text))
             if unit:
                 return Guess(unit, f"'{t.text} {before[-1].text}' before the figure", 0.85)
-    for t in reversed(_words_before(ctx, num, sent.start, 6)):
+    for t in reversed(_words_before(ctx, num, sent.start, 10, skip_numbers=True)):
         unit = unit_of_word(clean_word(t.text))
         if unit:
             return Guess(unit, f"noun {t.text!r} before the figure", 0.6)
+    if re.search(r"\bolmak üzere\b", ctx.low[num.end:sent.end]):
+        # "ilk çeyrekte 164, ikinci çeyrekte 197 olmak üzere toplam 361 başvuru"
+        for t in num.tokens[num.last + 1:]:
+            if t.start >= sent.end:
+                break
+            unit = unit_of_word(clean_word(t.text)) if t.kind == "word" else None
+            if unit:
+                return Guess(unit, f"noun {t.text!r} of the total the figure is part of", 0.6)
     return Guess("person", "no noun found: default", 0.3)
 
 
