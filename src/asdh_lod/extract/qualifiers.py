@@ -30,6 +30,7 @@ PROGRAMME_CUES: list[tuple[re.Pattern, str, str]] = [
     (folded_rx(r"\b(bedel\w*|ihale\w*)"), "investments", "an investment cost or tender"),
     (folded_rx(r"\bistihdam"), "martyrs-veterans-employment", "employment of martyrs' relatives and veterans"),
     (folded_rx(r"\bücretsiz bakıl\w*"), "free-childcare", "free care"),
+    (folded_rx(r"\b(sosyal proje\w*|projeler\w*)"), "social-projects", "social projects"),
 ]
 
 
@@ -127,6 +128,9 @@ class Context:
     mentions: list[Mention]
 
 
+_FIGURE_SUFFIXES = {"den", "dan", "ten", "tan", "i", "u", "ü"}  # folded: "ı" reads as "i"
+
+
 def _words_after(ctx: Context, num: Number, stop: int, limit: int, commas: bool) -> list[Token]:
     """The words after a figure, up to the next number, punctuation or `limit` words."""
     out = []
@@ -136,6 +140,9 @@ def _words_after(ctx: Context, num: Number, stop: int, limit: int, commas: bool)
         if t.start >= stop or t.kind != "word":
             break
         gap = ctx.text[prev_end:t.start].replace("*", "")
+        if not out and prev_end == num.end and gap in ("'", "’") and t.low in _FIGURE_SUFFIXES:
+            prev_end = t.end  # the figure's own case ending ("600'den fazla", "1.200'ü aşkın")
+            continue
         if re.search(r"[.;:!?()]" if commas else r"[.;:,!?()]", gap) or "\n\n" in gap:
             break
         if gap.strip(" \n,") and not commas:
@@ -164,7 +171,7 @@ def _words_before(ctx: Context, num: Number, start: int, limit: int, skip_number
 
 
 # people nouns without a suffix: a modifier of the noun after them ("Engelli Bakım Merkezi")
-_BARE_PEOPLE = {"çocuk", "kadin", "engelli", "yaşli", "şehit", "gazi", "genç", "kişi", "birey", "erkek", "vatandaş"}
+_BARE_PEOPLE = {"çocuk", "kadin", "engelli", "yaşli", "şehit", "gazi", "genç", "erkek"}
 
 
 def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
@@ -186,6 +193,8 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
         unit = unit_of_word(low)
         if unit is None or unit == "training-session" and any(a <= t.start < b for a, b in in_name):
             continue  # "Evlilik Öncesi Eğitim Programı": a word of a name is not the noun counted
+        if unit == "visit" and idx + 1 < len(after) and clean_word(after[idx + 1].text).startswith("edil"):
+            continue  # "ziyaret edilen hane": the households are counted
         chosen = (unit, t, idx)
         break
     if chosen is not None:
@@ -195,13 +204,14 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
             # a bare modifier before a compound head ("Çocuk Evinde", "kadın kooperatifi", "şehit
             # yakını ve gazi ziyareti"); the chain stops at a noun of another kind, or at one with
             # a first-person possessive ("bireylerimize")
+            prev_word = low
             for t2 in after[idx + 1:]:
                 low2 = clean_word(t2.text)
                 u2 = unit_of_word(low2)
                 stem = stem_len(low2, u2)
-                if u2 and u2 != unit and stem is not None and POSSESSIVE.match(low2[stem:]) \
-                        and not re.search(r"[iuü]m[iuü]z", low2[stem:]):
+                if u2 and u2 != unit and stem is not None and POSSESSIVE.match(low2[stem:]) and prev_word != "ve":
                     return Guess(u2, f"compound head {t2.text!r} after the figure", 0.85)
+                prev_word = low2
                 if u2 is not None and u2 != unit or re.search(r"m[iuü]z", low2):
                     break
         if unit == "institution" and any(unit_of_word(clean_word(t2.text)) == "certificate" for t2 in after[idx + 1:]):
@@ -215,10 +225,6 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
             unit = unit_of_word(clean_word(t.text))
             if unit:
                 return Guess(unit, f"'{t.text} {before[-1].text}' before the figure", 0.85)
-    for t in reversed(_words_before(ctx, num, sent.start, 10, skip_numbers=True)):
-        unit = unit_of_word(clean_word(t.text))
-        if unit:
-            return Guess(unit, f"noun {t.text!r} before the figure", 0.6)
     if re.search(r"\bolmak üzere\b", ctx.low[num.end:sent.end]):
         # "ilk çeyrekte 164, ikinci çeyrekte 197 olmak üzere toplam 361 başvuru"
         for t in num.tokens[num.last + 1:]:
@@ -227,6 +233,10 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
             unit = unit_of_word(clean_word(t.text)) if t.kind == "word" else None
             if unit:
                 return Guess(unit, f"noun {t.text!r} of the total the figure is part of", 0.6)
+    for t in reversed(_words_before(ctx, num, sent.start, 10, skip_numbers=True)):
+        unit = unit_of_word(clean_word(t.text))
+        if unit:
+            return Guess(unit, f"noun {t.text!r} before the figure", 0.6)
     return Guess("person", "no noun found: default", 0.3)
 
 
@@ -376,6 +386,7 @@ def comma_clauses(low: str, sent: Sentence) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:] + [sent.end]) if a < b] or [(sent.start, sent.end)]
 
 
+_SENTENCE_ANAPHOR = folded_rx(r"(bu|program|programın|hizmetin)\b")
 _CLAUSE_ANAPHOR = folded_rx(r"\b(bu alanda|bu kapsamda|bu amaçla)\b")
 
 
@@ -427,6 +438,9 @@ def guess_programme(ctx: Context, num: Number, sent: Sentence, clause: tuple[int
     if cues:
         p, c, q = cues[0]
         return Guess(c, f"{q} in the sentence", 0.65)
+    opening = _SENTENCE_ANAPHOR.match(ctx.low[sent.start:sent.end].lstrip(" *\"“-"))
+    if opening and prev_prog is not None and not lex.is_top(prev_prog[0]):
+        return Guess(prev_prog[0], f"{opening.group(0).strip()!r} refers back: {prev_prog[1]}", 0.7)
     for level, strength in (("minor", 0.75), ("major", 0.6)):
         h = headings[level]
         if h is not None and not lex.is_top(h.code):

@@ -237,7 +237,7 @@ _UNIT_WORDS: list[tuple[re.Pattern, str]] = [
     (folded_rx(r"^ev(?=$|i|ler)"), "facility"),
     (folded_rx(r"^aile(?=$|ye|nin|ler|y[ie]$|sine$)"), "family"),
     (folded_rx(r"^(çocu)"), "child"),
-    (folded_rx(r"^(kişi|birey|vatandaş|kullanıcı|genç|kadın|erkek|engelli|yaşlı|şehit|gazi|yakın|anne|öğrenci|katılımcı|katılan)"),
+    (folded_rx(r"^(kişi|birey|vatandaş|kullanıcı|genç|genc|kadın|erkek|engelli|yaşlı|şehit|gazi|yakın|anne|öğrenci|katılımcı|katılan)"),
      "person"),
 ]
 POSSESSIVE = re.compile(r"^(l[ae]r)?(s?[iuü](n|m[iuü]z)?|[iuü]m[iuü]z)([dt][ae]|[dt][ae]n|[ny]?[ae])?$")
