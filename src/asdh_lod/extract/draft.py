@@ -874,7 +874,7 @@ def _guess_indicator(unit: str, clause_low: str, programme: str,
 
 @dataclass
 class _PeriodState:
-    kind: str | None = None      # year-total | monthly-average | cumulative | stock
+    kind: str | None = None      # total | monthly-average | cumulative | stock
     start: str | None = None
     end: str | None = None
     year: str | None = None
@@ -906,9 +906,9 @@ def _period_cues(ctx: _Ctx, sent: Sentence) -> list[tuple[int, _PeriodState]]:
     for m in _ASOF.finditer(low):
         add(m, _PeriodState("stock", year=m.group(1)))
     for m in _INYEAR.finditer(low):
-        add(m, _PeriodState("year-total", year=m.group(1)))
+        add(m, _PeriodState("total", year=m.group(1)))
     for m in _SAMEYEAR.finditer(low):
-        add(m, _PeriodState("year-total"))
+        add(m, _PeriodState("total"))
     for m in _MONTHLY.finditer(low):
         add(m, _PeriodState("monthly-average"))
     return sorted(out, key=lambda x: x[0])
@@ -953,7 +953,7 @@ class _PeriodReader:
         state = self.state
         for end, st in self.cues:
             if end <= num.start:
-                if st.kind == "monthly-average" or st.kind == "year-total" and st.year is None:
+                if st.kind == "monthly-average" or st.kind == "total" and st.year is None:
                     st = _PeriodState(st.kind, year=st.year or state.year, cue=st.cue)
                 state = st
                 self.own = True
@@ -965,7 +965,7 @@ class _PeriodReader:
             cue, strength = f"{state.cue!r} before the figure", 0.85 if self.own else 0.65
             if kind == "monthly-average" and unit == "TRY" and not _MONTHLY.search(clause_low):
                 # money is paid in totals: only an amount said to be a monthly average is one
-                kind, cue = "year-total", f"an amount of money, not itself averaged ({state.cue!r} is about people)"
+                kind, cue = "total", f"an amount of money, not itself averaged ({state.cue!r} is about people)"
         olup_before = any(prev_end <= o < num.start for o in self.olup)
         own_here = any(prev_end <= e <= num.start for e, _ in self.cues)
         if olup_before and self.last is not None and not own_here:
@@ -993,7 +993,7 @@ class _PeriodReader:
                        if m else "no period stated in a booklet: total so far")
                 strength = 0.55
             else:
-                kind, period = "year-total", meta.reporting_period
+                kind, period = "total", meta.reporting_period
                 cue, strength = f"no period stated: the report year {meta.reporting_period}", 0.6
         self.last = (kind, period, cue)
         return Guess(period, cue, strength), Guess(kind, cue, strength)
