@@ -92,10 +92,10 @@ def test_two_figures_side_by_side_stay_apart():
      "cumulative", "2018--2025-12-31"),
     ("2017-2025 yılları arasında aktif kart kullanıcısı sayısı 12 bin 721'e ulaştı.",
      "cumulative", "2017--2025"),
-    ("Doğum yardımı kapsamında 2024 yılında 5 bin 224 başvuru tamamlandı.", "year-total", "2024"),
+    ("Doğum yardımı kapsamında 2024 yılında 5 bin 224 başvuru tamamlandı.", "total", "2024"),
     ("Elazığ ilimizde 2 Sosyal Hizmet Merkezi bulunmaktadır.", "stock", "2025-12-31"),
     ("Umut Evinde 24 engelli bireye hizmet verilmektedir.", "stock", "2025-12-31"),
-    ("Erişilebilirlik çalışmaları çerçevesinde 924 alan taraması yapıldı.", "year-total", "2025"),
+    ("Erişilebilirlik çalışmaları çerçevesinde 924 alan taraması yapıldı.", "total", "2025"),
 ])
 def test_period_cues(schemes, sentence, kind, period):
     f = one(schemes, sentence)
@@ -114,7 +114,7 @@ def test_money_is_not_averaged_by_a_monthly_cue_about_people(schemes):
     draft = extract("Özel bakım merkezlerinde her ay ortalama 2 bin 7 engelli birey bakım hizmeti "
                     "alırken, bu hizmet için 262.259.995,21 Türk Lirası ödendi.", schemes, news())
     assert [(f.figure, f.get("period_kind")) for f in draft.facts] == [
-        ("2 bin 7", "monthly-average"), ("262.259.995,21 Türk Lirası", "year-total")]
+        ("2 bin 7", "monthly-average"), ("262.259.995,21 Türk Lirası", "total")]
 
 
 def test_cue_of_each_guess_is_recorded(schemes):
@@ -240,7 +240,7 @@ def test_rize_bulleted_list_and_its_one_known_miss(schemes):
     cmp = compare(source, extract(source.document.text, schemes, meta_from_curated(source)))
     assert cmp.recall() == 1.0 and cmp.extra == []
     assert {p.curated.id: p.differences for p in cmp.pairs if p.differences} == {
-        "foster-care-children": {"period": ("2024-12-31", "2024"), "period_kind": ("stock", "year-total")}}
+        "foster-care-children": {"period": ("2024-12-31", "2024"), "period_kind": ("stock", "total")}}
 
 
 def test_booklet_metadata_from_its_cover(tmp_path):
@@ -419,7 +419,7 @@ def test_diff_shows_extra_and_differing(tmp_path):
     f = data / "sources" / f"{ERZURUM}.yaml"
     text = f.read_text(encoding="utf-8")
     # a curator books the 5 adoptions as a stock, and leaves out the 20 certificates
-    old = '    period: "2025"\n    period_kind: year-total   # "Aynı yıl içerisinde" = in 2025\n'
+    old = '    period: "2025"\n    period_kind: total   # "Aynı yıl içerisinde" = in 2025\n'
     assert old in text
     text = text.replace(old, '    period: "2025-12-31"\n    period_kind: stock\n')
     start, end = text.index("  - id: accessibility-certificates"), text.index("  - id: disability-care-capacity")
@@ -431,7 +431,7 @@ def test_diff_shows_extra_and_differing(tmp_path):
         f"+++ extracted {ERZURUM}",
         "~ adoption-children: '5'",
         "    period: 2025-12-31 → 2025   (cue: 'Aynı yıl içerisinde' before the figure)",
-        "    period_kind: stock → year-total   (cue: 'Aynı yıl içerisinde' before the figure)",
+        "    period_kind: stock → total   (cue: 'Aynı yıl içerisinde' before the figure)",
         "+ accessibility-certificates-issued: '20' in \"Erişilebilirlik çalışmaları çerçevesinde 924 alan "
         "taraması yapıldı, 20 kuruma Erişilebili…\"",
         "43 of 44 curated facts agree; 0 missing, 1 differing, 1 extra",
