@@ -237,7 +237,7 @@ def extract(text: str, schemes: dict[str, Scheme], meta: Meta) -> Draft:
             programme = guess_programme(ctx, num, sent, (clause_start, clause_end), owned, first_start,
                                          sent_mentions, sent_cue_mentions, headings,
                                          sent_facts[-1].get("programme") if sent_facts else None,
-                                         prev_sentence_prog)
+                                         prev_sentence_prog, facility=unit.value == "facility")
             # ---- target group
             group = guess_group(ctx, num, sent, programme, sentence_groups)
             if unit.value in ("person", "child") and group.value != "total":

@@ -31,7 +31,7 @@ _INYEAR = folded_rx(r"(\d{4})\s+yıl(ı boyunca|ı içerisinde|ı içinde|ında)
 _YEAR_SUFFIX = re.compile(r"(?<!\d)(\d{4})['’](te|de|da|ta)\b")
 _BRACKET_YEAR = re.compile(r"\((\d{4}):\s*$")
 _SAMEYEAR = folded_rx(r"\b(yıl boyunca|aynı yıl içerisinde|aynı yıl içinde|yıl içerisinde|yıl içinde|bir yıl içinde"
-                      r"|bu yıl(?![^\W\d_]))")
+                      r"|bu yıl\b)")
 _MONTH_RANGE = re.compile(_M + r"\s*[-–]\s*" + _M + r"(?:\s+(\d{4}))?\s+dönem")
 _QUARTER = folded_rx(r"\b(ilk|birinci|ikinci|üçüncü|dördüncü|son)\s+çeyre")
 _FIRST_MONTHS = folded_rx(r"\bilk\s+(üç|altı|dokuz)\s+ay")
@@ -137,6 +137,7 @@ class PeriodState:
     cue: str = ""
     period: str | None = None    # the whole period of a total or an average, when the cue names it
     once: bool = False           # "(2024: 12)": for the figure right after it only
+    at: int = 0                  # where the cue starts in the text
 
 
 def _reporting(ctx: Context) -> str:
@@ -165,6 +166,7 @@ def _period_cues(ctx: Context, sent: Sentence) -> list[tuple[int, PeriodState]]:
             return
         taken.append((m.start(), m.end()))
         state.cue = raw[m.start():m.end()].replace("**", "")
+        state.at = sent.start + m.start()
         out.append((sent.start + m.end(), state))
 
     for m in _BETWEEN.finditer(low):
@@ -262,6 +264,7 @@ class PeriodReader:
         self.last: tuple[str, str, str] | None = None  # kind, period, cue of the previous figure
         self.read_to = sent.start  # the cues up to here have been read
         self.monthly_at = sent.start  # where the last "her ay ortalama" ended
+        self.post_used: set[int] = set()  # cues read as the cue right after an earlier figure
 
     def guess(self, num: Number, prev_end: int, clause_low: str, unit: str, indicator: str) -> tuple[Guess, Guess]:
         ctx, meta = self.ctx, self.ctx.meta
@@ -296,6 +299,21 @@ class PeriodReader:
             if kind == "monthly-average" and unit == "TRY" and not _MONTHLY.search(clause_low):
                 # money is paid in totals: only an amount said to be a monthly average is one
                 kind, cue = "total", f"an amount of money, not itself averaged ({state.cue!r} is about people)"
+        own_before = [st for e, st in self.cues if prev_end <= e <= num.start and id(st) not in self.post_used]
+        post = next((st for e, st in self.cues if st.at >= num.end
+                     and re.fullmatch(r"['’]?[^\W\d_]{0,4}\s+", ctx.text[num.end:st.at])), None)
+        if post is not None and not own_before:  # "bunların 3.104'ü 2025 yılında": the cue right after it
+            self.post_used.add(id(post))
+            kind, period = _finish_period(ctx, post, post.year)
+            cue, strength = f"{post.cue!r} right after the figure", 0.8
+            self.last = (kind, period, cue)
+            return Guess(period, cue, strength), Guess(kind, cue, strength)
+        if self.last is not None and re.search(r"\bolmak üzere\s+toplam\b", ctx.low[prev_end:num.start]) \
+                and state.kind == "total":  # "ilk çeyrekte 164, ikinci çeyrekte 197 olmak üzere toplam 361"
+            kind, period = "total", _reporting(ctx)
+            cue, strength = "'olmak üzere toplam': the total of its parts, over the document's period", 0.65
+            self.last = (kind, period, cue)
+            return Guess(period, cue, strength), Guess(kind, cue, strength)
         olup_before = any(prev_end <= o < num.start for o in self.olup)
         own_here = any(prev_end <= e <= num.start for e, _ in self.cues)
         if olup_before and self.last is not None and not own_here:

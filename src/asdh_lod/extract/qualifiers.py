@@ -60,6 +60,8 @@ def _label_pattern(label: str) -> re.Pattern | None:
     words = re.findall(r"[^\W\d_]+", label)
     if not words:
         return None
+    if re.search(r"\d", label):  # "ALO 183": the number is part of the name
+        return re.compile(r"(?<![^\W\d_])" + r"\s+".join(map(re.escape, fold(label).split())) + r"(?!\d)")
     if len(words) == 1 and label.isupper() and len(label) <= 6:
         return re.compile(r"(?<![^\W\d_])" + re.escape(label) + r"(?![^\W\d_])")  # acronym, as written
     parts = [re.escape(fold(w)) for w in words[:-1]] + [re.escape(_root(words[-1], len(words) > 1)) + r"[\w'’]*"]
@@ -174,6 +176,10 @@ def _words_before(ctx: Context, num: Number, start: int, limit: int, skip_number
 _BARE_PEOPLE = {"çocuk", "kadin", "engelli", "yaşli", "şehit", "gazi", "genç", "erkek"}
 
 
+def idx_word(words: list[Token], i: int) -> str:
+    return clean_word(words[i].text) if i < len(words) else ""
+
+
 def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
     p = num.parsed
     if p.kind == "amount":
@@ -197,6 +203,14 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
             continue  # "ziyaret edilen hane": the households are counted
         chosen = (unit, t, idx)
         break
+    if chosen is not None and idx_word(after, chosen[2] + 1) == "için":
+        # "2 yeni proje için … başvuru yapıldı": the projects are the purpose, the applications counted
+        for t2 in num.tokens[num.last + 1:]:
+            if t2.start >= sent.end:
+                break
+            u2 = unit_of_word(clean_word(t2.text)) if t2.kind == "word" and t2.start > chosen[1].end else None
+            if u2 is not None and u2 != chosen[0]:
+                return Guess(u2, f"noun {t2.text!r}: the {chosen[1].text!r} are what it is for ('için')", 0.6)
     if chosen is not None:
         unit, t, idx = chosen
         low = clean_word(t.text)
@@ -225,14 +239,18 @@ def guess_unit(ctx: Context, num: Number, sent: Sentence, clause: str) -> Guess:
             unit = unit_of_word(clean_word(t.text))
             if unit:
                 return Guess(unit, f"'{t.text} {before[-1].text}' before the figure", 0.85)
-    if re.search(r"\bolmak üzere\b", ctx.low[num.end:sent.end]):
-        # "ilk çeyrekte 164, ikinci çeyrekte 197 olmak üzere toplam 361 başvuru"
-        for t in num.tokens[num.last + 1:]:
-            if t.start >= sent.end:
+    if re.match(r"\s*,", ctx.text[num.end:num.end + 3]) or re.search(r"\bolmak üzere\b", ctx.low[num.end:sent.end]):
+        # a list whose last figure names the noun for all ("… merkezinde 340, 7 özel bakım
+        # merkezinde 812 engelli birey", "ilk çeyrekte 164, … olmak üzere toplam 361 başvuru")
+        later = [t for t in num.tokens[num.last + 1:] if t.start < sent.end]
+        for i, t in enumerate(later):
+            if t.kind != "num" or i + 1 >= len(later) or later[i + 1].kind != "word":
+                continue
+            unit = unit_of_word(clean_word(later[i + 1].text))
+            if unit in ("person", "child", "household", "family", "application", "visit", "call"):
+                return Guess(unit, f"noun {later[i + 1].text!r} of a later figure in the same list", 0.6)
+            if unit is not None:
                 break
-            unit = unit_of_word(clean_word(t.text)) if t.kind == "word" else None
-            if unit:
-                return Guess(unit, f"noun {t.text!r} of the total the figure is part of", 0.6)
     for t in reversed(_words_before(ctx, num, sent.start, 10, skip_numbers=True)):
         unit = unit_of_word(clean_word(t.text))
         if unit:
@@ -393,7 +411,8 @@ _CLAUSE_ANAPHOR = folded_rx(r"\b(bu alanda|bu kapsamda|bu amaçla)\b")
 def guess_programme(ctx: Context, num: Number, sent: Sentence, clause: tuple[int, int],
                      owned: list[tuple[int, int]], first_start: int, sent_mentions: list[Mention],
                      cue_mentions: list[tuple[int, str, str]], headings: dict[str, Mention | None],
-                     prev_figure_prog: str | None, prev_prog: tuple[str, str] | None) -> Guess:
+                     prev_figure_prog: str | None, prev_prog: tuple[str, str] | None,
+                     facility: bool = False) -> Guess:
     """Named beside the figure > 'bu alanda' (the one before) > the sentence's topic >
     cue words > the section heading > the people named > the previous sentence."""
     lex = ctx.lex
@@ -407,6 +426,9 @@ def guess_programme(ctx: Context, num: Number, sent: Sentence, clause: tuple[int
         narrow = [m for m in cands if not any(m.code in lex.ancestors(o) for o in codes if o != m.code)]
         specific = [m for m in narrow if not lex.is_top(m.code)] or narrow
         before = [m for m in specific if m.end <= num.start]
+        after = [m for m in specific if num.end <= m.start <= num.end + 3]
+        if facility and after:  # "4 bakım ve rehabilitasyon merkezi ile 11 özel bakım merkezinde"
+            return after[0]
         if before:
             return before[-1]
         return min(specific, key=lambda m: abs(m.start - num.end))
