@@ -335,8 +335,8 @@ def guess_indicator(unit: str, clause_low: str, programme: str,
         return Guess("institutions-reached", "unit 'institution'", 0.8)
     if unit in ("household", "family", "person", "child") and has(r"yönlendir"):
         return Guess("referrals", "'yönlendirildi' (referred)", 0.8)
-    if unit in ("household", "family") and has(r"ziyaret ed"):
-        return Guess("households-visited", "households or families 'ziyaret edildi' (visited)", 0.8)
+    if unit in ("household", "family") and has(r"ziyaret e[dt]"):
+        return Guess("households-visited", "households or families 'ziyaret etti / edildi' (visited)", 0.8)
     if unit in ("person", "child") and has(r"katıl\w*|bir araya getir") and has(
             r"etkinli|yürüyüş|anma|buluşma|program\w* katıl|günü"):
         return Guess("event-participants", "'katıldı' (took part) in an event", 0.8)
