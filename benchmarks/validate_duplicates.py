@@ -51,7 +51,7 @@ def cube(n: int, out: Path) -> Path:
         o = URIRef(f"{u.dataset}/obs/bench/{i}")
         first = first or o
         for p, v in ((RDF.type, QB.Observation), (QB.dataSet, u.dataset), (A.refArea, u.concept("province", prov)),
-                     (A.refPeriod, period), (A.periodKind, u.concept("period-kind", "year-total")),
+                     (A.refPeriod, period), (A.periodKind, u.concept("period-kind", "total")),
                      (A.programme, u.concept("programme", prog)), (A.targetGroup, u.concept("target-group", group)),
                      (A.indicator, u.concept("indicator", ind)),
                      (SDMX_MEASURE.obsValue, Literal(i, datatype=XSD.integer)),

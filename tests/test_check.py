@@ -74,7 +74,7 @@ def test_check_does_not_change_the_model(data):
 # --- the bad-input corpus ----------------------------------------------------------------
 
 Q0 = "2025 yılında her ay ortalama 1.250 engelli birey evde bakım yardımı aldı."
-PAYMENTS_PERIOD = '    period: "2025"\n    period_kind: year-total'
+PAYMENTS_PERIOD = '    period: "2025"\n    period_kind: total'
 SHM_PERIOD = '    period: "2025-12-31"'
 AEP_PERIOD = '    period: "2013--2025"'  # the first one is aep-trainees'
 HEDGE_YAML = "toplam 20.864 kişi\"\n    figure: \"20.864\""
@@ -165,17 +165,35 @@ C = [  # (id, [(old, new, file)], code, line, message or None, hint or None)
                           ('    figure: "3"', '    figure: "3,5"', "yaml"), ("    value: 3\n", "    value: 3.5\n", "yaml")],
      "unit-mismatch", 38, "a count in 'facility' must be a whole number, not 3.5", "correct the value or the unit"),
     # periods against their kinds
-    ("year-total-month", [(PAYMENTS_PERIOD, PAYMENTS_PERIOD.replace('"2025"', '"2025-06"'), "yaml")],
-     "period-kind-mismatch", 32, "period '2025-06' does not fit kind 'year-total': it must be one calendar year",
-     'write the year, e.g. period: "2025"'),
-    ("monthly-average-interval", [('    period: "2025"', '    period: "2024--2025"', "yaml")],
+    ("total-from-mid-month", [(PAYMENTS_PERIOD, PAYMENTS_PERIOD.replace('"2025"', '"2025-01-15--2025-06"'), "yaml")],
+     "period-kind-mismatch", 32,
+     "period '2025-01-15--2025-06' does not fit kind 'total': it must run over whole months "
+     "(from the first day of a month to the last day of a month)",
+     'write months or years: "2025-03" (a month), "2025-01--2025-03" (a quarter), "2025-01--2025-06" '
+     '(a half-year), "2025" (a year), "2025-01--2025-09" (year to date)'),
+    ("total-at-a-day", [(PAYMENTS_PERIOD, PAYMENTS_PERIOD.replace('"2025"', '"2025-12-31"'), "yaml")],
+     "period-kind-mismatch", 32,
+     "period '2025-12-31' does not fit kind 'total': it must run over whole months "
+     "(from the first day of a month to the last day of a month)", None),
+    ("total-open-start", [(PAYMENTS_PERIOD, PAYMENTS_PERIOD.replace('"2025"', '"..--2025"'), "yaml")],
+     "period-kind-mismatch", 32,
+     "period '..--2025' does not fit kind 'total': a total is over a known span, not from an unknown start ('..')",
+     'write the first month or year it covers, e.g. "2025-01--2025-06"'),
+    ("monthly-average-to-mid-month", [('    period: "2025"', '    period: "2025-01--2025-06-15"', "yaml")],
      "period-kind-mismatch", 21,
-     "period '2024--2025' does not fit kind 'monthly-average': it must be one calendar year", None),
+     "period '2025-01--2025-06-15' does not fit kind 'monthly-average': it must run over whole months "
+     "(from the first day of a month to the last day of a month)", None),
+    ("monthly-average-open-start", [('    period: "2025"', '    period: "..--2025-06"', "yaml")],
+     "period-kind-mismatch", 21,
+     "period '..--2025-06' does not fit kind 'monthly-average': an average per month is over a known span, "
+     "not from an unknown start ('..')", None),
     ("stock-year", [(SHM_PERIOD, '    period: "2025"', "yaml")], "period-kind-mismatch", 43,
      "period '2025' does not fit kind 'stock': a stock is counted at a date (a day or a month)",
      'write the date it stands at, normally the source\'s as_of "2025-12-31"'),
     ("stock-interval", [(SHM_PERIOD, '    period: "2013--2025-12-31"', "yaml")], "period-kind-mismatch", 43,
      "period '2013--2025-12-31' does not fit kind 'stock': a stock is counted at a date (a day or a month)", None),
+    ("stock-quarter", [(SHM_PERIOD, '    period: "2025-10--2025-12"', "yaml")], "period-kind-mismatch", 43,
+     "period '2025-10--2025-12' does not fit kind 'stock': a stock is counted at a date (a day or a month)", None),
     ("cumulative-not-interval", [(AEP_PERIOD, '    period: "2025"', "yaml")], "period-kind-mismatch", 54,
      "period '2025' does not fit kind 'cumulative': a cumulative total runs from a start to an end",
      'write START--END, e.g. "2013--2025-12-31"'),
@@ -187,7 +205,7 @@ C = [  # (id, [(old, new, file)], code, line, message or None, hint or None)
      "not 2025-06", None),
     ("after-publication", [(PAYMENTS_PERIOD, PAYMENTS_PERIOD.replace('"2025"', '"2027"'), "yaml")],
      "period-kind-mismatch", 32,
-     "period '2027' does not fit kind 'year-total': it lies after the source was published (2026-01-28)",
+     "period '2027' does not fit kind 'total': it lies after the source was published (2026-01-28)",
      "a source cannot report a period it has not reached; correct the period"),
     ("stock-after-publication", [(SHM_PERIOD, '    period: "2026-02"', "yaml")], "period-kind-mismatch", 43,
      "period '2026-02' does not fit kind 'stock': it lies after the source was published (2026-01-28)", None),
@@ -215,6 +233,26 @@ def test_bad_input(data, edits, code, line, message, hint):
         assert p.hint == hint
     assert not report.ok
     assert report.lines() == [f"{SRC}:{line}: [{code}] {p.message} ({p.hint})"]
+
+
+@pytest.mark.parametrize(("old", "period"), [
+    (PAYMENTS_PERIOD, "2025-03"),                 # a total over a month
+    (PAYMENTS_PERIOD, "2025-01--2025-03"),        # a quarter
+    (PAYMENTS_PERIOD, "2025-01--2025-06"),        # a half-year
+    (PAYMENTS_PERIOD, "2025-01--2025-09"),        # the year to date
+    (PAYMENTS_PERIOD, "2013--2024"),              # several years
+    (PAYMENTS_PERIOD, "2024-11--2025-02"),        # months across a new year
+    (PAYMENTS_PERIOD, "2025-01-01--2025-03-31"),  # a quarter written in days
+    (PAYMENTS_PERIOD, "2026-01"),                 # a month still in progress when published
+    ('    period: "2025"', "2025-01--2025-06"),   # a monthly average over a half-year
+    ('    period: "2025"', "2024-02"),            # … over one month
+    (SHM_PERIOD, "2025-06"),                      # a stock at a month
+    (SHM_PERIOD, "2025-06-30"),                   # … at a day
+    (AEP_PERIOD, "..--2025-12-31"),               # a cumulative total from an unknown start
+])
+def test_periods_of_every_length_fit_their_kinds(data, old, period):
+    mutate(data, old, old.replace(old.split('"')[1], period, 1))
+    assert checked(data).problems == []
 
 
 def test_corpus_is_large_and_covers_codes():

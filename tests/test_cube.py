@@ -88,14 +88,14 @@ SPOT = [
     ("23", "2003--2024", "cumulative", "social-assistance", "total", "funds-allocated", "TRY",
      Fraction(6_670_000_000)),
     ("23", "2024-05", "stock", "institutional-child-care", "children", "beneficiaries", "child", 90),
-    ("23", "2024", "year-total", "social-assistance", "total", "beneficiaries", "household", 55477),
-    ("25", "2025", "year-total", "private-disability-care", "disabled", "payments", "TRY", Fraction(267_857_181)),
+    ("23", "2024", "total", "social-assistance", "total", "beneficiaries", "household", 55477),
+    ("25", "2025", "total", "private-disability-care", "disabled", "payments", "TRY", Fraction(267_857_181)),
     ("25", "2025", "monthly-average", "home-care-allowance", "disabled", "beneficiaries", "person", 5939),
     ("25", "2017--2025", "cumulative", "disability-id-card", "disabled", "active-card-holders", "person", 12721),
-    ("25", "2025", "year-total", "private-childcare", "children", "beneficiaries", "child", 1122),
-    ("25", "2025", "year-total", "family-education", "total", "trainees", "person", 24839),
-    ("25", "2025", "year-total", "asdep", "total", "interviews", "interview", 99096),
-    ("25", "2025", "year-total", "young-marriage-support", "young-people", "applications", "application", 1478),
+    ("25", "2025", "total", "private-childcare", "children", "beneficiaries", "child", 1122),
+    ("25", "2025", "total", "family-education", "total", "trainees", "person", 24839),
+    ("25", "2025", "total", "asdep", "total", "interviews", "interview", 99096),
+    ("25", "2025", "total", "young-marriage-support", "young-people", "applications", "application", 1478),
 ]
 
 

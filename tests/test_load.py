@@ -164,6 +164,12 @@ C = [  # (id, old, new, code, line, message, hint or None)
     ("period_kind", "    period_kind: monthly-average", "    period_kind: monthly", "unknown-code", 22,
      "period_kind 'monthly' is not in code list 'period-kind'",
      "use a code from data/codelists/period-kinds.yaml (did you mean 'monthly-average'?)"),
+    ("period_kind-deprecated", "    period_kind: total", "    period_kind: year-total", "deprecated-code", 33,
+     "period_kind 'year-total' is deprecated in code list 'period-kind' (data/codelists/period-kinds.yaml)",
+     "write 'period_kind: total' instead"),
+    ("period_kind-typo-not-deprecated", "    period_kind: total", "    period_kind: year-totl", "unknown-code", 33,
+     "period_kind 'year-totl' is not in code list 'period-kind'",
+     "use a code from data/codelists/period-kinds.yaml (did you mean 'total'?)"),  # never the deprecated code
     ("document-province", '  province: "25"', '  province: "99"', "unknown-code", 10,
      "province '99' is not in code list 'province'", None),
     ("fact-province", "    unit: person\n", '    unit: person\n    province: "99"\n', "unknown-code", 18,
@@ -492,7 +498,7 @@ def test_labels_are_stripped(data):
 
 def test_many_problems_in_one_run(data):
     mutate(data, "    unit: person", "    unit: people")                       # line 17
-    mutate(data, '    period: "2025"\n    period_kind: year-total', '    period: "abc"\n    period_kind: year-total')  # 32
+    mutate(data, '    period: "2025"\n    period_kind: total', '    period: "abc"\n    period_kind: total')  # 32
     mutate(data, "  - id: shm-centres", "  - id: SHM")                            # line 35
     mutate(data, "    approximate: true", "    approximate: maybe")              # line 84
     report = load_bad(data)
@@ -509,6 +515,56 @@ def test_problems_across_files(data):
     assert ("bad-identifier", "data/codelists/units.yaml", 12) in where(report)
     assert ("unknown-code", SRC, 17) in where(report)
     assert report.total == 2
+
+
+# --- deprecated codes: kept in the code list so that their URIs resolve; facts may not use them
+
+KINDS = "data/codelists/period-kinds.yaml"
+
+
+def test_deprecated_code_is_loaded_with_its_replacement(data):
+    model, report = load(data)
+    assert report.ok, report.lines()
+    kinds = model.schemes["period-kind"].concepts
+    assert (kinds["year-total"].deprecated, kinds["year-total"].replaced_by) == (True, "total")
+    assert [c for c, k in kinds.items() if not k.deprecated] == ["total", "monthly-average", "stock", "cumulative"]
+
+
+def _edit_kinds(data: Path, old: str, new: str) -> None:
+    f = data / "codelists" / "period-kinds.yaml"
+    text = f.read_text(encoding="utf-8")
+    assert old in text
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("old", "new", "problem", "message", "hint"), [
+    ("    deprecated: true\n", "", ("missing-field", KINDS, 27),
+     "concept 'year-total' (it has 'replaced_by') has no 'deprecated: true'", "add 'deprecated: true'"),
+    ("    replaced_by: total", "    replaced_by: totl", ("unknown-code", KINDS, 28),
+     "replaced_by 'totl' is not in code list 'period-kind'",
+     "use a code from data/codelists/period-kinds.yaml that is not deprecated itself "
+     "(cumulative, monthly-average, stock, total)"),
+    ("    replaced_by: total", "    replaced_by: year-total", ("unknown-code", KINDS, 28),
+     "replaced_by 'year-total' is not in code list 'period-kind'", None),
+    ("    deprecated: true", "    deprecated: yes please", ("wrong-type", KINDS, 27),
+     "'deprecated' must be true or false, not text", None),
+])
+def test_bad_deprecation_in_a_code_list(data, old, new, problem, message, hint):
+    _edit_kinds(data, old, new)
+    report = load_bad(data)
+    assert problem in where(report), report.lines()
+    p = next(p for p in report.problems if (p.code, p.path, p.line) == problem)
+    assert p.message == message
+    if hint is not None:
+        assert p.hint == hint
+
+
+def test_a_deprecated_code_without_replacement_says_to_pick_another(data):
+    _edit_kinds(data, "    replaced_by: total\n", "")
+    mutate(data, "    period_kind: total", "    period_kind: year-total")
+    report = load_bad(data)
+    assert where(report) == [("deprecated-code", SRC, 33)]
+    assert report.problems[0].hint == "use a code of data/codelists/period-kinds.yaml that is not deprecated"
 
 
 def break_many(data: Path) -> None:

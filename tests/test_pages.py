@@ -312,11 +312,11 @@ def test_province_page_charts_each_group_and_links_bars_to_observations(built, s
     p = parse(html)
     svgs = [a for t, a in p.tags if t == "svg"]
     assert len(svgs) >= 2
-    assert "Beneficiaries (children) per programme, Erzurum Province, 2025 (total over a year)" in html
-    assert "Amount paid (Turkish lira) per programme, Erzurum Province, 2025 (total over a year)" in html
-    # the payments chart of 2025 year totals has one bar per observation of that group, longest first
+    assert "Beneficiaries (children) per programme, Erzurum Province, 2025 (total over the period)" in html
+    assert "Amount paid (Turkish lira) per programme, Erzurum Province, 2025 (total over the period)" in html
+    # the payments chart of the totals over 2025 has one bar per observation of that group, longest first
     group = [f for f in built.model.facts if f.province == "25" and f.indicator == "payments"
-             and f.period.notation == "2025" and f.period_kind == "year-total"]
+             and f.period.notation == "2025" and f.period_kind == "total"]
     assert len(group) >= 2
     chart = re.search(r'<svg class="chart" id="(chart-\d+)"[^>]*>\s*<title id="[^"]+">Amount paid \(Turkish lira\) '
                       r'per programme, Erzurum Province, 2025 \(total[^<]*</title>.*?</svg>', html, re.S).group(0)

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from asdh_lod.model.periods import Period, PeriodError, Unit, parse_period, parse_unit
+from asdh_lod.model.periods import Period, PeriodError, Unit, month_end, parse_period, parse_unit
+from asdh_lod.rdf.uris import Uris
 
 D = date
 
@@ -188,3 +189,61 @@ def test_notation_is_strict_ascii(text):
     except PeriodError:
         return
     raise AssertionError(f"{text!r} was accepted as {p.notation!r}")
+
+
+# --- periods of every length (issue 13): what the period kinds ask of them ---------------------
+
+@pytest.mark.parametrize(
+    ("text", "what", "begin", "end", "months", "instant"),
+    [
+        ("2025-03", "a month", D(2025, 3, 1), D(2025, 3, 31), 1, True),
+        ("2025-01--2025-03", "a quarter", D(2025, 1, 1), D(2025, 3, 31), 3, False),
+        ("2025-04--2025-06", "the second quarter", D(2025, 4, 1), D(2025, 6, 30), 3, False),
+        ("2025-01--2025-06", "a half-year", D(2025, 1, 1), D(2025, 6, 30), 6, False),
+        ("2025-07--2025-12", "the second half-year", D(2025, 7, 1), D(2025, 12, 31), 6, False),
+        ("2025", "a year", D(2025, 1, 1), D(2025, 12, 31), 12, False),
+        ("2025-01--2025-09", "a year to date", D(2025, 1, 1), D(2025, 9, 30), 9, False),
+        ("2013--2024", "several years", D(2013, 1, 1), D(2024, 12, 31), 144, False),
+        ("2024-11--2025-02", "months across a new year", D(2024, 11, 1), D(2025, 2, 28), 4, False),
+        ("2024-02", "February of a leap year", D(2024, 2, 1), D(2024, 2, 29), 1, True),
+        ("2025-01-01--2025-03-31", "a quarter written in days", D(2025, 1, 1), D(2025, 3, 31), 3, False),
+        ("2025-12-31", "a day", D(2025, 12, 31), D(2025, 12, 31), None, True),
+        ("2025-01-15--2025-06", "from the middle of a month", D(2025, 1, 15), D(2025, 6, 30), None, False),
+        ("2025-01--2025-06-15", "to the middle of a month", D(2025, 1, 1), D(2025, 6, 15), None, False),
+        ("2024-01--2024-02-28", "to the day before a leap day", D(2024, 1, 1), D(2024, 2, 28), None, False),
+        ("..--2025-06", "from an unknown start", None, D(2025, 6, 30), None, False),
+    ],
+)
+def test_whole_months_and_instants(text, what, begin, end, months, instant):
+    p = parse_period(text)
+    assert (p.begin, p.end) == (begin, end), what
+    assert p.whole_months is (months is not None), what
+    assert p.months == months, what
+    assert p.is_instant is instant, what
+
+
+@pytest.mark.parametrize(("d", "last"), [(D(2025, 1, 15), D(2025, 1, 31)), (D(2024, 2, 1), D(2024, 2, 29)),
+                                         (D(2025, 2, 28), D(2025, 2, 28)), (D(1900, 2, 3), D(1900, 2, 28)),
+                                         (D(2000, 2, 3), D(2000, 2, 29)), (D(2025, 4, 30), D(2025, 4, 30))])
+def test_month_end(d, last):
+    assert month_end(d) == last
+
+
+@pytest.mark.parametrize(
+    ("text", "uri"),
+    [
+        ("2025-03", "https://example.org/lod/id/period/2025-03"),
+        ("2025-01--2025-03", "https://example.org/lod/id/period/2025-01--2025-03"),
+        ("2025-01--2025-06", "https://example.org/lod/id/period/2025-01--2025-06"),
+        ("2025-01--2025-09", "https://example.org/lod/id/period/2025-01--2025-09"),
+        ("2013--2024", "https://example.org/lod/id/period/2013--2024"),
+        ("..--2024-05", "https://example.org/lod/id/period/..--2024-05"),
+    ],
+)
+def test_period_uris(text, uri):
+    u = Uris("https://example.org/lod/", "provincial")
+    assert str(u.period(parse_period(text))) == uri
+    assert str(u.period(text)) == uri
+    # an observation of that period lives in the document of its province and period
+    key = ("25", text, "total", "asdep", "total", "payments")
+    assert str(u.observation(key)) == f"https://example.org/lod/data/provincial/obs/25/{text}#total/asdep/total/payments"

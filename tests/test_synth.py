@@ -72,7 +72,7 @@ def test_synthetic_folder_builds_with_no_problem(tmp_path):
     assert result.report.problems == []
     assert result.observations == 200
     facts = result.model.facts
-    assert Counter(f.period_kind for f in facts).keys() == {"year-total", "monthly-average", "stock", "cumulative"}
+    assert Counter(f.period_kind for f in facts).keys() == {"total", "monthly-average", "stock", "cumulative"}
     assert any(f.approximate for f in facts) and any(f.total_of for f in facts)
     assert any(f.unit == "TRY" for f in facts) and any(" bin " in f.quote.figure for f in facts)
     for f in facts:  # what the check stage verified, asserted directly

@@ -19,7 +19,8 @@ from .build.progress import TerminalProgress, stderr_is_terminal, summary
 from .build.synth import SynthError, write_synth
 from .core.problems import DEFAULT_LIMIT, ProblemsFound, Report
 from .core.resources import shapes_for
-from .extract.draft import ExtractError, diff_file, draft_file, write_atomic
+from .extract.compare import diff_file
+from .extract.draft import ExtractError, draft_file, write_atomic
 from .ingest.load import base_iri_of
 from .publish.conneg import make_server
 from .rdf import query as engine

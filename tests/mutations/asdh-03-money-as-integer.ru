@@ -1,6 +1,6 @@
 # expect: ASDH-3
 # money written as an xsd:integer
-# message: ASDH-3: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025#year-total/home-care-allowance/disabled/payments is money: its value must be a non-negative xsd:decimal in TRY, not 12500000 in https://w3id.org/asdh-lod/code/unit/TRY
+# message: ASDH-3: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025#total/home-care-allowance/disabled/payments is money: its value must be a non-negative xsd:decimal in TRY, not 12500000 in https://w3id.org/asdh-lod/code/unit/TRY
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -59,11 +59,11 @@ class Pattern:
 PATTERNS = (
     Pattern("beneficiaries", "person", "monthly-average", (2, 4),
             "{yil} yılında {il} genelinde {prog} kapsamında her ay ortalama {fig} kişi desteklendi."),
-    Pattern("beneficiaries", "person", "year-total", (2, 5),
+    Pattern("beneficiaries", "person", "total", (2, 5),
             "{prog} kapsamında {yil} yılı boyunca toplam {fig} kişiye hizmet verildi."),
-    Pattern("payments", "TRY", "year-total", (6, 9),
+    Pattern("payments", "TRY", "total", (6, 9),
             "{prog} kapsamında {yil} yılında toplam {fig} ödeme gerçekleştirildi."),
-    Pattern("applications", "application", "year-total", (2, 4),
+    Pattern("applications", "application", "total", (2, 4),
             "{prog} için {yil} yılında {il} ilinden {fig} başvuru alındı."),
     Pattern("capacity", "place", "stock", (1, 3),
             "{yil} yılı sonu itibarıyla {prog} alanında {il} ilinde toplam {fig} kapasite bulunmaktadır."),
@@ -72,7 +72,7 @@ PATTERNS = (
     Pattern("beneficiaries", "person", "cumulative", (3, 5),
             "{bas}-{yil} yılları arasında {prog} kapsamında ulaşılan kişi sayısı {fig} oldu."),
 )
-KIND_SLUG = {"monthly-average": "monthly", "year-total": "year", "stock": "stock", "cumulative": "cumulative"}
+KIND_SLUG = {"monthly-average": "monthly", "total": "year", "stock": "stock", "cumulative": "cumulative"}
 
 # the one total per report stated as the sum of its parts
 TOTAL_PROGRAMME = "family-education-programme"
@@ -182,7 +182,7 @@ def _source(doc: _Doc, rng: random.Random, province_name: str, programmes: dict[
                                          ("trainees-men", "men", fm, m, None),
                                          ("trainees-total", "total", ft, w + m, "[trainees-women, trainees-men]")):
             lines += _fact(fid, sentence, fig, val, False, "person", TOTAL_PROGRAMME, tg, "trainees",
-                           str(yil), "year-total", extra)
+                           str(yil), "total", extra)
         facts.append((heading(TOTAL_PROGRAMME), sentence, lines))
         wanted -= 3
     combos = [(p, pat) for p in PROGRAMMES for pat in PATTERNS]

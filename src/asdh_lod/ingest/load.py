@@ -202,10 +202,17 @@ class Reader:
             return None
         codes = self.schemes.get(scheme)
         if codes is not None and v not in codes.concepts:
-            close = None if v.isdigit() else _closest(v, codes.concepts)  # '99' is not a typo of '79'
+            close = None if v.isdigit() else _closest(v, [k for k, c in codes.concepts.items() if not c.deprecated])  # '99' is not a typo of '79'
             suggestion = f" (did you mean '{close}'?)" if close else ""
             self.add("unknown-code", m.line_of(key), field=key, value=v[:80], scheme=scheme,
                      scheme_file=SCHEME_FILES[scheme], suggestion=suggestion)
+            return None
+        if codes is not None and codes.concepts[v].deprecated:
+            instead = codes.concepts[v].replaced_by
+            self.add("deprecated-code", m.line_of(key), field=key, value=v, scheme=scheme,
+                     scheme_file=SCHEME_FILES[scheme],
+                     fix=f"write '{key}: {instead}' instead" if instead else
+                     f"use a code of data/codelists/{SCHEME_FILES[scheme]} that is not deprecated")
             return None
         return sys.intern(v) if type(v) is str else v  # a few hundred codes, written 100,000s of times
 
@@ -315,7 +322,7 @@ def load_scheme(file: Path, report: Report) -> Scheme | None:
     concepts: dict[str, Concept] = {}
     first_line: dict[str, int] = {}
     required = ("code", "label") + _CONCEPT_REQUIRED.get(scheme_id or "", ())
-    optional = ("alt", "broader", "definition") + tuple(
+    optional = ("alt", "broader", "definition", "deprecated", "replaced_by") + tuple(
         k for k in _CONCEPT_EXTRA.get(scheme_id or "", ()) if k not in required)
     for item, line in r.items(top, "concepts"):
         c = r.mapping(item, "a concept", line, required, optional)
@@ -350,14 +357,27 @@ def load_scheme(file: Path, report: Report) -> Scheme | None:
                   actual=repr(c["kind"]))
         extra_fields = {k: c[k] for k in _CONCEPT_EXTRA.get(scheme_id or "", ()) if k in c}
         extra_fields["_lines"] = {k: c.line_of(k) for k in c}
+        deprecated = r.flag(c, "deprecated")
+        replaced_by = c.get("replaced_by")
+        if replaced_by is not None:
+            replaced_by = str(replaced_by)
+            if not deprecated:
+                r.add("missing-field", c.line_of("replaced_by"), where=f"concept '{code}' (it has 'replaced_by')",
+                      field="deprecated: true")
         concepts[code] = Concept(code=code, label=r.labels(c, "label"), origin=r.origin(c.line),
                                  alt=alt, definition=r.labels(c, "definition", required=False),
-                                 broader=broader, extra=extra_fields)
+                                 broader=broader, extra=extra_fields, deprecated=deprecated,
+                                 replaced_by=replaced_by)
         first_line[code] = c.line_of("code")
     for c in concepts.values():
         if c.broader is not None and c.broader not in concepts:
             r.add("unknown-code", c.extra["_lines"].get("broader", c.origin.line), field="broader",
                   value=c.broader, scheme=scheme_id, scheme_file=file.name, suggestion="")
+        if c.replaced_by is not None and (c.replaced_by not in concepts or concepts[c.replaced_by].deprecated):
+            current = sorted(k for k, x in concepts.items() if not x.deprecated)
+            r.add("unknown-code", c.extra["_lines"].get("replaced_by", c.origin.line), field="replaced_by",
+                  value=c.replaced_by, scheme=scheme_id, scheme_file=file.name,
+                  suggestion=f" that is not deprecated itself ({', '.join(current[:8])})")
     if scheme_id is None:
         return None
     return Scheme(id=scheme_id, label=label, definition=definition, origin=r.origin(s.line),

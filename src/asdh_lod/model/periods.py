@@ -4,6 +4,12 @@ A period is a calendar unit (``2025``, ``2024-05``, ``2026-01-28``) or an interv
 units joined by ``--`` (ISO 8601-2's alternative to ``/``, safe in URIs and file names):
 ``2013--2024-05`` runs from 2013-01-01 to 2024-05-31. An unknown start is written ``..``
 (``..--2024-05``). Every period has an end date; only open intervals lack a begin date.
+
+Any calendar interval is a period: a month ``2025-03``, a quarter ``2025-01--2025-03``, a
+half-year ``2025-01--2025-06``, a year ``2025``, a year to date ``2025-01--2025-09``, several
+years ``2013--2024``; so is an instant, a day ``2025-12-31``. What a figure says about its
+period (a total over it, an average per month, a stock at it, a running total up to its end)
+is its period kind, not the period's.
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ class Unit:
 
     def contains(self, d: date) -> bool:
         return self.begin <= d <= self.end
+
+
+def month_end(d: date) -> date:
+    """The last day of the month of `d`."""
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 
 
 def parse_unit(text: str) -> Unit:
@@ -79,6 +90,26 @@ class Period:
     @property
     def calendar_year(self) -> int | None:
         return self.stop.begin.year if self.granularity == "year" else None
+
+    @property
+    def whole_months(self) -> bool:
+        """It begins on the first day of a month and ends on the last day of a month (a month,
+        a quarter, a half-year, a year, several years …); an open start does not."""
+        begin = self.begin
+        return begin is not None and begin.day == 1 and self.end == month_end(self.end)
+
+    @property
+    def months(self) -> int | None:
+        """How many calendar months it spans, if it spans whole months (else None)."""
+        if not self.whole_months:
+            return None
+        begin, end = self.begin, self.end
+        return (end.year - begin.year) * 12 + end.month - begin.month + 1
+
+    @property
+    def is_instant(self) -> bool:
+        """A single day or a single month: a date a stock can stand at."""
+        return not self.is_interval and self.stop.granularity in ("day", "month")
 
 
 def parse_period(text: str) -> Period:

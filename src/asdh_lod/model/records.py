@@ -36,6 +36,8 @@ class Concept:
     definition: Labels = field(default_factory=dict)
     broader: str | None = None
     extra: dict = field(default_factory=dict)  # scheme-specific fields (iso, nuts3, cofog, kind, …)
+    deprecated: bool = False  # kept so that its URI resolves; facts may not use it
+    replaced_by: str | None = None  # the code of the same list to use instead
 
 
 @dataclass

@@ -12,7 +12,7 @@ the same name, so the two never clash. The extensionless URI is served by conten
 negotiation (`conneg`). URIs that name a published file themselves (`sources/x.txt`)
 need no page.
 
-Observations are hash IRIs (`data/provincial/obs/25/2025#year-total/asdep/total/payments`):
+Observations are hash IRIs (`data/provincial/obs/25/2025#total/asdep/total/payments`):
 the document before the `#` gets the four files, describing every observation of that
 province and period, and its page has a section per observation whose `id` is the
 fragment. At national scale that is a few thousand documents instead of 100,000 pages.

@@ -118,11 +118,17 @@ def _check_unit(fact: Fact, parsed: ParsedNumber, model: Model, report: Report) 
 def _check_period(fact: Fact, source: Source, report: Report) -> None:
     p, kind, doc = fact.period, fact.period_kind, source.document
     detail = fix = None
-    if kind in ("year-total", "monthly-average"):
-        if p.granularity != "year":
-            detail, fix = "it must be one calendar year", "write the year, e.g. period: \"2025\""
+    if kind in ("total", "monthly-average"):
+        if p.begin is None:
+            what = "a total" if kind == "total" else "an average per month"
+            detail = f"{what} is over a known span, not from an unknown start ('..')"
+            fix = "write the first month or year it covers, e.g. \"2025-01--2025-06\""
+        elif not p.whole_months:
+            detail = "it must run over whole months (from the first day of a month to the last day of a month)"
+            fix = ("write months or years: \"2025-03\" (a month), \"2025-01--2025-03\" (a quarter), "
+                   "\"2025-01--2025-06\" (a half-year), \"2025\" (a year), \"2025-01--2025-09\" (year to date)")
     elif kind == "stock":
-        if p.granularity not in ("day", "month"):
+        if not p.is_instant:
             detail = "a stock is counted at a date (a day or a month)"
             fix = f"write the date it stands at, normally the source's as_of \"{doc.as_of.notation}\""
     elif kind == "cumulative":

@@ -27,6 +27,7 @@ has the contract of `validate.validate_graph`; the build uses it.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -64,6 +65,53 @@ def _greater(a, b) -> bool:
         return bool(isinstance(a, Literal) and isinstance(b, Literal) and a > b)
     except TypeError:
         return False
+
+
+# ASDH-12's FILTER in rdflib's three-valued logic: True, False, or None for an error (a date
+# SPARQL cannot read). rdflib's `&&` goes left to right and the first false or error decides;
+# `||` is true if any operand is, else an error if any is; `!` and `=` pass an error on.
+def _and(*xs):
+    for x in xs:
+        if x is not True:
+            return x
+    return True
+
+
+def _or(*xs):
+    return True if True in xs else None if None in xs else False
+
+
+def _not(x):
+    return None if x is None else not x
+
+
+def _eq(a, b):
+    return None if a is None or b is None else a == b
+
+
+def _part(d, name: str):
+    """YEAR(d), MONTH(d), DAY(d): an error (None) for an unreadable or unbound date."""
+    return getattr(d, name) if d else None
+
+
+def period_misfits(k: str | None, begin, end) -> bool:
+    """ASDH-12's FILTER for one beginning and end of an observation's period of kind `k` (the
+    code after …/period-kind/). `end`: a date or None (unreadable); `begin`: the same, or False
+    when the period has no beginning (unbound)."""
+    if k not in ("total", "monthly-average", "stock", "year-total"):
+        return False
+    bound = begin is not False
+    begin = begin or None
+    by, bm, bd = (_part(begin, n) for n in ("year", "month", "day"))
+    ey, em, ed = (_part(end, n) for n in ("year", "month", "day"))
+    last = calendar.monthrange(ey, em)[1] if end else None  # BIND(… AS ?last): unbound if ?end errs
+    if k == "stock":
+        fits = _and(bound, _eq(by, ey), _eq(bm, em), _or(_eq(bd, ed), _and(_eq(bd, 1), _eq(ed, last))))
+    elif k == "year-total":
+        fits = _and(bound, _eq(by, ey), _eq(bm, 1), _eq(bd, 1), _eq(em, 12), _eq(ed, 31))
+    else:
+        fits = _and(bound, _eq(bd, 1), _eq(ed, last))
+    return _not(fits) is True
 
 
 def _msg(template: str, **bound) -> str:
@@ -412,16 +460,7 @@ class _Checker:
         begins = self.dates(period, HAS_BEGINNING) or [False]  # False: no beginning (unbound)
         for end in ends:
             for begin in begins:
-                if end is None or begin is None:  # a date SPARQL cannot read: the filter errs, no result
-                    continue
-                if k in ("year-total", "monthly-average"):
-                    bad = not (begin and begin.year == end.year and (begin.month, begin.day) == (1, 1)
-                               and (end.month, end.day) == (12, 31))
-                elif k == "stock":
-                    bad = not (begin and (begin.year, begin.month) == (end.year, end.month))
-                else:
-                    bad = False
-                if bad:
+                if period_misfits(k, begin, end):
                     self.add("ASDH-12", ds, None, o, period=period, kind=kind)
         if k != "cumulative":
             return

@@ -38,6 +38,13 @@ QUOTE_CONTEXT = 32
 # the cube's dimension properties, in key order (matches Fact.key)
 DIMENSIONS = ("refArea", "refPeriod", "periodKind", "programme", "targetGroup", "indicator")
 
+# Period kinds retired (code-list entries with `deprecated: true`), the kind that replaced each
+# and the periods the old kind fitted. An observation's hash IRI names its kind, so an
+# observation that had the old kind had another IRI: it is kept as a link, `{old IRI}
+# dct:isReplacedBy {IRI}`, in the same document (the part before `#` is unchanged), so that
+# the old IRI still resolves and says where the figure is now.
+RETIRED_KINDS = {"total": ("year-total", lambda p: p.granularity == "year")}
+
 
 class Triples(list):
     """The mapper's output: a plain list of triples (`add` appends). Building rdflib graphs
@@ -150,7 +157,11 @@ class _Mapper:
             targetGroup=A.targetGroup, indicator=A.indicator, obsValue=SDMX_MEASURE.obsValue,
             unitMeasure=SDMX_ATTRIBUTE.unitMeasure, approximate=A.approximate, precision=A.precision,
             sourceDocument=A.sourceDocument, sourceQuote=A.sourceQuote, identifier=DCTERMS.identifier,
-            wasDerivedFrom=PROV.wasDerivedFrom, true=Literal(True), false=Literal(False))
+            wasDerivedFrom=PROV.wasDerivedFrom, isReplacedBy=DCTERMS.isReplacedBy, true=Literal(True),
+            false=Literal(False))
+        kinds = model.schemes["period-kind"].concepts if "period-kind" in model.schemes else {}
+        self._retired = {new: (old, fits) for new, (old, fits) in RETIRED_KINDS.items()
+                         if old in kinds and kinds[old].deprecated and kinds[old].replaced_by == new}
 
     # -- code lists ----------------------------------------------------------------------
     def codelist_graph(self) -> None:
@@ -193,6 +204,11 @@ class _Mapper:
                     g.add((s, SKOS.hasTopConcept, cu))
                 else:
                     g.add((cu, SKOS.broader, u.concept(sid, broader)))
+                if c.deprecated:  # kept so that its URI resolves: marked, and pointing onwards
+                    g.add((cu, OWL.deprecated, Literal(True)))
+                    if c.replaced_by is not None:
+                        g.add((cu, DCTERMS.isReplacedBy, u.concept(sid, c.replaced_by)))
+                        g.add((u.concept(sid, c.replaced_by), DCTERMS.replaces, cu))
                 self._concept_extra(sid, cu, c)
 
     def _concept_extra(self, sid: str, cu: URIRef, c) -> None:
@@ -312,6 +328,10 @@ class _Mapper:
         for q in [fact.quote, *fact.also_quoted]:
             add((o, T.sourceQuote, Literal(q.quote, lang="tr")))
         add((o, T.identifier, Literal(f"{fact.document}#{fact.id}")))
+        retired = self._retired.get(fact.period_kind)
+        if retired is not None and retired[1](fact.period):
+            key = fact.key
+            add((self.u.observation((*key[:2], retired[0], *key[3:])), T.isReplacedBy, o))
         return o
 
     def annotations(self, o: URIRef, fact: Fact, text: str) -> None:

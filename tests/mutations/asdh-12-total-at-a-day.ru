@@ -1,6 +1,6 @@
 # expect: ASDH-12
-# a year total whose period is a single day
-# message: ASDH-12: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025#year-total/home-care-allowance/disabled/payments has period https://w3id.org/asdh-lod/id/period/2025-12-31, which does not fit its period kind https://w3id.org/asdh-lod/code/period-kind/year-total: a year total or monthly average spans one calendar year, a stock stands at a day or a month
+# a total (here over a year) whose period is a single day
+# message: ASDH-12: observation https://w3id.org/asdh-lod/data/provincial/obs/25/2025#total/home-care-allowance/disabled/payments has period https://w3id.org/asdh-lod/id/period/2025-12-31, which does not fit its period kind https://w3id.org/asdh-lod/code/period-kind/total: a total or monthly average runs from the first day of a month to the last day of a month, a stock stands at a day or a month, the deprecated year total spans one calendar year
 PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
