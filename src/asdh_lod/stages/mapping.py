@@ -301,6 +301,8 @@ class _Mapper:
         for q in [fact.quote, *fact.also_quoted]:
             add((o, T.sourceQuote, Literal(q.quote, lang="tr")))
         add((o, T.identifier, Literal(f"{fact.document}#{fact.id}")))
+        if fact.revision_note:  # why it differs from an earlier release (stages/changes.py)
+            add((o, SKOS.changeNote, Literal(fact.revision_note)))
         return o
 
     def _concept(self, scheme: str, code: str) -> URIRef:
