@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -16,6 +17,8 @@ from . import __version__
 from .build.pipeline import Timings, prepare
 from .build.pipeline import build as run_build
 from .build.progress import TerminalProgress, stderr_is_terminal, summary
+from .build import releases as rel
+from .stages import changes
 from .build.synth import SynthError, write_synth
 from .core.problems import DEFAULT_LIMIT, ProblemsFound, Report
 from .core.resources import shapes_for
@@ -86,6 +89,12 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
 
         asdh-lod build --data national --out national-site --cache .asdh-cache
     """
+    _build(data_dir, out_dir, base_iri, fmt, limit, quiet, cache_dir, None)
+
+
+def _build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: int, quiet: bool,
+           cache_dir: Path | None, release: "rel.ReleaseRequest | None") -> None:
+    """`build` and `release`."""
     if base_iri is not None and not (base_iri.startswith(("http://", "https://")) and base_iri.endswith("/")):
         raise click.UsageError(f"--base-iri must be an http(s) IRI ending in '/', not '{base_iri}'")
     if not data_dir.is_dir():
@@ -93,7 +102,8 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
     show = not quiet and stderr_is_terminal()
     timings = Timings(TerminalProgress() if show else None)
     try:
-        result = run_build(data_dir, out_dir, base_iri, limit=limit, timings=timings, cache_dir=cache_dir)
+        result = run_build(data_dir, out_dir, base_iri, limit=limit, timings=timings, cache_dir=cache_dir,
+                           release=release)
     except ProblemsFound as err:
         _fail(err, fmt)
     if show:
@@ -106,6 +116,85 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
                   if result.cache is not None else "")
         click.echo(f"published {out_dir}/: {result.observations} observations, {result.triples} triples, "
                    f"{len(result.paths)} files; SHACL: valid{reused}")
+        if release is not None:
+            made = next(r for r in result.releases if r.version == release.version)
+            click.echo(f"release {made.version}: {out_dir}/releases/{made.version}/"
+                       + (f" ({made.changelog.summary()})" if made.previous else " (the first release)")
+                       + ("" if made.new else "; it existed with this content, unchanged"))
+
+
+@main.command()
+@click.argument("version")
+@click.option("--note", default="", help="What the release is, for its record (adms:versionNotes) and page.")
+@click.option("--date", "issued", default=None, metavar="YYYY-MM-DD", help="Its issue date (default: today).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+              show_default=True, help="The data folder to publish.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The site folder to (re)place; its releases/ are kept.")
+@base_option
+@format_option
+@limit_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary on the terminal.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Incremental build: reuse what unchanged sources gave last time, kept in this folder.")
+def release(version: str, note: str, issued: str | None, data_dir: Path, out_dir: Path, base_iri: str | None,
+            fmt: str, limit: int, quiet: bool, cache_dir: Path | None) -> None:
+    """Build and publish like 'build', and freeze the edition as release VERSION (YYYY.N).
+
+    The release is written to OUT/releases/VERSION/: its dumps (N-Quads gzip in its own
+    named graphs, Turtle, JSON-LD, CSV), the ontology and shapes it was made with, its
+    change log against the previous release (Turtle, CSV, a page) and its DCAT record,
+    which lists every file with its SHA-256. A release never changes: every later build
+    carries it over byte for byte; a VERSION that exists with other content is refused.
+
+    Example:
+
+        asdh-lod release 2026.2 --note "Corrected Erzurum home-care figure"
+    """
+    try:
+        changes.version_key(version)
+        when = date.fromisoformat(issued) if issued else date.today()
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    _build(data_dir, out_dir, base_iri, fmt, limit, quiet, cache_dir, rel.ReleaseRequest(version, note, when))
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The site whose releases/ to read.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+              show_default=True, help="The data folder whose dataset.yaml gives the base IRI.")
+@base_option
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
+              help="text for people; csv or json for machines.")
+def diff(old: str, new: str, site_dir: Path, data_dir: Path, base_iri: str | None, fmt: str) -> None:
+    """The change log from OLD to NEW: each a release version (YYYY.N) or a data folder.
+
+    Observations added, removed and revised (old and new value, every other attribute that
+    changed, the revision note) and code-list concepts added, removed and changed.
+
+    Examples:
+
+        asdh-lod diff 2026.1 2026.2
+
+        asdh-lod diff 2026.1 data --format csv
+    """
+    try:
+        log = rel.diff(site_dir, old, new, data_dir, base_iri)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    except ProblemsFound as err:
+        _fail(err, "text")
+    if fmt == "csv":
+        click.echo(changes.csv_bytes(log).decode("utf-8"), nl=False)
+    elif fmt == "json":
+        click.echo(changes.json_text(log), nl=False)
+    else:
+        base = base_iri or base_iri_of(data_dir)
+        for line in changes.text_lines(log, base):
+            click.echo(line)
 
 
 @main.command()
@@ -115,11 +204,14 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
               "to look up the YAML line each of our nodes came from (if the folder exists).")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="fast: the linear-time path (same results); pyshacl: the reference engine.")
+@click.option("--releases", "releases_site", type=click.Path(file_okay=False, path_type=Path), default=None,
+              is_flag=False, flag_value=Path("site"), metavar="SITE",
+              help="Check the release folders of SITE (default site/) against their checksums instead.")
 @base_option
 @format_option
 @limit_option
-def validate(files: tuple[Path, ...], data_dir: Path, engine: str, base_iri: str | None, fmt: str,
-             limit: int) -> None:
+def validate(files: tuple[Path, ...], data_dir: Path, engine: str, releases_site: Path | None,
+             base_iri: str | None, fmt: str, limit: int) -> None:
     """Validate RDF files, or the data folder, against the SHACL shapes.
 
     With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; .gz allowed), the
@@ -135,7 +227,21 @@ def validate(files: tuple[Path, ...], data_dir: Path, engine: str, base_iri: str
         asdh-lod validate site/downloads/asdh-lod.ttl
 
         asdh-lod validate --data data --format json
+
+        asdh-lod validate --releases          # has any file of site/releases/ changed?
     """
+    if releases_site is not None:
+        if files:
+            raise click.UsageError("give FILES or --releases, not both")
+        report = Report(limit=limit)
+        found = rel.read_releases(releases_site, Uris(base_iri or base_iri_of(data_dir), "provincial"), report)
+        if not report.ok:
+            _report_and_fail(ProblemsFound("releases", report), fmt)
+        if fmt == "json":
+            _emit(report, fmt)
+        else:
+            click.echo(f"releases unchanged: {', '.join(r.version for r in found) or 'none'} in {releases_site}/releases/")
+        return
     if not files:
         if not data_dir.is_dir():
             raise click.UsageError(f"data folder '{data_dir}' does not exist")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, XSD
+from rdflib.namespace import DCTERMS, XSD
 
 from ..core.problems import ProblemsFound, Report, problem
 from ..core.resources import ontology_for
@@ -25,7 +25,7 @@ from ..ingest.load import base_iri_of, load
 from ..model.records import Model
 from ..rdf.files import RELEASE_FILES, RELEASES, release_folder, release_path
 from ..rdf.uris import Uris
-from ..rdf.vocab import SPDX
+from ..rdf.vocab import DCAT, SPDX
 from ..stages.changes import (ChangeLog, Edition, Release, compare, edition, is_version, read_changelog,
                               version_key)
 from ..stages.check import check

@@ -428,6 +428,11 @@ class Site:
             return self.rel(from_stem, HOME + ".html")
         if str(u).startswith(self.base) and str(u)[len(self.base):] in self.existing:  # a file the published graph does not mention
             return self.rel(from_stem, str(u)[len(self.base):])
+        if str(u).startswith(self.base):  # a release (its folder's page) or a part of its record (catalog.ttl#…)
+            path, hash_, frag = str(u)[len(self.base):].partition("#")
+            for f in (path + "index.html", path + ".ttl"):
+                if f in self.existing:
+                    return self.rel(from_stem, f) + hash_ + frag
         if str(u).startswith(self.base):  # pragma: no cover - every mentioned URI is one of the two
             raise AssertionError(f"no document for {u}")
         return str(u)

@@ -18,12 +18,12 @@ from datetime import date
 from fractions import Fraction
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD, Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD, Namespace
 
 from ..model.records import Model
 from ..rdf.files import FILES, RELEASE_DISTRIBUTIONS, RELEASE_FILES, release_folder, release_path
 from ..rdf.serialise import gzipped, jsonld, jsonld_context, nquads, ntriples, turtle, turtle_dump, turtle_prefixes
-from ..rdf.vocab import EU, SPDX, add_labels, bind_prefixes
+from ..rdf.vocab import DCAT, EU, SPDX, add_labels, bind_prefixes
 from ..stages.changes import OBS_VALUE, ChangeLog, Release, changelog_graph, csv_bytes, rows
 from ..stages.mapping import Mapped
 from . import csvw
