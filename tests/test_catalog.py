@@ -41,7 +41,8 @@ def test_turtle_and_jsonld_say_the_same(site, cat):
 def test_dataset_is_the_cube_and_conforms_to_its_structure(cat, built):
     u = built.mapped.uris
     assert list(cat.subjects(RDF.type, DCAT.Catalog)) == [u.catalog]
-    assert list(cat.objects(u.catalog, DCAT.dataset)) == [u.dataset]
+    # the latest edition, and each release as a dataset of its own (docs/releases.md)
+    assert set(cat.objects(u.catalog, DCAT.dataset)) == {u.dataset, *(u.release(r.version) for r in built.releases)}
     assert {DCAT.Dataset, QB.DataSet} <= set(cat.objects(u.dataset, RDF.type))
     assert list(cat.objects(u.dataset, DCTERMS.conformsTo)) == [u.structure]
     assert (u.structure, RDF.type, DCTERMS.Standard) in cat

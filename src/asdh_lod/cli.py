@@ -188,7 +188,7 @@ def diff(old: str, new: str, site_dir: Path, data_dir: Path, base_iri: str | Non
     except ProblemsFound as err:
         _fail(err, "text")
     if fmt == "csv":
-        click.echo(changes.csv_bytes(log).decode("utf-8"), nl=False)
+        click.echo(changes.csv_bytes(log), nl=False)  # bytes: the CRLF of RFC 4180 kept
     elif fmt == "json":
         click.echo(changes.json_text(log), nl=False)
     else:
@@ -381,7 +381,9 @@ def extract(source: Path | None, data_dir: Path, province, published, title, tit
 @click.option("--format", "fmt", type=click.Choice(engine.FORMATS), default="table", show_default=True,
               help="table, csv, tsv or json (SPARQL results JSON) for SELECT/ASK; "
                    "table/turtle or ntriples for CONSTRUCT/DESCRIBE.")
-def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: str) -> None:
+@click.option("--releases", "with_releases", is_flag=True,
+              help="Also load every release of the site, each in its own named graphs ({base}graph/VERSION/…).")
+def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: str, with_releases: bool) -> None:
     """Run a SPARQL query against the built dump, in-process (Oxigraph).
 
     The query is a .rq file or -e TEXT. Our prefixes (asdh:, code:, qb:, skos:,
@@ -394,6 +396,8 @@ def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: 
         asdh-lod query queries/home-care-allowance-by-province.rq
 
         asdh-lod query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation }' --format csv
+
+        asdh-lod query --releases src/asdh_lod/resources/queries/figure-history-across-releases.rq
     """
     if (query_file is None) == (expression is None):
         raise click.UsageError("give a .rq file or -e 'SPARQL', not both and not neither")
@@ -404,7 +408,7 @@ def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: 
             text, where = engine.read_query(query_file), str(query_file)
         else:
             text, where = expression, "-e"
-        store = site_query.open_store(site_dir)
+        store = site_query.open_store(site_dir, releases=with_releases)
         answer = engine.run(store, text, site_query.prefixes(site_dir), where=where)
         out = engine.render(answer, fmt)
     except engine.QueryError as err:
@@ -425,7 +429,11 @@ def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: 
               help="Seconds to wait for each request.")
 @click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
               help="Retries after a 5xx answer or a timeout, with exponential backoff (1 s, 2 s, 4 s, …).")
-def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: float, retries: int) -> None:
+@click.option("--release", "release", default=None, metavar="VERSION",
+              help="Push release VERSION of the site into its own named graphs ({base}graph/VERSION/…) "
+                   "instead of the latest edition.")
+def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: float, retries: int,
+         release: str | None) -> None:
     """Load the built edition into a SPARQL store, so that readers never see half of it.
 
     Each named graph (ontology, code lists, data) is PUT into a staging graph with the
@@ -435,11 +443,18 @@ def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: fl
     ASDH_LOD_ENDPOINT_USER and ASDH_LOD_ENDPOINT_PASSWORD (Basic) or ASDH_LOD_ENDPOINT_TOKEN
     (Bearer), else a netrc entry for the host; never the command line.
 
-    Example:
+    With --release VERSION, the release's graphs are loaded beside the latest edition's,
+    so the endpoint can answer "as of release VERSION" queries.
+
+    Examples:
 
         asdh-lod push --endpoint http://localhost:7878/store
+
+        asdh-lod push --endpoint http://localhost:7878/store --release 2026.1
     """
     try:
+        if release is not None:
+            changes.version_key(release)
         push_mod.check_url(endpoint, "--endpoint")
         if update_endpoint:
             push_mod.check_url(update_endpoint, "--update-endpoint")
@@ -457,7 +472,7 @@ def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: fl
     try:
         auth = push_mod.credentials(endpoint)
         result = push_mod.push(site_dir, endpoint, update_endpoint=update_endpoint, auth=auth, timeout=timeout,
-                               retries=retries, on_start=on_start,
+                               retries=retries, on_start=on_start, release=release,
                                progress=lambda n: bar.update(n) if bar is not None else None)
     except push_mod.PushError as err:
         raise click.ClickException(str(err)) from err
