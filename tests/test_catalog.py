@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SH, VOID, XSD
 
 from asdh_lod.publish import catalog as K
+from asdh_lod.publish.releases import catalog_versions, void_versions
 from asdh_lod.rdf.files import DISTRIBUTIONS, FILES
 from asdh_lod.stages.mapping import QB
 
@@ -259,10 +260,11 @@ def test_void_and_catalog_come_from_the_triple_lists_and_count_distinct_triples(
     lists = Mapped(u, Triples(m.data), Triples(m.codelists), m.ontology, m.origins)
     twice = Mapped(u, Triples([*m.data, *m.data]), Triples([*m.codelists, *m.codelists]), m.ontology, m.origins)
     published = {p: (built.out / p).read_bytes() for p in built.paths}
-    _docs, out = K.description_files(built.model, lists, files=published)
+    versions = (catalog_versions(built.releases, lists), void_versions(built.releases, lists))  # the releases
+    _docs, out = K.description_files(built.model, lists, files=published, extra=versions)
     assert isinstance(lists.part("data"), list) and isinstance(lists.part("codelists"), list)
     assert out == {p: published[p] for p in out}  # byte for byte what the build published
-    assert K.description_files(built.model, twice, published)[1] == out
+    assert K.description_files(built.model, twice, published, extra=versions)[1] == out
     # the ontology's triples repeated in the data part: the data subset grows, the whole does not
     repeated = Mapped(u, Triples([*m.data, *m.ontology]), Triples(m.codelists), m.ontology, m.origins)
     whole, parts = K._summaries(repeated)

@@ -23,15 +23,17 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD, Namespace
 from ..model.records import Model
 from ..rdf.files import FILES, RELEASE_DISTRIBUTIONS, RELEASE_FILES, release_folder, release_path
 from ..rdf.serialise import gzipped, jsonld, jsonld_context, nquads, ntriples, turtle, turtle_dump, turtle_prefixes
-from ..rdf.vocab import DCAT, EU, SPDX, add_labels, bind_prefixes
+from ..rdf.vocab import DCAT, EU, SPDX, VCARD, add_labels, bind_prefixes
 from ..stages.changes import OBS_VALUE, ChangeLog, Release, changelog_graph, csv_bytes, rows
 from ..stages.mapping import Mapped
 from . import csvw
+from .catalog import temporal_coverage
 from .pages import chrome, number_text
 from .templating import environment
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 EU_FILE_TYPE = Namespace(EU + "file-type/")
+EU_THEME = Namespace(EU + "data-theme/")
 IANA = "http://www.iana.org/assignments/media-types/"
 # the EU file type of each distribution of a release
 FILE_TYPES = {"n-quads-gzip": "RDF_N_QUADS", "turtle": "RDF_TURTLE", "json-ld": "JSON_LD", "csv": "CSV"}
@@ -163,6 +165,31 @@ def release_record(model: Model, mapped: Mapped, version: str, files: dict[str, 
     g.add((u.structure, RDF.type, DCTERMS.Standard))
     page = u.file(release_path(version, "page"))
     g.add((r, DCAT.landingPage, page))
+    g.add((page, RDF.type, FOAF.Document))
+    # what DCAT-AP recommends of a dataset, as the latest edition says it (catalog.py)
+    for lang, words in sorted(info.keywords.items()):
+        for w in words:
+            g.add((r, DCAT.keyword, Literal(w, lang=lang)))
+    if info.contact is not None:
+        cp = u.catalog_part("contact-point")  # the live catalogue's, which describes it
+        g.add((r, DCAT.contactPoint, cp))
+        g.add((cp, RDF.type, VCARD.Kind))
+        g.add((cp, VCARD.fn, Literal(info.contact.name)))
+    for code in info.themes:
+        g.add((r, DCAT.theme, EU_THEME[code]))
+        g.add((EU_THEME[code], RDF.type, SKOS.Concept))
+    for code in sorted({f.province for f in model.facts}):
+        place = u.concept("province", code)
+        g.add((r, DCTERMS.spatial, place))
+        g.add((place, RDF.type, DCTERMS.Location))
+    start, end = temporal_coverage(model)
+    if end is not None:
+        t = u.release_part(version, "temporal-coverage")
+        g.add((r, DCTERMS.temporal, t))
+        g.add((t, RDF.type, DCTERMS.PeriodOfTime))
+        if start is not None:
+            g.add((t, DCAT.startDate, Literal(start.isoformat(), datatype=XSD.date)))
+        g.add((t, DCAT.endDate, Literal(end.isoformat(), datatype=XSD.date)))
     issued = describe.value(r, DCTERMS.issued)
     for key in RELEASE_FILES:
         if key == "record":
@@ -175,6 +202,7 @@ def release_record(model: Model, mapped: Mapped, version: str, files: dict[str, 
             g.add((dist, RDF.type, DCAT.Distribution))
             for lang, t in info.title.items():
                 g.add((dist, DCTERMS.title, Literal(f"{t} ({version}, {spec.label})", lang=lang)))
+            g.add((dist, DCTERMS.description, Literal(f"Release {version} of the dataset as {spec.label}.", lang="en")))
             g.add((dist, DCAT.accessURL, url))
             g.add((dist, DCAT.downloadURL, url))
             g.add((dist, DCTERMS.format, EU_FILE_TYPE[ftype]))
