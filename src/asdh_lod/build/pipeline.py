@@ -215,10 +215,9 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
     with gc_paused():
         result, inputs = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
                                     validator=validator, timings=timings, cache_dir=cache_dir)
-        with timings.stage("releases"):
-            result.releases = _releases(result, inputs, Path(out_dir), release)
         stats: dict = {}
         with timings.stage("render"):  # made and written into the temporary folder
+            result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
                                 inputs.web_assets, stats=stats, releases=result.releases)
             staged, result.paths = stage_site(files, Path(out_dir))
