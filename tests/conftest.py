@@ -3,12 +3,13 @@ they use are in tests/helpers.py."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from asdh_lod.build.pipeline import build, prepare
-from helpers import DATA, copy_tiny
+from helpers import DATA, ROOT, copy_tiny
 
 
 @pytest.fixture
@@ -32,8 +33,11 @@ def tiny_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The real data, built once for the session into a temporary site folder."""
+    """The real data, built once for the session into a temporary site folder that holds the
+    committed releases (site/releases/), as site/ does: a build carries them over."""
     out = tmp_path_factory.mktemp("site") / "site"
+    if (ROOT / "site" / "releases").is_dir():
+        shutil.copytree(ROOT / "site" / "releases", out / "releases")
     result = build(DATA, out)
     result.out = out
     return result

@@ -15,6 +15,7 @@ from asdh_lod.build.pipeline import build
 from asdh_lod.core.problems import ProblemsFound
 from asdh_lod.core.resources import DCAT_AP
 from asdh_lod.publish import catalog as K
+from asdh_lod.publish.releases import catalog_versions, void_versions
 from asdh_lod.rdf.files import DISTRIBUTIONS, FILES
 from asdh_lod.stages.mapping import QB
 
@@ -43,7 +44,8 @@ def test_turtle_and_jsonld_say_the_same(site, cat):
 def test_dataset_is_the_cube_and_conforms_to_its_structure(cat, built):
     u = built.mapped.uris
     assert list(cat.subjects(RDF.type, DCAT.Catalog)) == [u.catalog]
-    assert list(cat.objects(u.catalog, DCAT.dataset)) == [u.dataset]
+    # the latest edition, and each release as a dataset of its own (docs/releases.md)
+    assert set(cat.objects(u.catalog, DCAT.dataset)) == {u.dataset, *(u.release(r.version) for r in built.releases)}
     assert {DCAT.Dataset, QB.DataSet} <= set(cat.objects(u.dataset, RDF.type))
     assert list(cat.objects(u.dataset, DCTERMS.conformsTo)) == [u.structure]
     assert (u.structure, RDF.type, DCTERMS.Standard) in cat
@@ -309,10 +311,11 @@ def test_void_and_catalog_come_from_the_triple_lists_and_count_distinct_triples(
     lists = Mapped(u, Triples(m.data), Triples(m.codelists), m.ontology, m.origins)
     twice = Mapped(u, Triples([*m.data, *m.data]), Triples([*m.codelists, *m.codelists]), m.ontology, m.origins)
     published = {p: (built.out / p).read_bytes() for p in built.paths}
-    _docs, out = K.description_files(built.model, lists, files=published)
+    versions = (catalog_versions(built.releases, lists), void_versions(built.releases, lists))  # the releases
+    _docs, out = K.description_files(built.model, lists, files=published, extra=versions)
     assert isinstance(lists.part("data"), list) and isinstance(lists.part("codelists"), list)
     assert out == {p: published[p] for p in out}  # byte for byte what the build published
-    assert K.description_files(built.model, twice, published)[1] == out
+    assert K.description_files(built.model, twice, published, extra=versions)[1] == out
     # the ontology's triples repeated in the data part: the data subset grows, the whole does not
     repeated = Mapped(u, Triples([*m.data, *m.ontology]), Triples(m.codelists), m.ontology, m.origins)
     whole, parts = K._summaries(repeated)

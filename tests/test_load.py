@@ -280,7 +280,7 @@ def test_unknown_field_typo(data):
     assert unknown.message == "a fact has an unknown field 'quotee'"
     assert unknown.hint == (
         "remove it or correct its spelling; allowed: also_quoted, approximate, confidence, cues, figure, id, "
-        "indicator, note, period, period_kind, programme, province, quote, reviewed, target_group, total_of, "
+        "indicator, note, period, period_kind, programme, province, quote, reviewed, revision_note, target_group, total_of, "
         "unit, value")
 
 

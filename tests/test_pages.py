@@ -204,7 +204,11 @@ def test_pages_are_accessible_and_self_contained(site):
                 problems.append(f"{rel}: external {t}")
             if t == "svg" and not (a.get("role") == "img" and a.get("aria-labelledby")):
                 problems.append(f"{rel}: svg without role/label")
-        if rel not in ("index.html", pages.QUERIES_PAGE, pages.SPARQL_PAGE):  # not resources: no RDF
+        if rel.startswith("releases/"):  # a release's page: its record and change log, as Turtle (docs/releases.md)
+            alts = {a["href"] for t, a in p.tags if t == "link" and a.get("rel") == "alternate"}
+            if alts != {"catalog.ttl", "changes.ttl"}:
+                problems.append(f"{rel}: alternates {alts}")
+        elif rel not in ("index.html", pages.QUERIES_PAGE, pages.SPARQL_PAGE):  # not resources: no RDF
             alts = {a["type"] for t, a in p.tags if t == "link" and a.get("rel") == "alternate"}
             if alts != set(pages.VARIANTS.values()):
                 problems.append(f"{rel}: alternates {alts}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -16,6 +17,8 @@ from . import __version__
 from .build.pipeline import Timings, prepare
 from .build.pipeline import build as run_build
 from .build.progress import TerminalProgress, stderr_is_terminal, summary
+from .build import releases as rel
+from .stages import changes
 from .build.synth import SynthError, write_synth
 from .core.problems import DEFAULT_LIMIT, ProblemsFound, Report
 from .core.resources import shapes_for
@@ -87,6 +90,12 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
 
         asdh-lod build --data national --out national-site --cache .asdh-cache
     """
+    _build(data_dir, out_dir, base_iri, fmt, limit, quiet, cache_dir, None)
+
+
+def _build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: int, quiet: bool,
+           cache_dir: Path | None, release: "rel.ReleaseRequest | None") -> None:
+    """`build` and `release`."""
     if base_iri is not None and not (base_iri.startswith(("http://", "https://")) and base_iri.endswith("/")):
         raise click.UsageError(f"--base-iri must be an http(s) IRI ending in '/', not '{base_iri}'")
     if not data_dir.is_dir():
@@ -94,7 +103,8 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
     show = not quiet and stderr_is_terminal()
     timings = Timings(TerminalProgress() if show else None)
     try:
-        result = run_build(data_dir, out_dir, base_iri, limit=limit, timings=timings, cache_dir=cache_dir)
+        result = run_build(data_dir, out_dir, base_iri, limit=limit, timings=timings, cache_dir=cache_dir,
+                           release=release)
     except ProblemsFound as err:
         _fail(err, fmt)
     if show:
@@ -107,6 +117,85 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
                   if result.cache is not None else "")
         click.echo(f"published {out_dir}/: {result.observations} observations, {result.triples} triples, "
                    f"{len(result.paths)} files; SHACL: valid{reused}")
+        if release is not None:
+            made = next(r for r in result.releases if r.version == release.version)
+            click.echo(f"release {made.version}: {out_dir}/releases/{made.version}/"
+                       + (f" ({made.changelog.summary()})" if made.previous else " (the first release)")
+                       + ("" if made.new else "; it existed with this content, unchanged"))
+
+
+@main.command()
+@click.argument("version")
+@click.option("--note", default="", help="What the release is, for its record (adms:versionNotes) and page.")
+@click.option("--date", "issued", default=None, metavar="YYYY-MM-DD", help="Its issue date (default: today).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+              show_default=True, help="The data folder to publish.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The site folder to (re)place; its releases/ are kept.")
+@base_option
+@format_option
+@limit_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary on the terminal.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Incremental build: reuse what unchanged sources gave last time, kept in this folder.")
+def release(version: str, note: str, issued: str | None, data_dir: Path, out_dir: Path, base_iri: str | None,
+            fmt: str, limit: int, quiet: bool, cache_dir: Path | None) -> None:
+    """Build and publish like 'build', and freeze the edition as release VERSION (YYYY.N).
+
+    The release is written to OUT/releases/VERSION/: its dumps (N-Quads gzip in its own
+    named graphs, Turtle, JSON-LD, CSV), the ontology and shapes it was made with, its
+    change log against the previous release (Turtle, CSV, a page) and its DCAT record,
+    which lists every file with its SHA-256. A release never changes: every later build
+    carries it over byte for byte; a VERSION that exists with other content is refused.
+
+    Example:
+
+        asdh-lod release 2026.2 --note "Corrected Erzurum home-care figure"
+    """
+    try:
+        changes.version_key(version)
+        when = date.fromisoformat(issued) if issued else date.today()
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    _build(data_dir, out_dir, base_iri, fmt, limit, quiet, cache_dir, rel.ReleaseRequest(version, note, when))
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              show_default=True, help="The site whose releases/ to read.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+              show_default=True, help="The data folder whose dataset.yaml gives the base IRI.")
+@base_option
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
+              help="text for people; csv or json for machines.")
+def diff(old: str, new: str, site_dir: Path, data_dir: Path, base_iri: str | None, fmt: str) -> None:
+    """The change log from OLD to NEW: each a release version (YYYY.N) or a data folder.
+
+    Observations added, removed and revised (old and new value, every other attribute that
+    changed, the revision note) and code-list concepts added, removed and changed.
+
+    Examples:
+
+        asdh-lod diff 2026.1 2026.2
+
+        asdh-lod diff 2026.1 data --format csv
+    """
+    try:
+        log = rel.diff(site_dir, old, new, data_dir, base_iri)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    except ProblemsFound as err:
+        _fail(err, "text")
+    if fmt == "csv":
+        click.echo(changes.csv_bytes(log), nl=False)  # bytes: the CRLF of RFC 4180 kept
+    elif fmt == "json":
+        click.echo(changes.json_text(log), nl=False)
+    else:
+        base = base_iri or base_iri_of(data_dir)
+        for line in changes.text_lines(log, base):
+            click.echo(line)
 
 
 @main.command()
@@ -116,11 +205,14 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
               "to look up the YAML line each of our nodes came from (if the folder exists).")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
               help="fast: the linear-time path (same results); pyshacl: the reference engine.")
+@click.option("--releases", "releases_site", type=click.Path(file_okay=False, path_type=Path), default=None,
+              is_flag=False, flag_value=Path("site"), metavar="SITE",
+              help="Check the release folders of SITE (default site/) against their checksums instead.")
 @base_option
 @format_option
 @limit_option
-def validate(files: tuple[Path, ...], data_dir: Path, engine: str, base_iri: str | None, fmt: str,
-             limit: int) -> None:
+def validate(files: tuple[Path, ...], data_dir: Path, engine: str, releases_site: Path | None,
+             base_iri: str | None, fmt: str, limit: int) -> None:
     """Validate RDF files, or the data folder, against the SHACL shapes.
 
     With FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; .gz allowed), the
@@ -136,7 +228,21 @@ def validate(files: tuple[Path, ...], data_dir: Path, engine: str, base_iri: str
         asdh-lod validate site/downloads/asdh-lod.ttl
 
         asdh-lod validate --data data --format json
+
+        asdh-lod validate --releases          # has any file of site/releases/ changed?
     """
+    if releases_site is not None:
+        if files:
+            raise click.UsageError("give FILES or --releases, not both")
+        report = Report(limit=limit)
+        found = rel.read_releases(releases_site, Uris(base_iri or base_iri_of(data_dir), "provincial"), report)
+        if not report.ok:
+            _report_and_fail(ProblemsFound("releases", report), fmt)
+        if fmt == "json":
+            _emit(report, fmt)
+        else:
+            click.echo(f"releases unchanged: {', '.join(r.version for r in found) or 'none'} in {releases_site}/releases/")
+        return
     if not files:
         if not data_dir.is_dir():
             raise click.UsageError(f"data folder '{data_dir}' does not exist")
@@ -276,7 +382,9 @@ def extract(source: Path | None, data_dir: Path, province, published, title, tit
 @click.option("--format", "fmt", type=click.Choice(engine.FORMATS), default="table", show_default=True,
               help="table, csv, tsv or json (SPARQL results JSON) for SELECT/ASK; "
                    "table/turtle or ntriples for CONSTRUCT/DESCRIBE.")
-def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: str) -> None:
+@click.option("--releases", "with_releases", is_flag=True,
+              help="Also load every release of the site, each in its own named graphs ({base}graph/VERSION/…).")
+def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: str, with_releases: bool) -> None:
     """Run a SPARQL query against the built dump, in-process (Oxigraph).
 
     The query is a .rq file or -e TEXT. Our prefixes (asdh:, code:, qb:, skos:,
@@ -289,6 +397,8 @@ def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: 
         asdh-lod query queries/home-care-allowance-by-province.rq
 
         asdh-lod query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation }' --format csv
+
+        asdh-lod query --releases src/asdh_lod/resources/queries/figure-history-across-releases.rq
     """
     if (query_file is None) == (expression is None):
         raise click.UsageError("give a .rq file or -e 'SPARQL', not both and not neither")
@@ -299,7 +409,7 @@ def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: 
             text, where = engine.read_query(query_file), str(query_file)
         else:
             text, where = expression, "-e"
-        store = site_query.open_store(site_dir)
+        store = site_query.open_store(site_dir, releases=with_releases)
         answer = engine.run(store, text, site_query.prefixes(site_dir), where=where)
         out = engine.render(answer, fmt)
     except engine.QueryError as err:
@@ -320,7 +430,11 @@ def query(query_file: Path | None, expression: str | None, site_dir: Path, fmt: 
               help="Seconds to wait for each request.")
 @click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
               help="Retries after a 5xx answer or a timeout, with exponential backoff (1 s, 2 s, 4 s, …).")
-def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: float, retries: int) -> None:
+@click.option("--release", "release", default=None, metavar="VERSION",
+              help="Push release VERSION of the site into its own named graphs ({base}graph/VERSION/…) "
+                   "instead of the latest edition.")
+def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: float, retries: int,
+         release: str | None) -> None:
     """Load the built edition into a SPARQL store, so that readers never see half of it.
 
     Each named graph (ontology, code lists, data) is PUT into a staging graph with the
@@ -330,11 +444,18 @@ def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: fl
     ASDH_LOD_ENDPOINT_USER and ASDH_LOD_ENDPOINT_PASSWORD (Basic) or ASDH_LOD_ENDPOINT_TOKEN
     (Bearer), else a netrc entry for the host; never the command line.
 
-    Example:
+    With --release VERSION, the release's graphs are loaded beside the latest edition's,
+    so the endpoint can answer "as of release VERSION" queries.
+
+    Examples:
 
         asdh-lod push --endpoint http://localhost:7878/store
+
+        asdh-lod push --endpoint http://localhost:7878/store --release 2026.1
     """
     try:
+        if release is not None:
+            changes.version_key(release)
         push_mod.check_url(endpoint, "--endpoint")
         if update_endpoint:
             push_mod.check_url(update_endpoint, "--update-endpoint")
@@ -352,7 +473,7 @@ def push(endpoint: str, update_endpoint: str | None, site_dir: Path, timeout: fl
     try:
         auth = push_mod.credentials(endpoint)
         result = push_mod.push(site_dir, endpoint, update_endpoint=update_endpoint, auth=auth, timeout=timeout,
-                               retries=retries, on_start=on_start,
+                               retries=retries, on_start=on_start, release=release,
                                progress=lambda n: bar.update(n) if bar is not None else None)
     except push_mod.PushError as err:
         raise click.ClickException(str(err)) from err

@@ -23,12 +23,14 @@ from ..core.resources import ontology_for, queries_for, shapes_for, web_for
 from ..ingest.load import SCHEMES, load
 from ..model.records import Model, Origin
 from ..publish.querypage import load_queries, load_web_assets
-from ..publish.render import check_outputs, render, render_iter
+from ..publish.pages import QUERIES_PAGE, SPARQL_PAGE
+from ..publish.render import check_outputs, render, render_iter, shapes_turtle
 from ..stages.check import check
 from ..stages.fastcheck import validate_fast
 from ..stages.incremental import BuildCache
 from ..stages.mapping import Mapped, map_model
 from ..stages.validate import load_shapes
+from .releases import ReleaseRequest, make_release, read_releases
 
 # The validate stage, as one pluggable call: (data, shapes, origins, report) -> report, where
 # data is the `Mapped` result (the mapper's triple lists; a validator that wants one rdflib
@@ -52,6 +54,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)  # bytes, the process's peak after each stage
     cache: "BuildCache | None" = None  # noqa: F821 - the incremental cache, when one was used
+    releases: list = field(default_factory=list)  # the site's releases (stages.changes.Release), oldest first
 
     @property
     def observations(self) -> int:
@@ -195,9 +198,14 @@ def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontol
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
           ontology: Path | None = None, shapes_dir: Path | None = None,
           validator: Validator | None = None, timings: Timings | None = None,
-          cache_dir: Path | None = None) -> BuildResult:
+          cache_dir: Path | None = None, release: ReleaseRequest | None = None) -> BuildResult:
     """Validate everything, then publish it into `out_dir` atomically (and, with `cache_dir`,
     keep what each source contributed for the next, incremental build).
+
+    The release folders of `out_dir` (`releases/{version}/`) are checked against their
+    checksums and carried over unchanged; with `release`, the edition is also frozen as a
+    new release (build/releases.py). A changed release, or a release that exists with other
+    content, raises `ProblemsFound` before anything is written.
 
     The files are written as they are made (stage "render"), into a temporary folder beside
     `out_dir`, never all held in memory (`result.files` stays None); the folder is then
@@ -209,8 +217,9 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
                                     validator=validator, timings=timings, cache_dir=cache_dir)
         stats: dict = {}
         with timings.stage("render"):  # made and written into the temporary folder
+            result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
-                                inputs.web_assets, stats=stats)
+                                inputs.web_assets, stats=stats, releases=result.releases)
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]
         with timings.stage("write"):
@@ -218,3 +227,16 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
         if result.cache is not None:  # only after the site was validated and published
             result.cache.store(result.model, result.mapped.sources)
     return result
+
+
+def _releases(result: BuildResult, inputs: _Inputs, out_dir: Path, request: ReleaseRequest | None) -> list:
+    """The releases of `out_dir`, verified, and with `request` the new one (build/releases.py)."""
+    releases = read_releases(out_dir, result.mapped.uris, result.report)
+    if not result.report.ok:
+        raise ProblemsFound("releases", result.report)
+    if request is None:
+        return releases
+    live = {p for p, on in ((QUERIES_PAGE, bool(inputs.queries)), (SPARQL_PAGE, inputs.web_assets is not None)) if on}
+    made = make_release(result.model, result.mapped, shapes_turtle(inputs.shapes, result.mapped), releases,
+                        request, live)
+    return sorted([r for r in releases if r.version != made.version] + [made], key=lambda r: r.key)

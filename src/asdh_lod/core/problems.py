@@ -94,6 +94,14 @@ _TYPES = [
                 "fix the data that produced this node"),
     ProblemType("rdf-syntax", "RDF syntax error", "{detail}",
                 "fix the RDF file; it must be valid {format}"),
+    # releases (site/releases/{version}/)
+    ProblemType("release-tampered", "Release changed", "{detail}",
+                "a published release never changes: restore the folder from version control "
+                "(git checkout -- {folder}), or from the release's published copy"),
+    ProblemType("release-exists", "Release exists", "release {version} exists with other content: {detail}",
+                "a release never changes: publish the corrections as the next release, e.g. {next}"),
+    ProblemType("release-order", "Release out of order", "release {version} is not after the latest release {latest}",
+                "name the new release after {latest}, e.g. {next}"),
     # example queries (queries/*.rq)
     ProblemType("query-error", "Example query fails", "{detail}",
                 "fix the query; try it with asdh-lod query {name}"),

@@ -581,7 +581,7 @@ def _catalogue_fields(r: Reader, m: LMap) -> dict | None:
 _DOC_REQUIRED = ("id", "title", "publisher", "published", "as_of", "type", "language", "province")
 _FACT_REQUIRED = ("id", "quote", "figure", "value", "unit", "programme", "target_group",
                   "indicator", "period", "period_kind")
-_FACT_OPTIONAL = ("province", "approximate", "total_of", "also_quoted", "note",
+_FACT_OPTIONAL = ("province", "approximate", "total_of", "also_quoted", "note", "revision_note",
                   "reviewed", "confidence", "cues")  # the last three: review fields of drafts
 
 
@@ -664,11 +664,13 @@ def _load_fact(r: Reader, item: Any, line: int, doc: Document) -> Fact | None:
         if qm is not None and (quote := _quote(r, qm)) is not None:
             also.append(quote)
     note = r.text(m, "note", multiline=True) if "note" in m else None
+    revision_note = r.text(m, "revision_note", multiline=True) if "revision_note" in m else None
     _check_review_fields(r, m)
     if any(v is None for v in values.values()):
         return None
     return Fact(document=doc.id, origin=r.origin(m.line), approximate=approximate,
-                total_of=total_of, also_quoted=also, note=note, lines=dict(m.key_lines), **values)
+                total_of=total_of, also_quoted=also, note=note, revision_note=revision_note,
+                lines=dict(m.key_lines), **values)
 
 
 def _check_review_fields(r: Reader, m: LMap) -> None:

@@ -91,6 +91,7 @@ class Fact:
     total_of: list[str] = field(default_factory=list)
     also_quoted: list[Quote] = field(default_factory=list)
     note: str | None = None
+    revision_note: str | None = None  # why the figure differs from an earlier release (the change log says it)
     lines: dict[str, int] = field(default_factory=dict)  # field name → line, for precise problems
 
     @property

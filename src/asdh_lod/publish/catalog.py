@@ -554,20 +554,27 @@ def robots(base: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n".encode("utf-8")
 
 
-def description_files(model: Model, mapped: Mapped,
-                      files: dict[str, bytes]) -> tuple[dict[str, Graph], dict[str, bytes]]:
+def description_files(model: Model, mapped: Mapped, files: dict[str, bytes],
+                      extra: tuple[Graph, Graph] | None = None) -> tuple[dict[str, Graph], dict[str, bytes]]:
     """The description documents as graphs ({"catalog": …, "void": …}), and their RDF files:
     Turtle, JSON-LD and N-Triples of each, and VoID's well-known copy. Their HTML pages come
     from `pages.render_pages`.
 
     Call it once the downloads are in `files`: it describes them by their bytes. The
-    statistics come from `mapped`'s triple lists. Raises `ProblemsFound` if the catalogue
+    statistics come from `mapped`'s triple lists. `extra`: triples to add to the catalogue and
+    to VoID (the releases: publish/releases.py). Raises `ProblemsFound` if the catalogue
     breaks DCAT-AP's mandatory or range shapes (`check_catalogue`): the build then writes nothing."""
     cat = catalog_graph(model, mapped, files)
-    gate = check_catalogue(model, mapped, cat)  # a catalogue that breaks DCAT-AP never reaches a portal
+    void_g = void_graph(model, mapped)
+    for g, more in zip((cat, void_g), extra or ()):
+        for p, ns in more.namespaces():
+            if p in ("adms", "spdx", "prov"):
+                g.bind(p, ns)
+        for t in more:
+            g.add(t)
+    gate = check_catalogue(model, mapped, cat)  # with its releases: a catalogue that breaks DCAT-AP never reaches a portal
     if not gate.ok:
         raise ProblemsFound("catalogue", gate)
-    void_g = void_graph(model, mapped)
     void = turtle(void_g)
     return {CATALOG: cat, VOID_DOC: void_g}, {
         CATALOG_TTL: turtle(cat), CATALOG_JSONLD: jsonld_embedded(cat), CATALOG_NT: ntriples(cat),

@@ -59,9 +59,10 @@ from . import charts, templating
 from . import conneg
 from ..core import parallel
 from ..core.resources import TEMPLATES
-from ..rdf.files import FILES, LISTED
+from ..rdf.files import FILES, LISTED, release_path
 from ..rdf.serialise import Compactor, jsonld_embedded, jsonld_nodes, ntriples, turtle_dump, turtle_prefixes
 from ..rdf.vocab import JSONLD_OWN, QB, prefixes
+from ..stages.changes import history
 from ..stages.mapping import Mapped
 from ..model.records import Fact, Model
 from ..model.numbers import exact_decimal
@@ -225,6 +226,12 @@ def section_html(s: dict) -> Markup:
         out.append(f'<p>Source: {link_html(o["document"])} (<a href="{cite}">full text</a>).</p>\n')
         if o["note"]:
             out.append(f'<p class="note">{escape(o["note"])}</p>\n')
+        if o.get("history"):  # its values through the releases that revised it (stages/changes.py)
+            steps = " → ".join(f'{escape(h["value"])} in <a href="{escape(h["href"])}">{escape(h["release"])}</a>'
+                               for h in o["history"])
+            notes = "".join(f'<p class="note">{escape(h["release"])}: {escape(h["note"])}</p>\n'
+                            for h in o["history"] if h["note"])
+            out.append(f'<p class="history">Revised: {steps}.</p>\n{notes}')
     out.append(f'<details>\n<summary>Properties</summary>\n<dl class="props">\n{rows_html(s["rows"])}</dl>\n</details>\n')
     if s["used_by"]:
         parts = []
@@ -293,6 +300,8 @@ class Site:
         self.context = prefixes(self.base, JSONLD_OWN)
         self.prefixes = sorted(((ns, p) for p, ns in self.context.items()), key=lambda x: -len(x[0]))
         self.facts: dict[URIRef, Fact] = {}
+        self.releases: list = []  # the site's releases, oldest first (render_pages)
+        self.history: dict[str, list] = {}  # observation IRI → its revisions (stages.changes.history)
         self.fact_doc = {}
         self._fact_uri: dict[int, URIRef] = {}  # id(fact) → its URI, minted once
         self.all_facts: list[Fact] = []  # `model.facts` builds a new list each time: once here
@@ -419,6 +428,11 @@ class Site:
             return self.rel(from_stem, HOME + ".html")
         if str(u).startswith(self.base) and str(u)[len(self.base):] in self.existing:  # a file the published graph does not mention
             return self.rel(from_stem, str(u)[len(self.base):])
+        if str(u).startswith(self.base):  # a release (its folder's page) or a part of its record (catalog.ttl#…)
+            path, hash_, frag = str(u)[len(self.base):].partition("#")
+            for f in (path + "index.html", path + ".ttl"):
+                if f in self.existing:
+                    return self.rel(from_stem, f) + hash_ + frag
         if str(u).startswith(self.base):  # pragma: no cover - every mentioned URI is one of the two
             raise AssertionError(f"no document for {u}")
         return str(u)
@@ -629,6 +643,7 @@ class Site:
                    if u == self.uris.dataset and DOCUMENT_PAGES[0][0] in self.documents else None)
         facts = self.all_facts
         A = self.uris.asdh
+        ctx["releases"] = self.release_links(stem) if u == self.uris.dataset else []
         if QB.DataSet in types:
             self.figures(ctx, stem, facts)
             ctx["charts"] = self.headline_charts(stem)
@@ -738,7 +753,16 @@ class Site:
                 "unit_tr": self.concept_label("unit", f.unit, "tr"), "approximate": f.approximate,
                 "precision": number_text(f.precision) if f.precision is not None else "",
                 "quotes": quotes, "document": self.term(stem, self.uris.source(doc.id)),
-                "text_href": self.href(stem, self.uris.source_text(doc.id)), "note": f.note or ""}
+                "text_href": self.href(stem, self.uris.source_text(doc.id)), "note": f.note or "",
+                "history": [{"release": v, "value": _figure(value), "note": note,
+                             "href": self.rel(stem, release_path(v, "page"))}
+                            for v, value, note in self.history.get(str(self.fact_uri(f)), ())]}
+
+    def release_links(self, stem: str) -> list[dict]:
+        """The releases, newest first, for the home and dataset pages."""
+        return [{"version": r.version, "issued": r.issued.isoformat(), "note": r.note,
+                 "href": self.rel(stem, release_path(r.version, "page")), "summary": r.changelog.summary()
+                 if r.previous else "the first release"} for r in reversed(self.releases)]
 
     def ontology_index(self, stem: str) -> list[dict]:
         onto = self.mapped.ontology
@@ -789,7 +813,8 @@ class Site:
                    observations=len(self.all_facts),
                    provinces=[self.term(stem, u.concept("province", c))
                               for c in sorted({f.province for f in self.all_facts})],
-                   programmes=len({f.programme for f in self.all_facts}), publisher=publisher)
+                   programmes=len({f.programme for f in self.all_facts}), publisher=publisher,
+                   releases=self.release_links(stem))
         return self.env.get_template("home.html").render(ctx).encode("utf-8")
 
 
@@ -844,22 +869,33 @@ DOCUMENT_PAGES = [("catalog", "The DCAT-AP catalogue record, as a page: dataset,
                   ("void", "The VoID description, as a page: dumps, statistics, vocabularies, subsets")]
 
 
+def _figure(text: str) -> str:
+    """A value of the change log as people read it: 5939 → 5,939."""
+    try:
+        return number_text(Fraction(text))
+    except (ValueError, ZeroDivisionError):
+        return text
+
+
 def _sort_key(o) -> tuple:
     return (0 if isinstance(o, URIRef) else 1 if isinstance(o, Literal) else 2, str(o),
             getattr(o, "language", None) or "")
 
 
 def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
-                 documents: dict[str, Graph] | None = None, progress=None) -> Iterator[tuple[str, bytes]]:
+                 documents: dict[str, Graph] | None = None, progress=None,
+                 releases=()) -> Iterator[tuple[str, bytes]]:
     """The pages and RDF variants of every resource, the home page and the stylesheet, and
     the HTML page of each description document (`documents`: name → graph, from
     `catalog.description_files`, whose RDF variants are among `existing`), one (path, bytes)
-    at a time.
+    at a time. `releases` (oldest first): listed on the home and dataset pages; an observation
+    they revised shows its history.
 
     `nt` is the sorted N-Triples of every published triple (each description is a slice of
     it); `existing` are the paths of the other published files: a URI naming one of them is
     that file and gets no page of its own. `progress()` is called once per resource."""
     site = Site(model, mapped, existing, nt)
+    site.releases, site.history = list(releases), history(r.changelog for r in releases)
     ttl_prefixes = turtle_prefixes(mapped.uris.base)
     site.add_documents(documents or {})
     assets = TEMPLATES

@@ -6,6 +6,7 @@ Deterministic: the same inputs give byte-identical files. The pipeline writes wh
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -13,11 +14,13 @@ from rdflib import Graph, URIRef
 
 from ..core.problems import Report
 from ..model.records import Model
-from ..rdf.files import DISTRIBUTIONS, FILES, source_text
+from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
 from ..rdf.serialise import gzipped, jsonld, jsonld_context, nquads, ntriples, trig, turtle, turtle_dump, turtle_prefixes
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
+from ..stages.changes import Release
 from ..stages.mapping import Mapped
 from . import catalog, csvw, querypage, sdmx
+from . import releases as versions
 from .pages import chrome, render_pages
 from .querypage import ExampleQuery
 
@@ -56,16 +59,22 @@ def check_outputs(model: Model, queries: Sequence[ExampleQuery], report: Report)
 
 def render(model: Model, mapped: Mapped, shapes: Graph,
            queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
-           stats: dict | None = None) -> dict[str, bytes]:
+           stats: dict | None = None, releases: Sequence[Release] = ()) -> dict[str, bytes]:
     """Every output file of the site, as {relative path: bytes}, in memory. No I/O.
 
     `build` does not hold the site in memory: it writes `render_iter`'s files as they come."""
-    return dict(sorted(render_iter(model, mapped, shapes, queries, web_assets, stats=stats)))
+    return dict(sorted(render_iter(model, mapped, shapes, queries, web_assets, stats=stats, releases=releases)))
+
+
+def shapes_turtle(shapes: Graph, mapped: Mapped) -> bytes:
+    """The published shapes.ttl (also frozen into each release)."""
+    return turtle(_with_prefixes(shapes, mapped))
 
 
 def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
-                progress=None, stats: dict | None = None) -> Iterator[tuple[str, bytes]]:
+                progress=None, stats: dict | None = None,
+                releases: Sequence[Release] = ()) -> Iterator[tuple[str, bytes]]:
     """Every output file of the site, one (relative path, bytes) at a time. No I/O.
 
     A file is dropped once yielded, except what later files are made from: the N-Triples of
@@ -73,8 +82,10 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     describes by their bytes (until it is made), and the list of paths (for the sitemap).
     Everything is made from the mapper's triple lists (no rdflib graph of the whole); `queries` are
     the example queries (queries/*.rq), run on the edition for their page; `web_assets` the
-    vendored browser files of the in-browser SPARQL page (querypage). `stats`, if given,
-    gets "triples": the number of triples in the published whole."""
+    vendored browser files of the in-browser SPARQL page (querypage); `releases` the release
+    folders (publish/releases.py), yielded first, unchanged, and described by the catalogue,
+    VoID, the pages and the query page. `stats`, if given, gets "triples": the number of
+    triples in the published whole."""
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
     held: dict[str, bytes] = {}  # the downloads the catalogue describes, until it is made
@@ -85,6 +96,10 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
             held[path] = data
         return path, data
 
+    releases = sorted(releases, key=lambda r: r.key)
+    for r in releases:  # frozen: carried over byte for byte
+        for path, data in sorted(r.files.items()):
+            yield out(path, data)
     context = jsonld_context(mapped.uris.base)
     # each named graph's N-Triples once; the plain dump is their sorted union (a triple can be in two)
     parts = {name: ntriples(g) for name, g in named_graphs(model, mapped).items()}
@@ -97,7 +112,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     yield out(FILES["json-ld"].path, jsonld(None, context, nt=nt))  # self-contained: the context embedded
     yield out(FILES["ontology"].path, turtle(mapped.ontology))
     yield out(FILES["codelists"].path, turtle(mapped.codelists))
-    yield out(FILES["shapes"].path, turtle(_with_prefixes(shapes, mapped)))
+    yield out(FILES["shapes"].path, shapes_turtle(shapes, mapped))
     yield out(FILES["context"].path, (json.dumps(context, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     for src in model.sources:
         yield out(source_text(src.document.id), src.document.text.encode("utf-8"))
@@ -106,7 +121,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     for path, data in sdmx.sdmx_files(model, mapped.uris).items():
         yield out(path, data)
     # the catalogue describes the downloads above by their bytes, so it comes after them …
-    documents, descriptions = catalog.description_files(model, mapped, held)
+    documents, descriptions = catalog.description_files(
+        model, mapped, held, extra=(versions.catalog_versions(releases, mapped), versions.void_versions(releases, mapped)))
     held.clear()
     described.clear()
     for path, data in descriptions.items():
@@ -117,7 +133,9 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     nq = nquads(graphs)
     yield out(FILES["n-quads-gzip"].path, gzipped(nq))
     yield out(FILES["trig"].path, trig(nq, mapped.uris.base))
-    query_pages = querypage.pages(nq, list(queries), base=mapped.uris.base, prefixes=sparql_prefixes(mapped.uris.base),
+    # the example queries also see each release, in its own named graphs
+    query_nq = nq + b"".join(gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases)
+    query_pages = querypage.pages(query_nq, list(queries), base=mapped.uris.base, prefixes=sparql_prefixes(mapped.uris.base),
                                   title=model.dataset.title.get("en") or model.dataset.id,
                                   graphs=[str(g) for g in graphs], dump=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
                                   nq_name=FILES["n-quads"].path.rsplit("/", 1)[1],
@@ -127,9 +145,10 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     del nq
     for path, data in query_pages.items():
         yield out(path, data)
-    del query_pages
+    del query_pages, query_nq
     # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
-    for path, data in render_pages(model, mapped, nt, set(paths), documents=documents, progress=progress):
+    for path, data in render_pages(model, mapped, nt, set(paths), documents=documents, progress=progress,
+                                   releases=releases):
         yield out(path, data)
     # last: the sitemap lists every page
     for path, data in catalog.index_files(paths, mapped.uris.base).items():

@@ -111,3 +111,40 @@ PUSH_DUMPS: tuple[PublishedFile, ...] = tuple(FILES[k] for k in ("n-quads-gzip",
 def source_text(document_id: str) -> str:
     """Where a source document's text is published."""
     return f"sources/{document_id}.txt"
+
+
+# -- releases: the frozen editions under releases/{version}/ (build/releases.py) ------------
+RELEASES = "releases"  # the folder of the site that holds one folder per release
+
+
+def _name(key: str) -> str:
+    return FILES[key].path.rsplit("/", 1)[-1]
+
+
+# key → file name inside releases/{version}/; the catalogue record comes last (it lists the
+# others with their checksums)
+RELEASE_FILES: dict[str, str] = {
+    "n-quads-gzip": _name("n-quads-gzip"),   # the named graphs {base}graph/{version}/{name}
+    "turtle": _name("turtle"),
+    "json-ld": _name("json-ld"),
+    "csv": _name("csv"),
+    "context": _name("context"),             # the JSON-LD context the JSON-LD refers to, frozen
+    "ontology": _name("ontology"),           # with owl:versionIRI and owl:priorVersion
+    "shapes": _name("shapes"),
+    "changes-ttl": "changes.ttl",            # the change log against the previous release
+    "changes-csv": "changes.csv",
+    "page": "index.html",                    # the release's page: note, files, change log
+    "record": _name("catalog-ttl"),          # its DCAT record: every other file with its SHA-256
+}
+# the release files its record describes as dcat:Distributions (the dataset itself), in order
+RELEASE_DISTRIBUTIONS: tuple[str, ...] = ("n-quads-gzip", "turtle", "json-ld", "csv")
+
+
+def release_folder(version: str) -> str:
+    """Where a release's files are, in the site."""
+    return f"{RELEASES}/{version}"
+
+
+def release_path(version: str, key: str) -> str:
+    """The path in the site of one of a release's files."""
+    return f"{release_folder(version)}/{RELEASE_FILES[key]}"

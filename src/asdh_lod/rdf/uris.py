@@ -35,6 +35,15 @@ collide, which is exactly the Data Cube's IC-12):
     {base}graph/{name}                       named graphs of the TriG/N-Quads dumps: data,
                                              ontology, codelists, catalog (the DCAT catalogue)
     {base}graph/{name}/staging/{token}       where `asdh-lod push` uploads a graph before the swap
+    {base}releases/{version}/                a release: an immutable edition (dcat:Dataset, a version
+                                             of {base}data/{dataset}); its page is the folder's index.html
+    {base}releases/{version}/{file}          its files (dumps, catalogue record, ontology, change log)
+    {base}releases/{version}/catalog#{part}  its distributions and checksums
+    {base}releases/{version}/changes         its change log (prov:Collection)
+    {base}releases/{version}/#{path}         an observation or concept as published in that release
+                                             (path: the resource's URI below the base, '#' as '/')
+    {base}graph/{version}/{name}             the named graphs of a release's N-Quads: ontology,
+                                             codelists, data, changes
 """
 
 from __future__ import annotations
@@ -158,6 +167,29 @@ class Uris:
 
     def void_part(self, name: str) -> URIRef:
         return URIRef(f"{self.void}#{_seg(name)}")
+
+    # -- releases (build/releases.py, publish/releases.py) --------------------------------
+    def release(self, version: str) -> URIRef:
+        """A release: the edition `version` of the dataset, frozen (its page: the folder's index.html)."""
+        return URIRef(f"{self.base}releases/{_seg(version)}/")
+
+    def release_part(self, version: str, name: str) -> URIRef:
+        """A resource described only inside a release's catalogue record (hash IRI)."""
+        return URIRef(f"{self.release(version)}catalog#{_seg(name)}")
+
+    def changes(self, version: str) -> URIRef:
+        """The change log of a release (against the release before it)."""
+        return URIRef(f"{self.release(version)}changes")
+
+    def release_entity(self, version: str, resource: str) -> URIRef:
+        """An observation or concept as published in release `version` (a prov:Entity that is a
+        specialization of the resource): a hash IRI on the release's page."""
+        path = resource[len(self.base):] if resource.startswith(self.base) else resource
+        return URIRef(f"{self.release(version)}#" + "/".join(_seg(p) for p in path.replace("#", "/").split("/")))
+
+    def release_graph(self, version: str, name: str) -> URIRef:
+        """A named graph of a release's N-Quads dump."""
+        return URIRef(f"{self.base}graph/{_seg(version)}/{_seg(name)}")
 
     def file(self, path: str) -> URIRef:
         """The URL of a published file, from its path in the site."""

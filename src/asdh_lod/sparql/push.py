@@ -63,7 +63,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..rdf.files import PUSH_DUMPS
+from ..rdf.files import PUSH_DUMPS, RELEASES, release_path
 from ..rdf.uris import staging_graph
 
 ENV_USER = "ASDH_LOD_ENDPOINT_USER"
@@ -100,16 +100,24 @@ class PushResult:
     retries: int = 0
 
 
-def read_edition(site: Path) -> Edition:
-    """The named graphs of the built dump, each as N-Triples."""
+def read_edition(site: Path, release: str | None = None) -> Edition:
+    """The named graphs of the built dump (or of release `release`, in its own named graphs
+    {base}graph/{version}/…), each as N-Triples."""
     site = Path(site)
-    for rel in DUMPS:
-        path = site / rel
-        if path.is_file():
-            break
+    if release is not None:
+        path = site / release_path(release, "n-quads-gzip")
+        if not path.is_file():
+            known = sorted(d.name for d in (site / RELEASES).glob("*") if d.is_dir()) if (site / RELEASES).is_dir() else []
+            raise PushError(f"no release {release} in '{site}' (looked for {path}; releases: "
+                            f"{', '.join(known) or 'none'}): make it with asdh-lod release {release}")
     else:
-        raise PushError(f"no named-graph dump in '{site}' (looked for {site}/{DUMPS[0]}): "
-                        f"run asdh-lod build first (asdh-lod build --out {site})")
+        for rel in DUMPS:
+            path = site / rel
+            if path.is_file():
+                break
+        else:
+            raise PushError(f"no named-graph dump in '{site}' (looked for {site}/{DUMPS[0]}): "
+                            f"run asdh-lod build first (asdh-lod build --out {site})")
     data = path.read_bytes()
     try:
         if path.suffix == ".gz":
@@ -515,10 +523,11 @@ def _body(err: urllib.error.HTTPError) -> str:
 def push(site: Path, endpoint: str, *, update_endpoint: str | None = None, auth: str | None = None,
          timeout: float = 60.0, retries: int = 4, backoff: float = 1.0,
          progress: Callable[[int], None] | None = None, on_start: Callable[[Edition], None] | None = None,
-         sleep: Callable[[float], None] = time.sleep) -> PushResult:
-    """Upload the site's edition graph by graph into staging graphs, then swap them in at once."""
+         sleep: Callable[[float], None] = time.sleep, release: str | None = None) -> PushResult:
+    """Upload the site's edition (or its release `release`) graph by graph into staging
+    graphs, then swap them in at once."""
     update_endpoint = update_endpoint or default_update_endpoint(endpoint)
-    edition = read_edition(site)
+    edition = read_edition(site, release)
     if on_start:
         on_start(edition)
     result = PushResult()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..rdf.files import FILES, QUERY_DUMPS
+from ..rdf.files import release_path
 from ..rdf.query import QueryError, edition_store, loaded
 from ..rdf.vocab import DEFAULT_BASE
 from ..rdf.vocab import sparql_prefixes
@@ -47,8 +48,9 @@ def prefixes(site: Path | None = None) -> dict[str, str]:
     return sparql_prefixes(base)
 
 
-def open_store(site: Path) -> ox.Store:
-    """An in-memory store holding the site's dump."""
+def open_store(site: Path, releases: bool = False) -> ox.Store:
+    """An in-memory store holding the site's dump; with `releases`, also every release's
+    N-Quads (each in its own named graphs)."""
     path, fmt, gz = dump_file(site)
     data = path.read_bytes()
     if gz:
@@ -56,6 +58,12 @@ def open_store(site: Path) -> ox.Store:
             data = gzip.decompress(data)
         except (OSError, EOFError) as err:
             raise QueryError(f"{path}: not a readable gzip file ({err}): rebuild with asdh-lod build") from err
+    if releases and fmt == ox.RdfFormat.N_QUADS:
+        for dump in sorted(Path(site).glob(release_path("*", "n-quads-gzip"))):
+            try:
+                data += gzip.decompress(dump.read_bytes())
+            except (OSError, EOFError) as err:
+                raise QueryError(f"{dump}: not a readable gzip file ({err})") from err
     try:
         return edition_store(data) if fmt == ox.RdfFormat.N_QUADS else loaded(data, fmt)
     except SyntaxError as err:

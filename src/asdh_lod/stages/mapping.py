@@ -332,6 +332,8 @@ class _Mapper:
         if retired is not None and retired[1](fact.period):
             key = fact.key
             add((self.u.observation((*key[:2], retired[0], *key[3:])), T.isReplacedBy, o))
+        if fact.revision_note:  # why it differs from an earlier release (stages/changes.py)
+            add((o, SKOS.changeNote, Literal(fact.revision_note)))
         return o
 
     def annotations(self, o: URIRef, fact: Fact, text: str) -> None:
