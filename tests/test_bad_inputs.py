@@ -73,7 +73,7 @@ CASES = [
     ("missing-english-title", Y, ', en: "Tiny activity report"}', "}",
      "data/sources/tiny-haber.yaml:3: [missing-field] 'title' has no 'en' (add 'en')"),
     ("unknown-field", Y, "    unit: person\n", "    unit: person\n    unti: person\n",
-     "data/sources/tiny-haber.yaml:18: [unknown-field] a fact has an unknown field 'unti' (remove it or correct its spelling; allowed: also_quoted, approximate, confidence, cues, figure, id, indicator, note, period, period_kind, programme, province, quote, reviewed, target_group, total_of, unit, value)"),
+     "data/sources/tiny-haber.yaml:18: [unknown-field] a fact has an unknown field 'unti' (remove it or correct its spelling; allowed: also_quoted, approximate, confidence, cues, figure, id, indicator, note, period, period_kind, programme, province, quote, reviewed, revision_note, target_group, total_of, unit, value)"),
     # unknown codes and references
     ("unknown-programme", Y, "    programme: home-care-allowance", "    programme: home-care-alowance",
      "data/sources/tiny-haber.yaml:18: [unknown-code] programme 'home-care-alowance' is not in code list 'programme' (use a code from data/codelists/programmes.yaml (did you mean 'home-care-allowance'?))"),
@@ -103,8 +103,10 @@ CASES = [
      "data/sources/tiny-haber.yaml:5: [yaml-syntax] bad value '2026-13-45': month must be in 1..12 (fix the YAML syntax at this line)"),
     ("period-backwards", Y, '    period: "2013--2025"', '    period: "2025--2013"',
      "data/sources/tiny-haber.yaml:54: [bad-period] period '2025--2013' is not valid: it begins (2025-01-01) after it ends (2013-12-31) (write a period as YYYY, YYYY-MM, YYYY-MM-DD, START--END or ..--END)"),
-    ("period-not-a-year", Y, '    period: "2025"\n    period_kind: monthly-average', '    period: "2025-06"\n    period_kind: monthly-average',
-     'data/sources/tiny-haber.yaml:21: [period-kind-mismatch] period \'2025-06\' does not fit kind \'monthly-average\': it must be one calendar year (write the year, e.g. period: "2025")'),
+    ("period-not-whole-months", Y, '    period: "2025"\n    period_kind: monthly-average', '    period: "2025-06-15"\n    period_kind: monthly-average',
+     'data/sources/tiny-haber.yaml:21: [period-kind-mismatch] period \'2025-06-15\' does not fit kind \'monthly-average\': it must run over whole months (from the first day of a month to the last day of a month) (write months or years: "2025-03" (a month), "2025-01--2025-03" (a quarter), "2025-01--2025-06" (a half-year), "2025" (a year), "2025-01--2025-09" (year to date))'),
+    ("period-kind-deprecated", Y, '    period_kind: total', '    period_kind: year-total',
+     "data/sources/tiny-haber.yaml:33: [deprecated-code] period_kind 'year-total' is deprecated in code list 'period-kind' (data/codelists/period-kinds.yaml) (write 'period_kind: total' instead)"),
     ("period-after-publication", Y, '    period: "2025-12-31"', '    period: "2027-01-01"',
      "data/sources/tiny-haber.yaml:43: [period-kind-mismatch] period '2027-01-01' does not fit kind 'stock': it lies after the source was published (2026-01-28) (a source cannot report a period it has not reached; correct the period)"),
     # the text

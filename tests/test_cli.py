@@ -25,7 +25,7 @@ def test_build_publishes(runner, tiny, tmp_path):
     out = tmp_path / "site"
     r = runner.invoke(main, ["build", "--data", str(tiny), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.output == f"published {out}/: 7 observations, 4112 triples, 1485 files; SHACL: valid\n"
+    assert r.output == f"published {out}/: 7 observations, 4113 triples, 1489 files; SHACL: valid\n"
     assert (out / "downloads" / "asdh-lod.ttl").is_file()
 
 
@@ -94,7 +94,7 @@ def test_validate_data_folder_writes_nothing(runner, tiny, tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     r = runner.invoke(main, ["validate", "--data", "data"])
     assert r.exit_code == 0
-    assert r.output == "valid: 7 observations, 4112 triples\n"
+    assert r.output == "valid: 7 observations, 4113 triples\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
 

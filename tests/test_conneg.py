@@ -88,7 +88,8 @@ def _sample_paths(built) -> dict[str, str]:
         out.setdefault(kind, path)
     out["observations of an open period"] = next(p for p in under if "/..--" in p)
     out["code with dots"] = next(p for p in under if p.startswith("code/cofog/10."))
-    out["ontology version"] = "def/0.1.0"
+    out["ontology version"] = "def/0.2.0"
+    out["prior ontology version"] = "def/0.1.0"  # owl:priorVersion: published URIs keep resolving
     # the description documents (catalog.py): pages and RDF like every resource
     out["catalogue"] = "catalog"
     out["VoID"] = "void"

@@ -141,3 +141,38 @@ def test_pyshacl_sees_a_reduced_graph_and_only_observation_triples_are_dropped(b
     rest.add((sparql, SH.select, Literal("SELECT $this WHERE { $this ?p ?o }")))
     assert read_predicates(shapes, rest) is None
     assert len(reduced_graph(index_triples(built.mapped.triples()), None)) == len(whole)
+
+
+# -- ASDH-12 (period fits its kind) in rdflib's three-valued logic ---------------------------------
+
+def test_period_misfits_follows_the_shapes_filter():
+    """The mutation corpus compares it with pySHACL on real periods; here the cases pySHACL
+    cannot be asked about (rdflib stops on an ill-typed xsd:date), as the FILTER reads them:
+    None is a date SPARQL cannot read (an error), False a period with no beginning."""
+    from datetime import date as D
+
+    from asdh_lod.stages.fastcheck import period_misfits
+
+    cases = [
+        ("total", D(2025, 1, 1), D(2025, 6, 30), False),       # a half-year
+        ("total", D(2024, 1, 1), D(2024, 2, 29), False),       # to a leap day
+        ("total", D(2024, 1, 1), D(2024, 2, 28), True),        # a day short of it
+        ("total", D(1900, 1, 1), D(1900, 2, 28), False),       # 1900 is no leap year
+        ("total", D(2025, 1, 15), D(2025, 6, 30), True),
+        ("total", False, D(2025, 6, 30), True),                # no beginning
+        ("monthly-average", D(2025, 3, 1), D(2025, 3, 31), False),
+        ("stock", D(2025, 12, 31), D(2025, 12, 31), False),    # a day
+        ("stock", D(2025, 12, 1), D(2025, 12, 31), False),     # a month
+        ("stock", D(2025, 12, 1), D(2025, 12, 15), True),      # half a month
+        ("stock", D(2025, 11, 30), D(2025, 12, 31), True),
+        ("year-total", D(2025, 1, 1), D(2025, 12, 31), False),  # the retired kind keeps its rule
+        ("year-total", D(2025, 1, 1), D(2025, 6, 30), True),
+        ("cumulative", D(2013, 1, 15), D(2025, 6, 3), False),   # any span (ASDH-13 checks its end)
+        ("unknown", D(2025, 1, 15), D(2025, 6, 3), False),
+        # errors: rdflib's && stops at the first false or error, from the left
+        ("total", None, D(2025, 6, 15), False),                # DAY(?begin) errs first: no result
+        ("total", D(2025, 1, 15), None, True),                 # DAY(?begin) = 1 is false first
+        ("total", D(2025, 1, 1), None, False),                 # ?last is unbound: an error
+        ("stock", None, D(2025, 12, 31), False),
+    ]
+    assert [(k, b, e, period_misfits(k, b, e)) for k, b, e, _ in cases] == [tuple(c) for c in cases]

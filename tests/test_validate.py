@@ -87,4 +87,4 @@ def test_every_shape_is_identified_named_and_has_messages(shapes):
 
 def test_shapes_are_versioned(shapes):
     versions = {str(s).rsplit("/", 1)[-1]: str(v) for s, v in shapes.subject_objects(OWL.versionInfo)}
-    assert versions == {"cube": "0.2.0", "asdh": "0.2.0"}
+    assert versions == {"cube": "0.2.0", "asdh": "0.3.0"}

@@ -31,6 +31,7 @@ import calendar
 import re
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -94,6 +95,7 @@ def _part(d, name: str):
     return getattr(d, name) if d else None
 
 
+@lru_cache(maxsize=4096)  # few periods and kinds, however many observations
 def period_misfits(k: str | None, begin, end) -> bool:
     """ASDH-12's FILTER for one beginning and end of an observation's period of kind `k` (the
     code after …/period-kind/). `end`: a date or None (unreadable); `begin`: the same, or False
