@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from asdh_lod.publish import charts
-from asdh_lod.publish import pages
+from asdh_lod.publish import figures, links, views
 from asdh_lod.build.pipeline import build
 
 class _Page(HTMLParser):
@@ -201,9 +201,9 @@ def test_pages_are_accessible_and_self_contained(site):
                 problems.append(f"{rel}: external {t}")
             if t == "svg" and not (a.get("role") == "img" and a.get("aria-labelledby")):
                 problems.append(f"{rel}: svg without role/label")
-        if rel not in ("index.html", pages.QUERIES_PAGE, pages.SPARQL_PAGE):  # not resources: no RDF
+        if rel not in ("index.html", links.QUERIES_PAGE, links.SPARQL_PAGE):  # not resources: no RDF
             alts = {a["type"] for t, a in p.tags if t == "link" and a.get("rel") == "alternate"}
-            if alts != set(pages.VARIANTS.values()):
+            if alts != set(links.VARIANTS.values()):
                 problems.append(f"{rel}: alternates {alts}")
     assert problems == []
 
@@ -265,7 +265,7 @@ def test_json_ld_variants_expand_with_pyld_to_the_same_graph(built, site):
 
 
 def test_json_script_escapes_what_could_end_the_script_element():
-    out = pages.json_script({"q": "</script><script>alert(1)</script> & <!--"})
+    out = links.json_script({"q": "</script><script>alert(1)</script> & <!--"})
     assert "</" not in out and "<!--" not in out and "&" not in out.replace("\\u0026", "")
     assert json.loads(out) == {"q": "</script><script>alert(1)</script> & <!--"}
 
@@ -298,7 +298,7 @@ def test_observation_page_shows_value_quote_source_and_labels(built, site):
     f = next(f for f in built.model.facts if f.province == "25" and f.unit == "TRY")
     html = _page(site, _stem(built, built.mapped.uris.fact(f)))
     assert f'<mark>{f.quote.figure.replace("&", "&amp;")}</mark>' in html
-    assert pages.number_text(f.value) in html
+    assert figures.number_text(f.value) in html
     assert f'href="../../../../sources/{f.document}.txt"' in html  # from data/provincial/obs/25/{period}.html
     prog = built.model.schemes["programme"].concepts[f.programme]
     assert prog.label["en"] in html and f'<span lang="tr">{prog.label["tr"]}</span>' in html
@@ -317,7 +317,7 @@ def test_province_page_charts_each_group_and_links_bars_to_observations(built, s
     assert len(group) >= 2
     chart = re.search(r'<svg class="chart" id="(chart-\d+)"[^>]*>\s*<title id="[^"]+">Amount paid \(Turkish lira\) '
                       r'per programme, Erzurum Province, 2025 \(total[^<]*</title>.*?</svg>', html, re.S).group(0)
-    values = [pages.number_text(f.value) for f in sorted(group, key=lambda f: -f.value)]
+    values = [figures.number_text(f.value) for f in sorted(group, key=lambda f: -f.value)]
     shown = re.findall(r'<text x="[\d.]+" y="[\d.]+">([\d,.]+) ', chart)
     assert shown == values
     assert len(re.findall(r"<rect ", chart)) == len(group)
@@ -467,7 +467,7 @@ def test_bar_chart_is_accessible_deterministic_and_proportional():
 @pytest.mark.parametrize("value,text", [(Fraction(1100000), "1,100,000"), (Fraction(25, 2), "12.5"),
                                         (Fraction(123475, 100), "1,234.75"), (Fraction(0), "0")])
 def test_number_text(value, text):
-    assert pages.number_text(value) == text
+    assert figures.number_text(value) == text
 
 
 def test_literal_values_keep_their_language(site):
@@ -481,9 +481,9 @@ def test_listing_pages_show_the_first_figures_and_say_where_the_rest_are(tiny, t
     """At 100,000 figures the dataset page cannot list them all: it shows the first
     FIGURE_LIMIT (in dimension order), CHART_LIMIT charts and USED_BY_LIMIT subjects per property,
     and links to where every figure is (the CSV, the observation pages, SPARQL)."""
-    monkeypatch.setattr(pages, "FIGURE_LIMIT", 3)
-    monkeypatch.setattr(pages, "CHART_LIMIT", 1)
-    monkeypatch.setattr(pages, "USED_BY_LIMIT", 2)
+    monkeypatch.setattr(figures, "FIGURE_LIMIT", 3)
+    monkeypatch.setattr(figures, "CHART_LIMIT", 1)
+    monkeypatch.setattr(links, "USED_BY_LIMIT", 2)
     result = build(tiny, tmp_path / "site")
     site = tmp_path / "site"
     facts = result.model.facts
@@ -511,3 +511,23 @@ def test_listing_pages_show_the_first_figures_and_say_where_the_rest_are(tiny, t
     assert n_person > 2
     assert f'<li class="muted">and {n_person - 2} more</li>' in unit
     assert broken_links(site, base=result.mapped.uris.base) == []
+
+
+# -- the page views: a registry keyed by kind ------------------------------------------------
+
+def test_each_kind_of_page_has_its_view_and_every_resource_view_is_used(built):
+    from asdh_lod.publish.site_index import SiteIndex
+    from asdh_lod.rdf.serialise import ntriples
+
+    index = SiteIndex(built.model, built.mapped, set(), ntriples(built.mapped.union()))
+    p = views.Pages(index)
+    uris = built.mapped.uris
+    kinds = {u: p.kind_of(r) for u, r in index.resources.items()}
+    assert kinds[uris.dataset] == "dataset"
+    assert kinds[uris.concept("province", "25")] == "province"
+    assert kinds[uris.ontology] == "ontology"
+    assert kinds[uris.concept("indicator", "payments")] == "listing"
+    f = built.model.facts[0]
+    assert kinds[index.hash_doc[uris.fact(f)].uri] == "observation-document"
+    assert {v.kind for v in views.VIEWS.values() if v.matches is not None} == set(kinds.values())
+    assert {"home", "description-document"} <= set(views.VIEWS)

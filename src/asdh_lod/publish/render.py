@@ -18,7 +18,8 @@ from ..rdf.serialise import gzipped, jsonld, jsonld_context, nquads, ntriples, t
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
 from ..stages.mapping import Mapped
 from . import catalog, csvw, querypage
-from .pages import chrome, render_pages
+from .links import chrome
+from .pages import render_pages
 from .querypage import ExampleQuery
 
 

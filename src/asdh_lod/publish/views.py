@@ -1,0 +1,333 @@
+"""The page views: one per kind of page, in a registry keyed by kind. No I/O.
+
+A view is a function giving the template context of one page, registered with the kind it
+renders (`@view("province", matches=…)`), the template it fills and, for the pages of
+resources, the test that picks it. `kind_of` tries the resource views in the order they
+are registered (the first that matches wins; `resource` matches everything); `home` and
+`description-document` are not resources' pages and are asked for by name. A new kind of
+page is one more registered function here (and its template).
+
+| kind                  | pages                                                         | template          |
+| --------------------- | ------------------------------------------------------------- | ----------------- |
+| observation-document  | the observations of one province and period (hash IRIs)      | observations.html |
+| dataset               | the cube: headline charts, the first figures                  | resource.html     |
+| province              | a province: its charts, figures, observation documents        | resource.html     |
+| programme             | a programme: its figures by province                          | resource.html     |
+| listing               | an indicator, target group, period, period kind, unit, source | resource.html     |
+| ontology              | `def/`: every term of the ontology                            | resource.html     |
+| resource              | any other resource: its description                           | resource.html     |
+| home                  | `index.html`                                                  | home.html         |
+| description-document  | `catalog.html`, `void.html`: a section per resource           | document.html     |
+
+What repeats by the million (observation sections, figure tables, links) is rendered by
+Python functions (`section_html`, `figures.figures_table`, `links.link_html`), which the
+one Jinja environment (`templating`) gets as filters and functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
+from ..model.records import Fact
+from ..rdf.files import FILES, LISTED
+from ..rdf.vocab import QB
+from . import figures, templating
+from .figures import figures_table, number_text
+from .links import HOME, DocumentLinks, Links, chrome, json_script, json_script_text, link_html, rows_html
+from .site_index import Resource, SiteIndex
+
+# the description documents that get a page (catalog.py's names), with what the home page says of them
+DOCUMENT_PAGES = [("catalog", "The DCAT-AP catalogue record, as a page: dataset, distributions, checksums"),
+                  ("void", "The VoID description, as a page: dumps, statistics, vocabularies, subsets")]
+
+
+def environment() -> Environment:
+    return templating.environment(filters={"json_script": json_script, "link": link_html, "rows": rows_html,
+                                           "section": section_html},
+                                  functions={"figures_table": figures_table})
+
+
+@dataclass(frozen=True)
+class View:
+    kind: str
+    template: str
+    context: Callable  # (pages, what, jsonld) → the template's context; `what`: the resource, or as the kind says
+    matches: Callable[["Pages", Resource, set], bool] | None = None  # picks a resource's view; None: asked by name
+
+
+VIEWS: dict[str, View] = {}  # kind → view, in the order `kind_of` tries them
+
+
+def view(kind: str, template: str = "resource.html", matches: Callable | None = None) -> Callable:
+    """Register the decorated function as the view of `kind`."""
+    def register(context: Callable) -> Callable:
+        if kind in VIEWS:  # pragma: no cover - a programming error
+            raise ValueError(f"two views of kind {kind}")
+        VIEWS[kind] = View(kind, template, context, matches)
+        return context
+    return register
+
+
+class Pages:
+    """What every view reads: the site's index, links and labels, and the one Jinja environment."""
+
+    def __init__(self, index: SiteIndex):
+        self.index = index
+        self.links = Links(index)
+        self.model, self.uris = index.model, index.uris
+        self.env = environment()
+
+    def kind_of(self, r: Resource) -> str:
+        types = set(self.index.objects(r.uri, RDF.type))
+        return next(v.kind for v in VIEWS.values() if v.matches is not None and v.matches(self, r, types))
+
+    def render(self, kind: str, what, jsonld: str | None = None) -> bytes:
+        v = VIEWS[kind]
+        return self.env.get_template(v.template).render(v.context(self, what, jsonld)).encode("utf-8")
+
+    def page(self, r: Resource, jsonld: str) -> bytes:
+        """The HTML page of a resource (or of a document of hash IRIs), by its kind's view."""
+        return self.render(self.kind_of(r), r, jsonld)
+
+    def common(self, stem: str, title: str, lang_title: dict) -> dict:
+        return {**chrome(stem, self.uris, self.model.dataset.title, self.index.existing), "title": title,
+                "labels": lang_title}
+
+    def resource_context(self, r: Resource, jsonld: str) -> dict:
+        """The context every resource page starts from: its description, links and variants."""
+        lk, stem, u = self.links, r.stem, r.uri
+        types = set(self.index.objects(u, RDF.type))
+        ls = lk.labels(u)
+        ctx = self.common(stem, ls.get("en") or ls.get("") or lk.curie(u), ls)
+        ctx.update(uri=str(u), curie=lk.curie(u), rows=lk.rows(stem, u), used_by=lk.used_by(stem, u),
+                   alternates=lk.alternates(stem),
+                   types=[lk.term(stem, t) for t in sorted(types)], jsonld=json_script_text(jsonld),
+                   figures=None, figures_total=0, csv_href=None, obs_docs=None,
+                   charts=[], ontology=None, definition=lk.definition(u),
+                   catalog_href=lk.rel(stem, DOCUMENT_PAGES[0][0] + ".html")
+                   if u == self.uris.dataset and DOCUMENT_PAGES[0][0] in self.index.documents else None)
+        return ctx
+
+
+def _notation(p: Pages, r: Resource) -> str:
+    return str(p.index.value_of(r.uri, SKOS.notation))
+
+
+# -- the pages of resources, in the order `kind_of` tries them ---------------------------------
+
+@view("observation-document", "observations.html", matches=lambda p, r, types: bool(r.members))
+def observation_document(p: Pages, r: Resource, jsonld: str) -> dict:
+    """The page of a document of hash IRIs (the observations of one province and period):
+    a section per observation, whose `id` is the fragment, so the hash IRI lands on it."""
+    lk, ix, stem = p.links, p.index, r.stem
+    ls = lk.labels(r.uri)
+    sections = []
+    for m in r.members:
+        frag = m[m.index("#") + 1:]
+        mls = lk.labels(m)
+        f = ix.facts.get(m)
+        sections.append({"id": frag, "uri": str(m), "title": mls.get("en") or mls.get("") or lk.curie(m),
+                         "tr": mls.get("tr", ""), "types": [lk.term(stem, t) for t in sorted(ix.objects(m, RDF.type))],
+                         "observation": observation(p, stem, f) if f is not None else None,
+                         "rows": lk.rows(stem, m), "used_by": lk.used_by(stem, m)})
+    ctx = p.common(stem, ls.get("en") or ls.get("") or lk.curie(r.uri), ls)
+    facts = [ix.facts[m] for m in r.members if m in ix.facts]
+    ctx.update(uri=str(r.uri), sections=sections, alternates=lk.alternates(stem), jsonld=json_script_text(jsonld),
+               dataset=lk.term(stem, p.uris.dataset),
+               province=lk.term(stem, p.uris.concept("province", facts[0].province)) if facts else None,
+               period=lk.term(stem, p.uris.period(facts[0].period)) if facts else None)
+    return ctx
+
+
+@view("dataset", matches=lambda p, r, types: QB.DataSet in types)
+def dataset(p: Pages, r: Resource, jsonld: str) -> dict:
+    ctx = p.resource_context(r, jsonld)
+    figures.figures(p.links, ctx, r.stem, p.index.all_facts)
+    ctx["charts"] = figures.headline_charts(p.links, r.stem)
+    return ctx
+
+
+@view("province", matches=lambda p, r, types: p.uris.asdh.Province in types)
+def province(p: Pages, r: Resource, jsonld: str) -> dict:
+    ctx = p.resource_context(r, jsonld)
+    mine = p.index.by_province.get(_notation(p, r), [])
+    figures.figures(p.links, ctx, r.stem, mine)
+    ctx["obs_docs"] = figures.observation_documents(p.links, r.stem, mine)
+    ctx["charts"] = figures.province_charts(p.links, r.stem, mine)
+    return ctx
+
+
+@view("programme", matches=lambda p, r, types: p.uris.asdh.Programme in types)
+def programme(p: Pages, r: Resource, jsonld: str) -> dict:
+    ctx = p.resource_context(r, jsonld)
+    mine = p.index.by_programme.get(_notation(p, r), [])
+    figures.figures(p.links, ctx, r.stem, mine)
+    ctx["charts"] = figures.programme_charts(p.links, r.stem, mine)
+    return ctx
+
+
+@view("listing", matches=lambda p, r, types: r.uri in p.index.fact_concepts)
+def listing(p: Pages, r: Resource, jsonld: str) -> dict:
+    """An indicator, target group, period, period kind, unit or source document: its figures;
+    a period's and a source's observation documents."""
+    ctx = p.resource_context(r, jsonld)
+    mine = p.index.fact_concepts[r.uri]
+    figures.figures(p.links, ctx, r.stem, mine)
+    if p.uris.asdh.SourceDocument in set(p.index.objects(r.uri, RDF.type)) or r.uri in p.index.period_uris:
+        ctx["obs_docs"] = figures.observation_documents(p.links, r.stem, mine)
+    return ctx
+
+
+@view("ontology", matches=lambda p, r, types: r.uri == p.uris.ontology)
+def ontology(p: Pages, r: Resource, jsonld: str) -> dict:
+    ctx = p.resource_context(r, jsonld)
+    ctx["ontology"] = ontology_index(p, r.stem)
+    return ctx
+
+
+@view("resource", matches=lambda p, r, types: True)
+def resource(p: Pages, r: Resource, jsonld: str) -> dict:
+    return p.resource_context(r, jsonld)
+
+
+def ontology_index(p: Pages, stem: str) -> list[dict]:
+    onto = p.index.mapped.ontology
+    groups = [("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
+              ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties", OWL.AnnotationProperty),
+              ("Named individuals", OWL.NamedIndividual)]
+    out = []
+    for name, cls in groups:
+        terms = sorted(s for s in onto.subjects(RDF.type, cls)
+                       if isinstance(s, URIRef) and str(s).startswith(str(p.uris.asdh)))
+        if terms:
+            out.append({"name": name, "terms": [{**p.links.term(stem, t), "definition": p.links.definition(t)}
+                                                for t in terms]})
+    return out
+
+
+# -- observations ---------------------------------------------------------------------------------
+
+def observation(p: Pages, stem: str, f: Fact) -> dict:
+    lk, ix = p.links, p.index
+    doc = ix.fact_doc[ix.fact_uri(f)]
+    quotes = []
+    for q in [f.quote, *f.also_quoted]:
+        i = q.quote.find(q.figure)
+        parts = (q.quote[:i], q.figure, q.quote[i + len(q.figure):]) if i >= 0 else (q.quote, "", "")
+        quotes.append({"before": parts[0], "figure": parts[1], "after": parts[2]})
+    return {"value": number_text(f.value), "unit": lk.concept_label("unit", f.unit),
+            "unit_tr": lk.concept_label("unit", f.unit, "tr"), "approximate": f.approximate,
+            "precision": number_text(f.precision) if f.precision is not None else "",
+            "quotes": quotes, "document": lk.term(stem, p.uris.source(doc.id)),
+            "text_href": lk.href(stem, p.uris.source_text(doc.id)), "note": f.note or ""}
+
+
+def section_html(s: dict) -> Markup:
+    """One observation's section of its document (observations.html): the figure, its quotes
+    and source, its properties and what uses it. In Python, like `figures_table`: a national
+    build renders 100,000 of them."""
+    sid = escape(s["id"])
+    tr = f' <span class="tr" lang="tr">{escape(s["tr"])}</span>' if s["tr"] and s["tr"] != s["title"] else ""
+    out = [f'<section id="{sid}" aria-labelledby="{sid}-h">\n<h2 id="{sid}-h">{escape(s["title"])}{tr}</h2>\n'
+           f'<p class="uri"><code>{escape(s["uri"])}</code></p>\n']
+    if s["types"]:
+        out.append(f'<p class="types">{", ".join(link_html(t) for t in s["types"])}</p>\n')
+    o = s["observation"]
+    if o:
+        approx = "≈ " if o["approximate"] else ""
+        out.append(f'<p class="figure">{approx}<strong>{escape(o["value"])}</strong> {escape(o["unit"])} '
+                   f'<span lang="tr">({escape(o["unit_tr"])})</span></p>\n')
+        if o["approximate"]:
+            to = f' to the nearest {escape(o["precision"])}' if o["precision"] else ""
+            out.append(f"<p>Approximate: the source rounds it{to}.</p>\n")
+        cite = escape(o["text_href"])
+        for q in o["quotes"]:
+            out.append(f'<blockquote lang="tr" cite="{cite}"><p>{escape(q["before"])}<mark>{escape(q["figure"])}</mark>'
+                       f'{escape(q["after"])}</p></blockquote>\n')
+        out.append(f'<p>Source: {link_html(o["document"])} (<a href="{cite}">full text</a>).</p>\n')
+        if o["note"]:
+            out.append(f'<p class="note">{escape(o["note"])}</p>\n')
+    out.append(f'<details>\n<summary>Properties</summary>\n<dl class="props">\n{rows_html(s["rows"])}</dl>\n</details>\n')
+    if s["used_by"]:
+        parts = []
+        for u in s["used_by"]:
+            more = f' and {u["more"]:,} more' if u["more"] else ""
+            parts.append(f'{link_html(u["predicate"])} <span class="muted">of</span> '
+                         f'{", ".join(link_html(x) for x in u["subjects"])}{more}')
+        out.append(f'<p class="used-by">Used by:\n{"; ".join(parts)}\n</p>\n')
+    out.append("</section>\n")
+    return Markup("".join(out))
+
+
+# -- pages that are not a resource's ---------------------------------------------------------------
+
+@view("home", "home.html")
+def home(p: Pages, _what=None, _jsonld=None) -> dict:
+    info, u, lk, ix = p.model.dataset, p.uris, p.links, p.index
+    stem = HOME
+    ctx = p.common(stem, info.title["en"], info.title)
+    periods = sorted({f.period for f in ix.all_facts}, key=lambda p: (p.begin or p.end, p.end))
+    publisher = lk.concept_label("organisation", info.publisher)
+    schema = {
+        "@context": "https://schema.org/", "@type": "Dataset", "@id": str(u.dataset),
+        "name": info.title["en"], "alternateName": info.title["tr"],
+        "description": info.description["en"], "url": ix.base, "identifier": str(u.dataset),
+        "license": info.license, "isAccessibleForFree": True, "inLanguage": ["tr", "en"],
+        "keywords": [w for lang in sorted(info.keywords) for w in info.keywords[lang]],
+        "datePublished": info.issued.isoformat(),
+        "publisher": {"@type": "Organization", "name": publisher},
+        "creator": {"@type": "Organization", "name": publisher},
+        "spatialCoverage": {"@type": "Place", "name": "Türkiye"},
+        "temporalCoverage": f"{(periods[0].begin or periods[0].end).isoformat()}/{periods[-1].end.isoformat()}",
+        "variableMeasured": sorted({lk.concept_label("indicator", f.indicator) for f in ix.all_facts}),
+        "isBasedOn": [str(u.source(s.document.id)) for s in p.model.sources],
+        "distribution": [{"@type": "DataDownload", "contentUrl": ix.base + path, "encodingFormat": mt,
+                          "name": f"{info.title['en']} ({fmt})"}
+                         for path, fmt, mt in ((FILES[k].path, FILES[k].label, FILES[k].media_type)
+                                               for k in ("turtle", "json-ld", "n-triples-gzip", "csv"))],
+    }
+    schemes = [lk.term(stem, u.scheme(sid)) | {"count": len(s.concepts)}
+               for sid, s in sorted(p.model.schemes.items())]
+    sources = [lk.term(stem, u.source(s.document.id)) | {"count": len(s.facts)} for s in p.model.sources]
+    downloads = [(f.path, f.what, f.label) for f in LISTED] + [
+        (name + ".html", what, "HTML") for name, what in DOCUMENT_PAGES if name in ix.documents]
+    ctx.update(info=info, schema=schema, charts=figures.headline_charts(lk, stem), schemes=schemes, sources=sources,
+               downloads=[{"href": lk.rel(stem, path), "what": w, "format": fmt} for path, w, fmt in downloads],
+               observations=len(ix.all_facts),
+               provinces=[lk.term(stem, u.concept("province", c))
+                          for c in sorted({f.province for f in ix.all_facts})],
+               programmes=len({f.programme for f in ix.all_facts}), publisher=publisher)
+    return ctx
+
+
+@view("description-document", "document.html")
+def description_document(p: Pages, what: tuple[str, Graph], jsonld: str) -> dict:
+    """The page of the document `{base}{name}`: a section per resource it describes, the
+    document first, then the dataset, then its hash IRIs (each section's id is the
+    fragment), then the other resources it says something about (publisher, themes, …)."""
+    name, g = what
+    doc, stem = URIRef(p.index.base + name), name
+    lk = DocumentLinks(p.links, g)
+    subjects = {s for s in g.subjects() if isinstance(s, URIRef)}
+    hashes = {s: str(s)[len(doc) + 1:] for s in subjects if str(s).startswith(str(doc) + "#")}
+    rank = lambda s: (0 if s == doc else 1 if s == p.uris.dataset else 2 if s in hashes else 3, str(s))  # noqa: E731
+    sections = []
+    for s in sorted(subjects, key=rank):
+        ls = lk.labels(s)
+        own = s not in hashes and s != doc  # a resource with a page of its own: link to it
+        sections.append({"id": hashes.get(s), "uri": str(s), "curie": lk.curie(s),
+                         "title": ls.get("en") or ls.get("") or lk.curie(s), "tr": ls.get("tr", ""),
+                         "href": lk.href(stem, s) if own else None,
+                         "types": [lk.term(stem, t) for t in sorted(g.objects(s, RDF.type))],
+                         "rows": lk.rows(stem, s, graph=g)})
+    ls = lk.labels(doc)
+    ctx = p.common(stem, ls.get("en") or ls.get("") or name, ls)
+    ctx.update(uri=str(doc), sections=sections, jsonld=json_script_text(jsonld),
+               alternates=lk.alternates(stem), definition=lk.definition(doc))
+    return ctx
