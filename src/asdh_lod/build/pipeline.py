@@ -22,6 +22,7 @@ from ..core.problems import ProblemsFound, Report
 from ..core.resources import ontology_for, queries_for, shapes_for, web_for
 from ..ingest.load import SCHEMES, load
 from ..model.records import Model, Origin
+from ..publish.maps import Outlines, load_outlines
 from ..publish.querypage import load_queries, load_web_assets
 from ..publish.render import check_outputs, render, render_iter
 from ..stages.check import check
@@ -128,6 +129,7 @@ class _Inputs:
     shapes: Graph
     queries: list
     web_assets: dict[str, bytes] | None
+    outlines: Outlines | None = None  # the provinces' outlines for the maps (web/: turkey-map-react)
 
 
 def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -146,7 +148,7 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
         stats: dict = {}
         with timings.stage("render"):
             result.files = render(result.model, result.mapped, inputs.shapes, inputs.queries,
-                                  inputs.web_assets, stats=stats)
+                                  inputs.web_assets, stats=stats, outlines=inputs.outlines)
         result.paths, result.triples = sorted(result.files), stats["triples"]
     return result
 
@@ -187,9 +189,10 @@ def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontol
         raise ProblemsFound("outputs", report)
     web = web_for(data_dir)
     web_assets = load_web_assets(web) if queries and web is not None else None
+    outlines = load_outlines(web) if web is not None else None  # no web/ (an installed package): no maps
     result = BuildResult(model=model, mapped=mapped, files=None, report=report, triples=0,
                          seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache)
-    return result, _Inputs(shapes, queries, web_assets)
+    return result, _Inputs(shapes, queries, web_assets, outlines)
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -210,7 +213,7 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
         stats: dict = {}
         with timings.stage("render"):  # made and written into the temporary folder
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
-                                inputs.web_assets, stats=stats)
+                                inputs.web_assets, stats=stats, outlines=inputs.outlines)
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]
         with timings.stage("write"):

@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from ..model.records import Fact
 from ..rdf.files import FILES
 from ..rdf.uris import Uris
+from .i18n import label
 from .site_index import Resource, SiteIndex
 
 # file extension → media type of each RDF variant, in the order pages list them
@@ -96,10 +97,7 @@ def _link_html(t: dict) -> Markup:
     en, tr = t["en"], t["tr"]
     if not (en or tr):
         return Markup(f'{head}<code>{escape(t["curie"])}</code></a>')
-    text = str(escape(en)) if en else ""
-    if tr and tr != en:
-        text += (" · " if en else "") + f'<span lang="tr">{escape(tr)}</span>'
-    return Markup(f"{head}{text}</a>")
+    return Markup(f"{head}{label(tr, en)}</a>")
 
 
 def value_html(v: dict) -> Markup:
@@ -281,7 +279,7 @@ class Links:
             ls = {}
         return {"kind": "link", "uri": str(u), "curie": self.curie(u), "href": self.href(from_stem, u),
                 "external": not str(u).startswith(self.base),
-                "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr", "")}
+                "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr") or ls.get("") or ""}
 
     def _has_label(self, u: URIRef) -> bool:
         return any(p in (RDFS.label, SKOS.prefLabel) for p, _o in self.index.po.get(u, ()))

@@ -46,6 +46,7 @@ section carries the fragment as its `id`, so the hash IRI lands on it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from rdflib import Graph
 
@@ -55,13 +56,16 @@ from ..core.resources import TEMPLATES
 from ..model.records import Model
 from ..rdf.serialise import jsonld_embedded, turtle_dump, turtle_prefixes
 from ..stages.mapping import Mapped
-from .links import FAVICON, HOME, STYLESHEET
+from ..rdf.files import FILES
+from .links import FAVICON, STYLESHEET
+from .maps import Outlines
 from .site_index import Resource, SiteIndex
 from .views import Pages
 
 
 def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
-                 documents: dict[str, Graph] | None = None, progress=None) -> Iterator[tuple[str, bytes]]:
+                 documents: dict[str, Graph] | None = None, progress=None,
+                 outlines: Outlines | None = None) -> Iterator[tuple[str, bytes]]:
     """The pages and RDF variants of every resource, the home page and the stylesheet, and
     the HTML page of each description document (`documents`: name → graph, from
     `catalog.description_files`, whose RDF variants are among `existing`), one (path, bytes)
@@ -69,11 +73,13 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
 
     `nt` is the sorted N-Triples of every published triple (each description is a slice of
     it); `existing` are the paths of the other published files: a URI naming one of them is
-    that file and gets no page of its own. `progress()` is called once per resource."""
+    that file and gets no page of its own. `progress()` is called once per resource.
+    `outlines`: the provinces' outlines (maps.load_outlines), for the maps; None: no maps.
+    Beside a page with charts or maps are the CSVs of their figures."""
     index = SiteIndex(model, mapped, existing, nt)
     ttl_prefixes = turtle_prefixes(mapped.uris.base)
     index.add_documents(documents or {})
-    site = Pages(index)
+    site = Pages(index, outlines)
     assets = TEMPLATES
 
     def checked(path: str, data: bytes) -> tuple[str, bytes]:
@@ -81,9 +87,12 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
             raise AssertionError(f"a page would overwrite the published file {path}")
         return path, data
 
-    yield checked(HOME + ".html", site.render("home", None))
+    for path, data in site.render("home", None):
+        yield checked(path, data)
     yield checked(STYLESHEET, assets.joinpath(STYLESHEET).read_bytes())
     yield checked(FAVICON, assets.joinpath(FAVICON).read_bytes())
+    if outlines is not None:
+        yield checked(FILES["map-notice"].path, outlines.notice.encode("utf-8"))
     # the resources' files are independent of each other: with many, forked workers render
     # them (they inherit the site, caches and all) and send back bytes (parallel.page_workers)
     resources = list(index.resources.values())
@@ -94,8 +103,8 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
         if progress:
             progress()
     for name, g in index.documents.items():
-        yield checked(name + ".html", site.render("description-document", (name, g),
-                                                   jsonld_embedded(g).decode("utf-8")))
+        for path, data in site.render("description-document", (name, g), jsonld_embedded(g).decode("utf-8")):
+            yield checked(path, data)
     for path, data in conneg.server_files().items():
         yield checked(path, data)
 
@@ -107,7 +116,7 @@ def _resource_files(state: tuple[Pages, dict[str, str]], chunk: list[Resource]) 
     for r in chunk:
         desc = site.index.description_nt(r)
         text = site.index.jsonld_text(desc)
-        out.append([(r.file_stem + ".html", site.page(r, text)),
+        out.append([*((unquote(path), data) for path, data in site.page(r, text)),
                     (r.file_stem + ".ttl", turtle_dump(desc, prefixes)),  # pyoxigraph: rdflib's took most of the render stage
                     (r.file_stem + ".jsonld", (text + "\n").encode("utf-8")),
                     (r.file_stem + ".nt", desc)])

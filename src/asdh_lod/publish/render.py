@@ -20,6 +20,7 @@ from ..stages.mapping import Mapped
 from . import catalog, csvw, querypage
 from .links import chrome
 from .pages import render_pages
+from .maps import Outlines
 from .querypage import ExampleQuery
 
 
@@ -56,16 +57,17 @@ def check_outputs(model: Model, queries: Sequence[ExampleQuery], report: Report)
 
 def render(model: Model, mapped: Mapped, shapes: Graph,
            queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
-           stats: dict | None = None) -> dict[str, bytes]:
+           stats: dict | None = None, outlines: Outlines | None = None) -> dict[str, bytes]:
     """Every output file of the site, as {relative path: bytes}, in memory. No I/O.
 
     `build` does not hold the site in memory: it writes `render_iter`'s files as they come."""
-    return dict(sorted(render_iter(model, mapped, shapes, queries, web_assets, stats=stats)))
+    return dict(sorted(render_iter(model, mapped, shapes, queries, web_assets, stats=stats, outlines=outlines)))
 
 
 def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
-                progress=None, stats: dict | None = None) -> Iterator[tuple[str, bytes]]:
+                progress=None, stats: dict | None = None,
+                outlines: Outlines | None = None) -> Iterator[tuple[str, bytes]]:
     """Every output file of the site, one (relative path, bytes) at a time. No I/O.
 
     A file is dropped once yielded, except what later files are made from: the N-Triples of
@@ -73,7 +75,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     describes by their bytes (until it is made), and the list of paths (for the sitemap).
     Everything is made from the mapper's triple lists (no rdflib graph of the whole); `queries` are
     the example queries (queries/*.rq), run on the edition for their page; `web_assets` the
-    vendored browser files of the in-browser SPARQL page (querypage). `stats`, if given,
+    vendored browser files of the in-browser SPARQL page (querypage); `outlines` the provinces'
+    outlines for the maps (maps.load_outlines; None: no maps). `stats`, if given,
     gets "triples": the number of triples in the published whole."""
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
@@ -127,7 +130,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         yield out(path, data)
     del query_pages
     # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
-    for path, data in render_pages(model, mapped, nt, set(paths), documents=documents, progress=progress):
+    for path, data in render_pages(model, mapped, nt, set(paths), documents=documents, progress=progress,
+                                   outlines=outlines):
         yield out(path, data)
     # last: the sitemap lists every page
     for path, data in catalog.index_files(paths, mapped.uris.base).items():

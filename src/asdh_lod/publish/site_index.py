@@ -152,6 +152,12 @@ class SiteIndex:
         return self._period_uris
 
     @property
+    def indicator_uris(self) -> set[URIRef]:
+        if not hasattr(self, "_indicator_uris"):
+            self._indicator_uris = {self.uris.concept("indicator", f.indicator) for f in self.all_facts}
+        return self._indicator_uris
+
+    @property
     def fact_concepts(self) -> dict[URIRef, list[Fact]]:
         """Target groups, indicators, periods, period kinds, units, documents → their facts."""
         if not hasattr(self, "_fact_concepts"):

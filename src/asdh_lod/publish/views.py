@@ -37,20 +37,24 @@ from rdflib.namespace import OWL, RDF, SKOS
 from ..model.records import Fact
 from ..rdf.files import FILES, LISTED
 from ..rdf.vocab import QB
-from . import figures, templating
-from .figures import figures_table, number_text
+from . import figures, i18n, templating
+from .figures import figures_table
+from .i18n import bi, label, msg
 from .links import HOME, DocumentLinks, Links, chrome, json_script, json_script_text, link_html, rows_html
+from .maps import Outlines
 from .site_index import Resource, SiteIndex
 
 # the description documents that get a page (catalog.py's names), with what the home page says of them
-DOCUMENT_PAGES = [("catalog", "The DCAT-AP catalogue record, as a page: dataset, distributions, checksums"),
-                  ("void", "The VoID description, as a page: dumps, statistics, vocabularies, subsets")]
+DOCUMENT_PAGES = [("catalog", {"tr": "DCAT-AP katalog kaydı, sayfa olarak: veri kümesi, dağıtımlar, sağlama toplamları",
+                               "en": "The DCAT-AP catalogue record, as a page: dataset, distributions, checksums"}),
+                  ("void", {"tr": "VoID tanımı, sayfa olarak: dökümler, istatistikler, sözlükler, alt kümeler",
+                            "en": "The VoID description, as a page: dumps, statistics, vocabularies, subsets"})]
 
 
 def environment() -> Environment:
     return templating.environment(filters={"json_script": json_script, "link": link_html, "rows": rows_html,
                                            "section": section_html},
-                                  functions={"figures_table": figures_table})
+                                  functions={"figures_table": figures_table, "map_table": figures.map_table})
 
 
 @dataclass(frozen=True)
@@ -77,27 +81,37 @@ def view(kind: str, template: str = "resource.html", matches: Callable | None = 
 class Pages:
     """What every view reads: the site's index, links and labels, and the one Jinja environment."""
 
-    def __init__(self, index: SiteIndex):
+    def __init__(self, index: SiteIndex, outlines: Outlines | None = None):
+        """`outlines`: the provinces' outlines for the maps (maps.load_outlines); None: no maps."""
         self.index = index
         self.links = Links(index)
         self.model, self.uris = index.model, index.uris
+        self.outlines = outlines
         self.env = environment()
 
     def kind_of(self, r: Resource) -> str:
         types = set(self.index.objects(r.uri, RDF.type))
         return next(v.kind for v in VIEWS.values() if v.matches is not None and v.matches(self, r, types))
 
-    def render(self, kind: str, what, jsonld: str | None = None) -> bytes:
+    def render(self, kind: str, what, jsonld: str | None = None) -> list[tuple[str, bytes]]:
+        """The page (path without .html: `ctx["stem"]`) and the files beside it (the CSVs of its
+        charts and maps), as (site path, bytes)."""
         v = VIEWS[kind]
-        return self.env.get_template(v.template).render(v.context(self, what, jsonld)).encode("utf-8")
+        ctx = v.context(self, what, jsonld)
+        html = self.env.get_template(v.template).render(ctx).encode("utf-8")
+        return [(ctx["stem"] + ".html", html), *sorted(ctx["files"].items())]
 
-    def page(self, r: Resource, jsonld: str) -> bytes:
+    def page(self, r: Resource, jsonld: str) -> list[tuple[str, bytes]]:
         """The HTML page of a resource (or of a document of hash IRIs), by its kind's view."""
         return self.render(self.kind_of(r), r, jsonld)
 
     def common(self, stem: str, title: str, lang_title: dict) -> dict:
+        """What every page has: the frame's links, its title in both languages (`labels`: tr, en, or
+        "" for a title in no language), the files written beside it."""
+        tr, en = lang_title.get("tr") or lang_title.get("") or title, lang_title.get("en") or lang_title.get("") or title
         return {**chrome(stem, self.uris, self.model.dataset.title, self.index.existing), "title": title,
-                "labels": lang_title}
+                "labels": lang_title, "title_tr": tr, "title_en": en, "heading": label(tr, en) if tr != en else bi(tr, en),
+                "stem": stem, "files": {}}
 
     def resource_context(self, r: Resource, jsonld: str) -> dict:
         """The context every resource page starts from: its description, links and variants."""
@@ -109,7 +123,7 @@ class Pages:
                    alternates=lk.alternates(stem),
                    types=[lk.term(stem, t) for t in sorted(types)], jsonld=json_script_text(jsonld),
                    figures=None, figures_total=0, csv_href=None, obs_docs=None,
-                   charts=[], ontology=None, definition=lk.definition(u),
+                   charts=[], maps=[], ontology=None, definition=lk.definition(u),
                    catalog_href=lk.rel(stem, DOCUMENT_PAGES[0][0] + ".html")
                    if u == self.uris.dataset and DOCUMENT_PAGES[0][0] in self.index.documents else None)
         return ctx
@@ -133,13 +147,13 @@ def observation_document(p: Pages, r: Resource, jsonld: str) -> dict:
         mls = lk.labels(m)
         f = ix.facts.get(m)
         sections.append({"id": frag, "uri": str(m), "title": mls.get("en") or mls.get("") or lk.curie(m),
-                         "tr": mls.get("tr", ""), "types": [lk.term(stem, t) for t in sorted(ix.objects(m, RDF.type))],
+                         "tr": mls.get("tr") or mls.get("en") or mls.get("") or lk.curie(m), "types": [lk.term(stem, t) for t in sorted(ix.objects(m, RDF.type))],
                          "observation": observation(p, stem, f) if f is not None else None,
                          "rows": lk.rows(stem, m), "used_by": lk.used_by(stem, m)})
     ctx = p.common(stem, ls.get("en") or ls.get("") or lk.curie(r.uri), ls)
     facts = [ix.facts[m] for m in r.members if m in ix.facts]
     ctx.update(uri=str(r.uri), sections=sections, alternates=lk.alternates(stem), jsonld=json_script_text(jsonld),
-               dataset=lk.term(stem, p.uris.dataset),
+               dataset=lk.term(stem, p.uris.dataset), n_sections=len(sections),
                province=lk.term(stem, p.uris.concept("province", facts[0].province)) if facts else None,
                period=lk.term(stem, p.uris.period(facts[0].period)) if facts else None)
     return ctx
@@ -149,7 +163,7 @@ def observation_document(p: Pages, r: Resource, jsonld: str) -> dict:
 def dataset(p: Pages, r: Resource, jsonld: str) -> dict:
     ctx = p.resource_context(r, jsonld)
     figures.figures(p.links, ctx, r.stem, p.index.all_facts)
-    ctx["charts"] = figures.headline_charts(p.links, r.stem)
+    ctx["charts"] = figures.headline_charts(p.links, r.stem, ctx["files"])
     return ctx
 
 
@@ -159,7 +173,7 @@ def province(p: Pages, r: Resource, jsonld: str) -> dict:
     mine = p.index.by_province.get(_notation(p, r), [])
     figures.figures(p.links, ctx, r.stem, mine)
     ctx["obs_docs"] = figures.observation_documents(p.links, r.stem, mine)
-    ctx["charts"] = figures.province_charts(p.links, r.stem, mine)
+    ctx["charts"] = figures.province_charts(p.links, r.stem, mine, ctx["files"])
     return ctx
 
 
@@ -168,7 +182,8 @@ def programme(p: Pages, r: Resource, jsonld: str) -> dict:
     ctx = p.resource_context(r, jsonld)
     mine = p.index.by_programme.get(_notation(p, r), [])
     figures.figures(p.links, ctx, r.stem, mine)
-    ctx["charts"] = figures.programme_charts(p.links, r.stem, mine)
+    ctx["charts"] = figures.programme_charts(p.links, r.stem, mine, ctx["files"])
+    ctx["maps"] = figures.programme_maps(p.links, r.stem, mine, p.outlines, ctx["files"])
     return ctx
 
 
@@ -181,6 +196,8 @@ def listing(p: Pages, r: Resource, jsonld: str) -> dict:
     figures.figures(p.links, ctx, r.stem, mine)
     if p.uris.asdh.SourceDocument in set(p.index.objects(r.uri, RDF.type)) or r.uri in p.index.period_uris:
         ctx["obs_docs"] = figures.observation_documents(p.links, r.stem, mine)
+    if r.uri in p.index.indicator_uris:
+        ctx["maps"] = figures.indicator_maps(p.links, r.stem, mine, p.outlines, ctx["files"])
     return ctx
 
 
@@ -198,15 +215,15 @@ def resource(p: Pages, r: Resource, jsonld: str) -> dict:
 
 def ontology_index(p: Pages, stem: str) -> list[dict]:
     onto = p.index.mapped.ontology
-    groups = [("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
-              ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties", OWL.AnnotationProperty),
-              ("Named individuals", OWL.NamedIndividual)]
+    groups = [("classes", OWL.Class), ("objects", OWL.ObjectProperty),
+              ("datatypes", OWL.DatatypeProperty), ("annotations", OWL.AnnotationProperty),
+              ("individuals", OWL.NamedIndividual)]
     out = []
     for name, cls in groups:
         terms = sorted(s for s in onto.subjects(RDF.type, cls)
                        if isinstance(s, URIRef) and str(s).startswith(str(p.uris.asdh)))
         if terms:
-            out.append({"name": name, "terms": [{**p.links.term(stem, t), "definition": p.links.definition(t)}
+            out.append({"name": msg(name), "terms": [{**p.links.term(stem, t), "definition": p.links.definition(t)}
                                                 for t in terms]})
     return out
 
@@ -221,9 +238,9 @@ def observation(p: Pages, stem: str, f: Fact) -> dict:
         i = q.quote.find(q.figure)
         parts = (q.quote[:i], q.figure, q.quote[i + len(q.figure):]) if i >= 0 else (q.quote, "", "")
         quotes.append({"before": parts[0], "figure": parts[1], "after": parts[2]})
-    return {"value": number_text(f.value), "unit": lk.concept_label("unit", f.unit),
+    return {"value": i18n.numbers(f.value), "unit": lk.concept_label("unit", f.unit),
             "unit_tr": lk.concept_label("unit", f.unit, "tr"), "approximate": f.approximate,
-            "precision": number_text(f.precision) if f.precision is not None else "",
+            "precision": i18n.numbers(f.precision) if f.precision is not None else None,
             "quotes": quotes, "document": lk.term(stem, p.uris.source(doc.id)),
             "text_href": lk.href(stem, p.uris.source_text(doc.id)), "note": f.note or ""}
 
@@ -233,34 +250,35 @@ def section_html(s: dict) -> Markup:
     and source, its properties and what uses it. In Python, like `figures_table`: a national
     build renders 100,000 of them."""
     sid = escape(s["id"])
-    tr = f' <span class="tr" lang="tr">{escape(s["tr"])}</span>' if s["tr"] and s["tr"] != s["title"] else ""
-    out = [f'<section id="{sid}" aria-labelledby="{sid}-h">\n<h2 id="{sid}-h">{escape(s["title"])}{tr}</h2>\n'
+    out = [f'<section id="{sid}" aria-labelledby="{sid}-h">\n<h2 id="{sid}-h">{label(s["tr"], s["title"])}</h2>\n'
            f'<p class="uri"><code>{escape(s["uri"])}</code></p>\n']
     if s["types"]:
         out.append(f'<p class="types">{", ".join(link_html(t) for t in s["types"])}</p>\n')
     o = s["observation"]
     if o:
         approx = "≈ " if o["approximate"] else ""
-        out.append(f'<p class="figure">{approx}<strong>{escape(o["value"])}</strong> {escape(o["unit"])} '
-                   f'<span lang="tr">({escape(o["unit_tr"])})</span></p>\n')
+        out.append(f'<p class="figure">{approx}<strong>{bi(o["value"]["tr"], o["value"]["en"])}</strong> '
+                   f'{label(o["unit_tr"], o["unit"])}</p>\n')
         if o["approximate"]:
-            to = f' to the nearest {escape(o["precision"])}' if o["precision"] else ""
-            out.append(f"<p>Approximate: the source rounds it{to}.</p>\n")
+            to = {"tr": "", "en": ""}
+            if o["precision"]:
+                to = {lang: i18n.text("nearest", lang, p=o["precision"][lang]) for lang in i18n.LANGS}
+            out.append(f"<p>{msg('approximate', to=to)}</p>\n")
         cite = escape(o["text_href"])
         for q in o["quotes"]:
             out.append(f'<blockquote lang="tr" cite="{cite}"><p>{escape(q["before"])}<mark>{escape(q["figure"])}</mark>'
                        f'{escape(q["after"])}</p></blockquote>\n')
-        out.append(f'<p>Source: {link_html(o["document"])} (<a href="{cite}">full text</a>).</p>\n')
+        out.append(f'<p>{msg("source")} {link_html(o["document"])} (<a href="{cite}">{msg("full-text")}</a>).</p>\n')
         if o["note"]:
-            out.append(f'<p class="note">{escape(o["note"])}</p>\n')
-    out.append(f'<details>\n<summary>Properties</summary>\n<dl class="props">\n{rows_html(s["rows"])}</dl>\n</details>\n')
+            out.append(f'<p class="note" lang="en">{escape(o["note"])}</p>\n')
+    out.append(f'<details>\n<summary>{msg("properties")}</summary>\n<dl class="props">\n{rows_html(s["rows"])}</dl>\n</details>\n')
     if s["used_by"]:
         parts = []
         for u in s["used_by"]:
-            more = f' and {u["more"]:,} more' if u["more"] else ""
-            parts.append(f'{link_html(u["predicate"])} <span class="muted">of</span> '
+            more = f' {msg("and-more", n=i18n.count(u["more"]))}' if u["more"] else ""
+            parts.append(f'{link_html(u["predicate"])} <span class="muted">{msg("of")}</span> '
                          f'{", ".join(link_html(x) for x in u["subjects"])}{more}')
-        out.append(f'<p class="used-by">Used by:\n{"; ".join(parts)}\n</p>\n')
+        out.append(f'<p class="used-by">{msg("used-by")}:\n{"; ".join(parts)}\n</p>\n')
     out.append("</section>\n")
     return Markup("".join(out))
 
@@ -272,8 +290,10 @@ def home(p: Pages, _what=None, _jsonld=None) -> dict:
     info, u, lk, ix = p.model.dataset, p.uris, p.links, p.index
     stem = HOME
     ctx = p.common(stem, info.title["en"], info.title)
+    ctx["title"] = info.title["tr"]
     periods = sorted({f.period for f in ix.all_facts}, key=lambda p: (p.begin or p.end, p.end))
     publisher = lk.concept_label("organisation", info.publisher)
+    publisher_l = {lang: lk.concept_label("organisation", info.publisher, lang) for lang in i18n.LANGS}
     schema = {
         "@context": "https://schema.org/", "@type": "Dataset", "@id": str(u.dataset),
         "name": info.title["en"], "alternateName": info.title["tr"],
@@ -295,14 +315,16 @@ def home(p: Pages, _what=None, _jsonld=None) -> dict:
     schemes = [lk.term(stem, u.scheme(sid)) | {"count": len(s.concepts)}
                for sid, s in sorted(p.model.schemes.items())]
     sources = [lk.term(stem, u.source(s.document.id)) | {"count": len(s.facts)} for s in p.model.sources]
-    downloads = [(f.path, f.what, f.label) for f in LISTED] + [
-        (name + ".html", what, "HTML") for name, what in DOCUMENT_PAGES if name in ix.documents]
-    ctx.update(info=info, schema=schema, charts=figures.headline_charts(lk, stem), schemes=schemes, sources=sources,
+    downloads = [(f.path, bi(f.what_tr, f.what), f.label) for f in LISTED] + [
+        (name + ".html", bi(what["tr"], what["en"]), "HTML") for name, what in DOCUMENT_PAGES if name in ix.documents]
+    ctx.update(info=info, schema=schema, charts=figures.headline_charts(lk, stem, ctx["files"]), schemes=schemes,
+               sources=sources, coverage=figures.coverage_map(lk, stem, p.outlines),
+               notice_href=lk.rel(stem, FILES["map-notice"].path) if p.outlines else None,
                downloads=[{"href": lk.rel(stem, path), "what": w, "format": fmt} for path, w, fmt in downloads],
                observations=len(ix.all_facts),
                provinces=[lk.term(stem, u.concept("province", c))
                           for c in sorted({f.province for f in ix.all_facts})],
-               programmes=len({f.programme for f in ix.all_facts}), publisher=publisher)
+               programmes=len({f.programme for f in ix.all_facts}), publisher=publisher_l)
     return ctx
 
 
