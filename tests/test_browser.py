@@ -104,8 +104,10 @@ def _kinds(built) -> dict[str, str]:
     """One page of each kind (views.VIEWS), the query pages and the SPARQL page: name → site path."""
     u, base = built.mapped.uris, built.mapped.uris.base
     rel = lambda x: str(x)[len(base):]  # noqa: E731
-    prog = next(f.programme for f in built.model.facts if f.programme == "asdep") if any(
-        f.programme == "asdep" for f in built.model.facts) else built.model.facts[0].programme
+    counts: dict[str, int] = {}
+    for x in built.model.facts:
+        counts[x.programme] = counts.get(x.programme, 0) + 1
+    prog = max(sorted(counts), key=lambda p: counts[p])  # the programme with most figures: charts and maps
     f = next(f for f in built.model.facts if f.unit == "TRY")
     return {"home": "", "dataset": rel(u.dataset), "province": "code/province/25",
             "programme": rel(u.concept("programme", prog)), "indicator": rel(u.concept("indicator", "beneficiaries")),
