@@ -318,7 +318,8 @@ def value_maps(links: Links, stem: str, facts: list[Fact], group: tuple[str, ...
         fs = sorted(groups[k], key=lambda f: (-f.value, f.province))
         first = fs[0]
         bounds = maps.breaks([float(f.value) for f in fs])
-        lows = [min(float(f.value) for f in fs), *bounds[:-1]]
+        lows = [min(float(f.value) for f in fs if maps.klass(float(f.value), bounds) == i)
+                for i in range(1, len(bounds) + 1)]  # each class from its smallest value to its bound
         areas = [maps.Area(f.province, links.concept_label("province", f.province, "tr"),
                            f"c{maps.klass(float(f.value), bounds)}",
                            maps.grouped(int(f.value)) if f.value.denominator == 1 else number(f.value, "en"),

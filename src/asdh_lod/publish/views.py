@@ -182,8 +182,10 @@ def programme(p: Pages, r: Resource, jsonld: str) -> dict:
     ctx = p.resource_context(r, jsonld)
     mine = p.index.by_programme.get(_notation(p, r), [])
     figures.figures(p.links, ctx, r.stem, mine)
-    ctx["charts"] = figures.programme_charts(p.links, r.stem, mine, ctx["files"])
+    # a map per indicator and period; without outlines (no web/), bar charts by province instead
     ctx["maps"] = figures.programme_maps(p.links, r.stem, mine, p.outlines, ctx["files"])
+    if not ctx["maps"]:
+        ctx["charts"] = figures.programme_charts(p.links, r.stem, mine, ctx["files"])
     return ctx
 
 
