@@ -125,7 +125,13 @@ def rows_html(rows: list[dict]) -> Markup:
     out = []
     for r in rows:
         out.append(f"<dt>{link_html(r['predicate'])}</dt>\n")
-        out.extend(f"<dd>{value_html(v)}</dd>\n" for v in r["values"])
+        langs = {v["lang"] for v in r["values"] if v["kind"] == "literal"}
+        paired = "tr" in langs and "en" in langs  # a label or text in both languages: the page shows one
+        for v in r["values"]:
+            if paired and v["kind"] == "literal" and v["lang"] in ("tr", "en"):
+                out.append(f'<dd class="l-{v["lang"]}">{value_html(v)}</dd>\n')
+            else:
+                out.append(f"<dd>{value_html(v)}</dd>\n")
     return Markup("".join(out))
 
 
