@@ -29,7 +29,7 @@ from ..model.records import Fact
 from ..rdf.files import figures_csv
 from ..rdf.vocab import QB, SDMX_ATTRIBUTE, SDMX_MEASURE
 from . import charts, maps
-from .i18n import LANGS, bi, label, msg, number, numbers, text
+from .i18n import LANGS, bi, label, msg, number, text
 from .links import CSV_DOWNLOAD, SPARQL_PAGE, Links
 
 # the figures the dataset page charts: people served and money paid, per programme
