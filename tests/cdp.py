@@ -125,8 +125,9 @@ class Chromium:
                 errors.append(f"log {p['entry']['level']}: {p['entry']['text']} {p['entry'].get('url', '')}")
         return errors
 
-    def evaluate(self, expression: str):
-        r = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)
+    def evaluate(self, expression: str, await_promise: bool = False):
+        r = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True,
+                      awaitPromise=await_promise)
         if "exceptionDetails" in r:
             raise CdpError(f"{expression}: {r['exceptionDetails']}")
         return r["result"].get("value")

@@ -93,3 +93,131 @@ def test_chromium_loads_pages_without_console_errors(built, chromium, preview, n
     assert chromium.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     chromium.screenshot(SHOTS / f"{name}-phone.png")
     assert (SHOTS / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- every kind of page: accessible (axe-core), readable on a phone, in both languages -------------
+
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _kinds(built) -> dict[str, str]:
+    """One page of each kind (views.VIEWS), the query pages and the SPARQL page: name → site path."""
+    u, base = built.mapped.uris, built.mapped.uris.base
+    rel = lambda x: str(x)[len(base):]  # noqa: E731
+    counts: dict[str, int] = {}
+    for x in built.model.facts:
+        counts[x.programme] = counts.get(x.programme, 0) + 1
+    prog = max(sorted(counts), key=lambda p: counts[p])  # the programme with most figures: charts and maps
+    f = next(f for f in built.model.facts if f.unit == "TRY")
+    return {"home": "", "dataset": rel(u.dataset), "province": "code/province/25",
+            "programme": rel(u.concept("programme", prog)), "indicator": rel(u.concept("indicator", "beneficiaries")),
+            "period": rel(u.period(f.period)), "observation-document": rel(u.fact(f)).split("#")[0],
+            "ontology": "def/", "resource": "def/Programme", "description-document": "catalog",
+            "queries": "queries/index.html", "sparql": "sparql/index.html"}
+
+
+def _ready(chromium) -> None:
+    """Wait until the SPARQL page's engine has loaded the data (other pages are ready at once)."""
+    for _ in range(200):
+        if chromium.evaluate("document.body.dataset.state || 'none'") in ("none", "ready", "done", "error"):
+            return
+        chromium.settle(0.1)
+
+
+def _axe(chromium) -> list[str]:
+    """The serious and critical axe-core violations of the loaded page, one line each."""
+    chromium.evaluate(AXE.read_text(encoding="utf-8"))
+    found = chromium.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+                              ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                              ".map(v => v.impact + ' ' + v.id + ': ' + v.nodes.length + ' × '"
+                              " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))", await_promise=True)
+    return found
+
+
+KINDS = ["home", "dataset", "province", "programme", "indicator", "period", "observation-document", "ontology",
+         "resource", "description-document", "queries", "sparql"]
+
+
+@pytest.mark.parametrize("lang", ["tr", "en"])
+def test_axe_core_finds_no_serious_violation_on_any_kind_of_page(built, chromium, preview, lang):
+    need(AXE.is_file(), "axe-core is not installed (npm ci --prefix web)")
+    problems = {}
+    for kind, path in _kinds(built).items():
+        chromium.load(preview + path)
+        chromium.evaluate(f"localStorage.setItem('asdh-lang', '{lang}')")
+        assert chromium.load(preview + path) == [], kind
+        assert chromium.evaluate("document.documentElement.lang") == lang, kind
+        _ready(chromium)
+        if kind == "sparql":  # with an answer shown (the results view's table, links, buttons)
+            chromium.evaluate("document.getElementById('run').click()")
+            _ready(chromium)
+            assert chromium.evaluate("document.body.dataset.state") == "done"
+        found = _axe(chromium)
+        if found:
+            problems[kind] = found
+    chromium.evaluate("localStorage.removeItem('asdh-lang')")
+    assert problems == {}
+
+
+def test_axe_check_fails_on_a_page_with_violations(chromium, tmp_path):
+    """The check above can fail: a form field without a label and a nested link are caught."""
+    need(AXE.is_file(), "axe-core is not installed (npm ci --prefix web)")
+    page = tmp_path / "bad.html"
+    page.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><input type="text">'
+                    '<button type="button"><a href="#x">x</a></button></main></body></html>', encoding="utf-8")
+    chromium.load(page.as_uri())
+    found = " ".join(_axe(chromium))
+    assert "critical label" in found and "nested-interactive" in found
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_of_page_fits_a_phone_and_its_chart_text_stays_readable(built, chromium, preview, kind):
+    """At 390 px nothing scrolls sideways (tables scroll in their own box) and no chart text is
+    smaller than 11 px."""
+    path = _kinds(built)[kind]
+    SHOTS.mkdir(exist_ok=True)
+    assert chromium.load(preview + path, width=390, height=844, mobile=True) == []
+    _ready(chromium)
+    assert chromium.evaluate("document.documentElement.scrollWidth") <= chromium.evaluate("window.innerWidth")
+    sizes = chromium.evaluate("[...document.querySelectorAll('svg text')].filter(t => t.getClientRects().length)"
+                              ".map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)")
+    if kind in ("home", "dataset", "province"):
+        assert sizes, kind  # these pages have charts
+    assert all(s >= 11 for s in sizes), (kind, min(sizes))
+    chromium.screenshot(SHOTS / f"phone-{kind}.png")
+
+
+def test_the_language_switch_shows_one_language_and_is_remembered(built, chromium, preview):
+    path = _kinds(built)["province"]
+    chromium.load(preview + path)
+    chromium.evaluate("localStorage.removeItem('asdh-lang')")
+    assert chromium.load(preview + path) == []
+    visible = "[...document.querySelectorAll('.l-{0}')].filter(e => e.getClientRects().length).length"
+    assert chromium.evaluate("document.documentElement.lang") == "tr"
+    assert chromium.evaluate(visible.format("tr")) > 50 and chromium.evaluate(visible.format("en")) == 0
+    assert chromium.evaluate("document.querySelector('h2#figures-h').innerText") == "Rakamlar"
+    assert chromium.evaluate("document.title").startswith("Erzurum — ")
+    chromium.evaluate("document.getElementById('lang-switch').click()")
+    assert chromium.evaluate(visible.format("tr")) == 0 and chromium.evaluate(visible.format("en")) > 50
+    assert chromium.evaluate("document.querySelector('h2#figures-h').innerText") == "Figures"
+    assert chromium.evaluate("document.title").startswith("Erzurum Province — ")
+    chromium.screenshot(SHOTS / "province-en.png")
+    assert chromium.load(preview + _kinds(built)["home"]) == []  # another page: the choice is remembered
+    assert chromium.evaluate("document.documentElement.lang") == "en"
+    assert chromium.evaluate(visible.format("tr")) == 0
+    chromium.evaluate("document.getElementById('lang-switch').click()")
+    assert chromium.evaluate("localStorage.getItem('asdh-lang')") == "tr"
+
+
+def test_a_chart_s_query_link_opens_the_sparql_page_with_it_and_runs_it(built, chromium, preview):
+    path = _kinds(built)["province"]
+    assert chromium.load(preview + path) == []
+    href = chromium.evaluate("document.querySelector('figure.chart p.give a[href*=\"#query=\"]').href")
+    rows = chromium.evaluate("document.querySelectorAll('figure.chart')[0].querySelectorAll('tbody tr').length")
+    assert chromium.load(href) == []
+    for _ in range(300):
+        if chromium.evaluate("document.body.dataset.state") in ("done", "error"):
+            break
+        chromium.settle(0.1)
+    assert chromium.evaluate("document.body.dataset.state") == "done"
+    assert chromium.evaluate("document.body.dataset.rows") == str(rows)

@@ -60,7 +60,9 @@ def test_validate_and_build_from_a_folder_outside_the_checkout(installed, tmp_pa
     assert (site / "downloads" / "shapes.ttl").is_file() and (site / "def" / "index.html").is_file()
     assert sorted(p.name for p in (site / "queries").glob("*.rq")) == sorted(
         p.name for p in (ROOT / "src" / "asdh_lod" / "resources" / "queries").glob("*.rq"))
-    assert not (site / "sparql").exists()  # no web/ here: no in-browser SPARQL page
+    assert not (site / "sparql").exists()  # no web/ here: no in-browser SPARQL page …
+    assert not (site / "maps").exists() and 'class="map"' not in (site / "index.html").read_text(encoding="utf-8")  # … no maps
+    assert (site / "index.chart-1.csv").is_file()  # the charts still give their figures
     r = _run(installed, "validate", "site/downloads/asdh-lod.ttl", "--data", "data", cwd=work)
     assert r.returncode == 0, r.stdout + r.stderr
     # the shapes really run: a broken value is refused with its YAML line

@@ -11,13 +11,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pyoxigraph
 import pytest
 from pyld import jsonld
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from asdh_lod.publish import charts
-from asdh_lod.publish import pages
+from asdh_lod.publish import figures, i18n, links, maps, views
 from asdh_lod.build.pipeline import build
 
 class _Page(HTMLParser):
@@ -95,6 +96,12 @@ def broken_links(site: Path, base: str | None = None) -> list[str]:
             f = site / target
             if not f.is_file():
                 problems.append(f"{rel}: broken link {url} (no file {target})")
+            elif parts.fragment.startswith("query=") and target == links.SPARQL_PAGE:
+                # a query for the in-browser SPARQL page, which reads it from the fragment: it must parse
+                try:
+                    pyoxigraph.Store().query(unquote(parts.fragment[len("query="):]))
+                except SyntaxError as err:
+                    problems.append(f"{rel}: the query of {url[:60]}… does not parse: {err}")
             elif parts.fragment and f.suffix == ".html" and parts.fragment not in page(f).ids:
                 problems.append(f"{rel}: broken fragment {url}")
     return problems
@@ -196,8 +203,11 @@ def test_pages_are_accessible_and_self_contained(site):
         text = html.read_text(encoding="utf-8")
         p = parse(text)
         tags = [t for t, _ in p.tags]
-        if not re.match(r'<!DOCTYPE html>\n<html lang="en">', text):
+        if not re.match(r'<!DOCTYPE html>\n<html lang="tr"', text):  # Turkish first
             problems.append(f"{rel}: no doctype or lang")
+        classes = [c for _, a in p.tags for c in (a.get("class") or "").split()]
+        if classes.count("l-tr") != classes.count("l-en") or classes.count("l-tr") < 5:
+            problems.append(f"{rel}: not every phrase in both languages")
         if tags.count("h1") != 1 or tags.count("main") != 1 or "nav" not in tags:
             problems.append(f"{rel}: h1/main/nav")
         if tags.count("table") and tags.count("th") < tags.count("table") or tags.count("caption") != tags.count("table"):
@@ -205,15 +215,16 @@ def test_pages_are_accessible_and_self_contained(site):
         for t, a in p.tags:
             if t in ("link", "script", "img") and a.get("rel") != "canonical" and urlsplit(a.get("href") or a.get("src") or "").scheme:
                 problems.append(f"{rel}: external {t}")
-            if t == "svg" and not (a.get("role") == "img" and a.get("aria-labelledby")):
+            if t == "svg" and not (a.get("aria-hidden") == "true" or (
+                    a.get("role") in ("img", "group") and a.get("aria-labelledby") in p.ids)):
                 problems.append(f"{rel}: svg without role/label")
         if rel.startswith("releases/"):  # a release's page: its record and change log, as Turtle (docs/releases.md)
             alts = {a["href"] for t, a in p.tags if t == "link" and a.get("rel") == "alternate"}
             if alts != {"catalog.ttl", "changes.ttl"}:
                 problems.append(f"{rel}: alternates {alts}")
-        elif rel not in ("index.html", pages.QUERIES_PAGE, pages.SPARQL_PAGE):  # not resources: no RDF
+        elif rel not in ("index.html", links.QUERIES_PAGE, links.SPARQL_PAGE):  # not resources: no RDF
             alts = {a["type"] for t, a in p.tags if t == "link" and a.get("rel") == "alternate"}
-            if alts != set(pages.VARIANTS.values()):
+            if alts != set(links.VARIANTS.values()):
                 problems.append(f"{rel}: alternates {alts}")
     assert problems == []
 
@@ -275,7 +286,7 @@ def test_json_ld_variants_expand_with_pyld_to_the_same_graph(built, site):
 
 
 def test_json_script_escapes_what_could_end_the_script_element():
-    out = pages.json_script({"q": "</script><script>alert(1)</script> & <!--"})
+    out = links.json_script({"q": "</script><script>alert(1)</script> & <!--"})
     assert "</" not in out and "<!--" not in out and "&" not in out.replace("\\u0026", "")
     assert json.loads(out) == {"q": "</script><script>alert(1)</script> & <!--"}
 
@@ -308,10 +319,11 @@ def test_observation_page_shows_value_quote_source_and_labels(built, site):
     f = next(f for f in built.model.facts if f.province == "25" and f.unit == "TRY")
     html = _page(site, _stem(built, built.mapped.uris.fact(f)))
     assert f'<mark>{f.quote.figure.replace("&", "&amp;")}</mark>' in html
-    assert pages.number_text(f.value) in html
+    assert figures.number_text(f.value) in html
     assert f'href="../../../../sources/{f.document}.txt"' in html  # from data/provincial/obs/25/{period}.html
+    assert f'<span class="l-tr" lang="tr">{i18n.number(f.value, "tr")}</span>' in html  # 1.100.000 in Turkish
     prog = built.model.schemes["programme"].concepts[f.programme]
-    assert prog.label["en"] in html and f'<span lang="tr">{prog.label["tr"]}</span>' in html
+    assert f'<span class="l-tr" lang="tr">{prog.label["tr"]}</span><span class="l-en" lang="en">{prog.label["en"]}</span>' in html
 
 
 def test_province_page_charts_each_group_and_links_bars_to_observations(built, site):
@@ -325,11 +337,14 @@ def test_province_page_charts_each_group_and_links_bars_to_observations(built, s
     group = [f for f in built.model.facts if f.province == "25" and f.indicator == "payments"
              and f.period.notation == "2025" and f.period_kind == "total"]
     assert len(group) >= 2
-    chart = re.search(r'<svg class="chart" id="(chart-\d+)"[^>]*>\s*<title id="[^"]+">Amount paid \(Turkish lira\) '
-                      r'per programme, Erzurum Province, 2025 \(total[^<]*</title>.*?</svg>', html, re.S).group(0)
-    values = [pages.number_text(f.value) for f in sorted(group, key=lambda f: -f.value)]
-    shown = re.findall(r'<text x="[\d.]+" y="[\d.]+">([\d,.]+) ', chart)
-    assert shown == values
+    chart = re.search(r'<svg class="chart" id="(chart-\d+)"[^>]*>\s*<title lang="tr">[^<]*</title>\s*<title lang="en">'
+                      r'Amount paid \(Turkish lira\) per programme, Erzurum Province, 2025 \(total[^<]*</title>.*?</svg>',
+                      html, re.S).group(0)
+    for lang in ("tr", "en"):  # each bar's value, in each language, longest bar first
+        values = [i18n.number(f.value, lang) for f in sorted(group, key=lambda f: -f.value)]
+        shown = re.findall(rf'<g class="l-{lang}" lang="{lang}"><title>[^<]*</title><text [^>]*>[^<]*</text>'
+                           r'<text x="[\d.]+" y="[\d.]+">([\d,.]+) ', chart)
+        assert shown == values
     assert len(re.findall(r"<rect ", chart)) == len(group)
 
 
@@ -340,7 +355,7 @@ def test_programme_page_compares_the_provinces_that_report_it(built, site):
     prog = next(p for p, provs in sorted(by_prog.items()) if len(provs) > 1)
     html = _page(site, f"code/programme/{prog}")
     assert "Elazığ Province" in html and "Erzurum Province" in html
-    rows = re.findall(r"<tr><td>(Elazığ|Erzurum) Province</td>", html)
+    rows = re.findall(r'<tr><td><span class="l-tr" lang="tr">(Elazığ|Erzurum)</span>', html)
     assert len(rows) >= sum(1 for f in built.model.facts if f.programme == prog)
 
 
@@ -462,22 +477,25 @@ def test_base_iri_moves_every_page(tiny, tmp_path):
 # -- charts and numbers ------------------------------------------------------------------------
 
 def test_bar_chart_is_accessible_deterministic_and_proportional():
-    bars = [charts.Bar("Big & bold", 200.0, "200 TL", "a.html"), charts.Bar("Small", 50.0, "50 TL")]
-    svg = charts.bar_chart("c1", "Payments <2025>", "Two bars", bars)
-    assert svg == charts.bar_chart("c1", "Payments <2025>", "Two bars", bars)
-    assert 'role="img" aria-labelledby="c1-title c1-desc"' in svg
-    assert '<title id="c1-title">Payments &lt;2025&gt;</title>' in svg and "Big &amp; bold" in svg
+    two = lambda tr, en: {"tr": tr, "en": en}  # noqa: E731
+    bars = [charts.Bar(two("Büyük & kalın", "Big & bold"), 200.0, two("200 TL", "200 TL"), "a.html"),
+            charts.Bar(two("Küçük", "Small"), 50.0, two("50 TL", "50 TL"))]
+    svg = charts.bar_chart("c1", two("Ödemeler <2025>", "Payments <2025>"), two("İki çubuk", "Two bars"), bars)
+    assert svg == charts.bar_chart("c1", two("Ödemeler <2025>", "Payments <2025>"), two("İki çubuk", "Two bars"), bars)
+    assert 'role="group" aria-labelledby="c1-caption"' in svg  # named by its figure's caption, which switches language
+    assert '<title lang="tr">Ödemeler &lt;2025&gt;</title><title lang="en">Payments &lt;2025&gt;</title>' in svg.replace("\n", "")
+    assert '<g class="l-en" lang="en"><title>Big &amp; bold: 200 TL</title>' in svg and "Büyük &amp; kalın" in svg
     widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
-    assert widths[0] == pytest.approx(4 * widths[1]) and widths[0] == charts.WIDTH - charts.LABEL_W - charts.VALUE_W
+    assert widths[0] == pytest.approx(4 * widths[1]) and widths[0] == charts.WIDTH - charts.VALUE_W
     assert svg.count('<a href="a.html">') == 1
     with pytest.raises(ValueError):
-        charts.bar_chart("c2", "t", "d", [])
+        charts.bar_chart("c2", two("t", "t"), two("d", "d"), [])
 
 
-@pytest.mark.parametrize("value,text", [(Fraction(1100000), "1,100,000"), (Fraction(25, 2), "12.5"),
-                                        (Fraction(123475, 100), "1,234.75"), (Fraction(0), "0")])
-def test_number_text(value, text):
-    assert pages.number_text(value) == text
+@pytest.mark.parametrize("value,tr,en", [(Fraction(1100000), "1.100.000", "1,100,000"), (Fraction(25, 2), "12,5", "12.5"),
+                                         (Fraction(123475, 100), "1.234,75", "1,234.75"), (Fraction(0), "0", "0")])
+def test_numbers_as_turkish_and_english_readers_write_them(value, tr, en):
+    assert i18n.number(value, "tr") == tr and i18n.number(value, "en") == en == figures.number_text(value)
 
 
 def test_literal_values_keep_their_language(site):
@@ -491,15 +509,16 @@ def test_listing_pages_show_the_first_figures_and_say_where_the_rest_are(tiny, t
     """At 100,000 figures the dataset page cannot list them all: it shows the first
     FIGURE_LIMIT (in dimension order), CHART_LIMIT charts and USED_BY_LIMIT subjects per property,
     and links to where every figure is (the CSV, the observation pages, SPARQL)."""
-    monkeypatch.setattr(pages, "FIGURE_LIMIT", 3)
-    monkeypatch.setattr(pages, "CHART_LIMIT", 1)
-    monkeypatch.setattr(pages, "USED_BY_LIMIT", 2)
+    monkeypatch.setattr(figures, "FIGURE_LIMIT", 3)
+    monkeypatch.setattr(figures, "CHART_LIMIT", 1)
+    monkeypatch.setattr(links, "USED_BY_LIMIT", 2)
     result = build(tiny, tmp_path / "site")
     site = tmp_path / "site"
     facts = result.model.facts
     assert len(facts) == 7
     html = _page(site, "data/provincial")
-    assert "<p class=\"note\">The first 3 of 7 figures, in the order of their dimensions." in html
+    assert '<span class="l-en" lang="en">The first 3 of 7 figures, in the order of their dimensions.' in html
+    assert '<span class="l-tr" lang="tr">7 rakamın boyut sırasına göre ilk 3 tanesi.' in html
     assert 'href="../downloads/asdh-lod.csv"' in html
     table = html[html.index('<section aria-labelledby="figures-h">'):]
     first = sorted(facts, key=lambda f: f.key)[:3]
@@ -509,7 +528,7 @@ def test_listing_pages_show_the_first_figures_and_say_where_the_rest_are(tiny, t
     assert len(re.findall(r'<figure class="chart"', html)) <= 1
     # a province page lists its observation pages, one per period, with their counts
     prov = _page(site, "code/province/25")
-    docs = re.findall(r'<li><a href="\.\./\.\./data/provincial/obs/25/([^"]+)\.html"[^>]*>.*?</a> <small>\((\d+) figures?\)', prov)
+    docs = re.findall(r'<li><a href="\.\./\.\./data/provincial/obs/25/([^"]+)\.html"[^>]*>.*?</a> <small>\(<span class="l-tr" lang="tr">(\d+) rakam</span>', prov)
     expected: dict[str, int] = {}
     for f in facts:
         if f.province == "25":
@@ -519,5 +538,147 @@ def test_listing_pages_show_the_first_figures_and_say_where_the_rest_are(tiny, t
     unit = _page(site, "code/unit/person")
     n_person = sum(1 for f in facts if f.unit == "person")
     assert n_person > 2
-    assert f'<li class="muted">and {n_person - 2} more</li>' in unit
+    assert (f'<li class="muted"><span class="l-tr" lang="tr">ve {n_person - 2} tane daha</span>'
+            f'<span class="l-en" lang="en">and {n_person - 2} more</span></li>') in unit
     assert broken_links(site, base=result.mapped.uris.base) == []
+
+
+# -- the page views: a registry keyed by kind ------------------------------------------------
+
+def test_each_kind_of_page_has_its_view_and_every_resource_view_is_used(built):
+    from asdh_lod.publish.site_index import SiteIndex
+    from asdh_lod.rdf.serialise import ntriples
+
+    index = SiteIndex(built.model, built.mapped, set(), ntriples(built.mapped.union()))
+    p = views.Pages(index)
+    uris = built.mapped.uris
+    kinds = {u: p.kind_of(r) for u, r in index.resources.items()}
+    assert kinds[uris.dataset] == "dataset"
+    assert kinds[uris.concept("province", "25")] == "province"
+    assert kinds[uris.ontology] == "ontology"
+    assert kinds[uris.concept("indicator", "payments")] == "listing"
+    f = built.model.facts[0]
+    assert kinds[index.hash_doc[uris.fact(f)].uri] == "observation-document"
+    assert {v.kind for v in views.VIEWS.values() if v.matches is not None} == set(kinds.values())
+    assert {"home", "description-document"} <= set(views.VIEWS)
+
+
+# -- every chart and map gives its figures: a CSV beside the page and the SPARQL query ---------------
+
+def _figure_blocks(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<figure class="(chart|map)">(.*?)</figure>', html, re.S)
+
+
+def _observations(site_base: str, rel: str, hrefs: list[str]) -> set[str]:
+    """The observation URIs that links from the page `rel` point to (page#fragment → URI)."""
+    out = set()
+    for h in hrefs:
+        path, _, frag = h.partition("#")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(path)))
+        out.add(site_base + target[: -len(".html")] + "#" + unquote(frag))
+    return out
+
+
+def test_every_chart_and_map_gives_exactly_its_figures_as_csv_and_as_a_sparql_query(built, site):
+    import csv as csvmod
+
+    base = built.mapped.uris.base
+    store = pyoxigraph.Store()
+    store.load((site / "downloads" / "asdh-lod.nq").read_bytes(), format=pyoxigraph.RdfFormat.N_QUADS)
+    seen = {"chart": 0, "map": 0}
+    problems = []
+    for html_file in sorted(site.rglob("*.html")):
+        rel = html_file.relative_to(site).as_posix()
+        for kind, block in _figure_blocks(html_file.read_text(encoding="utf-8")):
+            if kind == "map" and 'class="give"' not in block:
+                continue  # the home page's coverage map: provinces, not figures
+            seen[kind] += 1
+            shown = _observations(base, rel, re.findall(r'<th scope="row"><a href="([^"]+)"', block))
+            [csv_href] = re.findall(r'<a href="([^"]+\.csv)" download>', block)
+            csv_path = posixpath.normpath(posixpath.join(posixpath.dirname(rel), csv_href))
+            rows = list(csvmod.DictReader((site / csv_path).read_text(encoding="utf-8").splitlines()))
+            if {r["observation"] for r in rows} != shown or len(rows) != len(shown):
+                problems.append(f"{rel} {kind}: CSV {csv_path} is not the figures shown")
+            [query] = re.findall(r'href="[^"]*sparql/index\.html#query=([^"]+)"', block)
+            answer = {s["obs"].value for s in store.query(unquote(query))}
+            if answer != shown:
+                problems.append(f"{rel} {kind}: the query gives {len(answer)} figures, the page shows {len(shown)}")
+    assert problems == []
+    assert seen["chart"] > 20 and seen["map"] > 20
+
+
+def test_csv_names_are_registered_in_one_place(site):
+    from asdh_lod.rdf.files import figures_csv
+
+    assert (site / figures_csv("code/province/25", "chart-1")).is_file()
+    assert (site / figures_csv("index", "chart-1")).is_file()
+
+
+# -- maps ------------------------------------------------------------------------------------------
+
+def test_home_page_maps_the_provinces_with_data_linked_and_the_others_grey(built, site):
+    html = _page(site, "index")
+    [svg] = re.findall(r'<svg class="map" id="map-coverage".*?</svg>', html, re.S)
+    provinces = sorted({f.province for f in built.model.facts})
+    linked = re.findall(r'<a href="code/province/(\d+)\.html"><title>[^<]*</title><use href="#tr-p(\d+)" class="has"/></a>', svg)
+    assert [a for a, b in linked if a == b] == provinces
+    assert svg.count('class="nd"') == 81 - len(provinces)
+    assert html.count('<path id="tr-p') == 81  # the outlines once on the page
+    assert '<title lang="tr">Verisi olan iller (2 / 81)</title>' in svg and '<desc lang="en">' in svg
+    assert (site / "maps" / "NOTICE.txt").read_text(encoding="utf-8").startswith("Province outlines: turkey-map-react ")
+    assert 'href="maps/NOTICE.txt"' in html
+
+
+def test_programme_and_indicator_pages_map_each_indicator_and_period(built, site):
+    html = _page(site, "code/indicator/beneficiaries")
+    maps_ = re.findall(r'<figure class="map">(.*?)</figure>', html, re.S)
+    assert maps_ and html.count('<path id="tr-p') == 81
+    for block in maps_:
+        svg = re.search(r"<svg class=\"map\".*?</svg>", block, re.S).group(0)
+        assert svg.count("<use ") == 81
+        legend = re.search(r'<ul class="legend">(.*?)</ul>', block, re.S).group(1)
+        classes = sorted(set(re.findall(r'class="(c\d)"', svg)))
+        assert classes and all(f'class="{c}"' in legend for c in classes) and 'class="nd"' in legend
+        rows = re.findall(r'<tr><th scope="row"><a href="([^"]+)"', block)
+        assert rows == re.findall(r'<a href="([^"]+)"><title>', svg)  # a row per coloured province, linked alike
+    assert "<figure class=\"map\">" in _page(site, "code/programme/asdep")
+
+
+def test_class_bounds_split_the_values_and_every_value_has_its_class():
+    assert maps.breaks([5, 1, 3, 2, 4, 6, 7, 8, 9, 10]) == [2, 4, 6, 8, 10]
+    assert maps.breaks([7, 7]) == [7] and maps.breaks([1, 2]) == [1, 2] and maps.breaks([]) == []
+    bounds = maps.breaks([float(v) for v in range(1, 82)])
+    assert [maps.klass(v, bounds) for v in (1, 17, 18, 81)] == [1, 1, 2, 5]
+
+
+def test_the_outlines_are_the_81_provinces_and_a_map_is_deterministic():
+    from helpers import ROOT
+
+    web = ROOT / "web"
+    if not (web / "node_modules" / maps.PACKAGE).is_dir():
+        pytest.skip("npm ci --prefix web has not run")
+    outlines = maps.load_outlines(web)
+    assert list(outlines.paths) == [f"{i:02d}" for i in range(1, 82)]
+    assert "MIT" in outlines.notice
+    areas = [maps.Area("25", "Erzurum", "c1", "1", "a.html")]
+    one = maps.choropleth("m", {"tr": "t", "en": "t"}, {"tr": "d", "en": "d"}, areas, outlines)
+    assert one == maps.choropleth("m", {"tr": "t", "en": "t"}, {"tr": "d", "en": "d"}, areas, outlines)
+    assert '<a href="a.html"><title>Erzurum: 1</title><use href="#tr-p25" class="c1"/></a>' in one
+
+
+def test_a_site_built_without_the_outlines_has_no_maps_and_its_pages_still_work(tiny_build, tmp_path):
+    from asdh_lod.publish.render import render
+    from asdh_lod.stages.validate import load_shapes
+    from asdh_lod.publish.querypage import load_queries
+    from asdh_lod.core.resources import QUERIES
+
+    r = tiny_build
+    files = render(r.model, r.mapped, load_shapes(r.mapped.uris), load_queries(QUERIES), None, outlines=None)
+    assert "maps/NOTICE.txt" not in files
+    assert not any(b'class="map"' in data for path, data in files.items() if path.endswith(".html"))
+    assert any(path.endswith(".chart-1.csv") for path in files)
+    out = tmp_path / "site"
+    for path, data in files.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_bytes(data)
+    assert broken_links(out, base=r.mapped.uris.base) == []

@@ -90,7 +90,7 @@ def test_the_page_answers_an_example_query_in_chromium(built, serve, tmp_path):
     html = settled(f"{base}/sparql/?example=home-care-allowance-by-province&run=1", tmp_path)
     s = state(html)
     assert s["state"] == "done", s["status"]
-    assert s["rows"] == "2" and s["status"].startswith("2 rows in ")
+    assert s["rows"] == "2" and s["status"].startswith("2 satır, ")  # Turkish first
     results = html.split('id="results"', 1)[1]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", results, re.S)
     text = " ".join(re.sub(r"<[^>]+>", " ", c) for c in cells)
@@ -112,4 +112,4 @@ def test_without_the_engine_the_page_says_so(built, serve, tmp_path):
     shutil.copytree(built.out, site)
     os.remove(site / "sparql" / "vendor" / "oxigraph" / "web_bg.wasm")
     s = state(settled(f"{serve(site)}/sparql/?run=1", tmp_path))
-    assert s["state"] == "error" and s["status"].startswith("The SPARQL engine could not start:")
+    assert s["state"] == "error" and s["status"].startswith("SPARQL motoru başlatılamadı:")

@@ -22,8 +22,9 @@ from ..core.problems import ProblemsFound, Report
 from ..core.resources import ontology_for, queries_for, shapes_for, web_for
 from ..ingest.load import SCHEMES, load
 from ..model.records import Model, Origin
+from ..publish.maps import Outlines, load_outlines
 from ..publish.querypage import load_queries, load_web_assets
-from ..publish.pages import QUERIES_PAGE, SPARQL_PAGE
+from ..publish.links import QUERIES_PAGE, SPARQL_PAGE
 from ..publish.render import check_outputs, render, render_iter, shapes_turtle
 from ..stages.check import check
 from ..stages.fastcheck import validate_fast
@@ -131,6 +132,7 @@ class _Inputs:
     shapes: Graph
     queries: list
     web_assets: dict[str, bytes] | None
+    outlines: Outlines | None = None  # the provinces' outlines for the maps (web/: turkey-map-react)
 
 
 def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -149,7 +151,7 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
         stats: dict = {}
         with timings.stage("render"):
             result.files = render(result.model, result.mapped, inputs.shapes, inputs.queries,
-                                  inputs.web_assets, stats=stats)
+                                  inputs.web_assets, stats=stats, outlines=inputs.outlines)
         result.paths, result.triples = sorted(result.files), stats["triples"]
     return result
 
@@ -190,9 +192,10 @@ def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontol
         raise ProblemsFound("outputs", report)
     web = web_for(data_dir)
     web_assets = load_web_assets(web) if queries and web is not None else None
+    outlines = load_outlines(web) if web is not None else None  # no web/ (an installed package): no maps
     result = BuildResult(model=model, mapped=mapped, files=None, report=report, triples=0,
                          seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache)
-    return result, _Inputs(shapes, queries, web_assets)
+    return result, _Inputs(shapes, queries, web_assets, outlines)
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -219,7 +222,8 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
         with timings.stage("render"):  # made and written into the temporary folder
             result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
-                                inputs.web_assets, stats=stats, releases=result.releases)
+                                inputs.web_assets, stats=stats, releases=result.releases,
+                                outlines=inputs.outlines)
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]
         with timings.stage("write"):

@@ -47,6 +47,7 @@ MEDIA_TYPES = {
     "nt": ("application/n-triples", True), "txt": ("text/plain", True), "css": ("text/css", True),
     "json": ("application/json", False), "xml": ("application/xml", True), "csv": ("text/csv", True),
     "svg": ("image/svg+xml", True), "png": ("image/png", False), "gz": ("application/gzip", False),
+    "js": ("text/javascript", True), "wasm": ("application/wasm", False), "rq": ("application/sparql-query", True),
 }
 OCTETS = "application/octet-stream"
 

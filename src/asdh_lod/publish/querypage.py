@@ -184,7 +184,8 @@ def pages(nq: bytes, queries: list[ExampleQuery], *, base: str, prefixes: dict[s
     chrome = chrome or (lambda stem, existing: _plain_chrome(stem, existing, title))
     editor = "../sparql/index.html" if web_assets else None
     html = env.get_template("queries.html").render(
-        **chrome("queries/index", own), site_title=title, title="Example SPARQL queries", queries=rendered,
+        **chrome("queries/index", own), site_title=title, title="Example SPARQL queries",
+        title_tr="Örnek SPARQL sorguları", title_en="Example SPARQL queries", queries=rendered,
         graphs=graphs, dump=dump, editor=editor)
     files = {"queries/index.html": html.encode("utf-8")}
     for eq in queries:
@@ -193,7 +194,8 @@ def pages(nq: bytes, queries: list[ExampleQuery], *, base: str, prefixes: dict[s
         files.update(web_assets)
         examples = [{"name": r.name, "title": r.title, "text": r.text} for r in rendered]
         files["sparql/index.html"] = env.get_template("sparql.html").render(
-            **chrome("sparql/index", own), site_title=title, title="SPARQL in your browser", queries=rendered, examples=examples, graphs=graphs, dump=dump, nq=nq_name,
+            **chrome("sparql/index", own), site_title=title, title="SPARQL in your browser",
+            title_tr="Tarayıcınızda SPARQL", title_en="SPARQL in your browser", queries=rendered, examples=examples, graphs=graphs, dump=dump, nq=nq_name,
             prefixes=prefixes).encode("utf-8")
     return files
 

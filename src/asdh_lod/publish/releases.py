@@ -28,7 +28,8 @@ from ..stages.changes import OBS_VALUE, ChangeLog, Release, changelog_graph, csv
 from ..stages.mapping import Mapped
 from . import csvw
 from .catalog import temporal_coverage
-from .pages import chrome, number_text
+from .figures import number_text
+from .links import chrome
 from .templating import environment
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -281,6 +282,7 @@ def release_page(model: Model, mapped: Mapped, version: str, issued: date, note:
                for k in RELEASE_FILES if release_path(version, k) in files]
     listing.append({"href": RELEASE_FILES["record"], "what": WHAT["record"], "bytes": None, "sha256": None})
     ctx = {**chrome(stem, u, info.title, existing), "title": f"Release {version}", "labels": {},
+           "title_tr": f"{version} sürümü", "title_en": f"Release {version}",
            "version": version, "issued": issued.isoformat(), "note": note, "previous": previous,
            "previous_href": f"../{previous}/" if previous else None, "iri": str(u.release(version)),
            "latest": str(u.dataset), "latest_href": link(str(u.dataset)), "files": listing, "changes": changes,

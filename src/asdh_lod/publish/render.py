@@ -21,7 +21,9 @@ from ..stages.changes import Release
 from ..stages.mapping import Mapped
 from . import catalog, csvw, querypage, sdmx
 from . import releases as versions
-from .pages import chrome, render_pages
+from .links import chrome
+from .maps import Outlines
+from .pages import render_pages
 from .querypage import ExampleQuery
 
 
@@ -59,11 +61,13 @@ def check_outputs(model: Model, queries: Sequence[ExampleQuery], report: Report)
 
 def render(model: Model, mapped: Mapped, shapes: Graph,
            queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
-           stats: dict | None = None, releases: Sequence[Release] = ()) -> dict[str, bytes]:
+           stats: dict | None = None, releases: Sequence[Release] = (),
+           outlines: Outlines | None = None) -> dict[str, bytes]:
     """Every output file of the site, as {relative path: bytes}, in memory. No I/O.
 
     `build` does not hold the site in memory: it writes `render_iter`'s files as they come."""
-    return dict(sorted(render_iter(model, mapped, shapes, queries, web_assets, stats=stats, releases=releases)))
+    return dict(sorted(render_iter(model, mapped, shapes, queries, web_assets, stats=stats, releases=releases,
+                                   outlines=outlines)))
 
 
 def shapes_turtle(shapes: Graph, mapped: Mapped) -> bytes:
@@ -74,7 +78,7 @@ def shapes_turtle(shapes: Graph, mapped: Mapped) -> bytes:
 def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
                 progress=None, stats: dict | None = None,
-                releases: Sequence[Release] = ()) -> Iterator[tuple[str, bytes]]:
+                releases: Sequence[Release] = (), outlines: Outlines | None = None) -> Iterator[tuple[str, bytes]]:
     """Every output file of the site, one (relative path, bytes) at a time. No I/O.
 
     A file is dropped once yielded, except what later files are made from: the N-Triples of
@@ -84,7 +88,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     the example queries (queries/*.rq), run on the edition for their page; `web_assets` the
     vendored browser files of the in-browser SPARQL page (querypage); `releases` the release
     folders (publish/releases.py), yielded first, unchanged, and described by the catalogue,
-    VoID, the pages and the query page. `stats`, if given, gets "triples": the number of
+    VoID, the pages and the query page; `outlines` the provinces' outlines for the maps
+    (maps.load_outlines; None: no maps). `stats`, if given, gets "triples": the number of
     triples in the published whole."""
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
@@ -148,7 +153,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     del query_pages, query_nq
     # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
     for path, data in render_pages(model, mapped, nt, set(paths), documents=documents, progress=progress,
-                                   releases=releases):
+                                   releases=releases, outlines=outlines):
         yield out(path, data)
     # last: the sitemap lists every page
     for path, data in catalog.index_files(paths, mapped.uris.base).items():

@@ -31,6 +31,11 @@ class PublishedFile:
         return self.file_type is not None and (self.file_type.startswith("RDF_") or self.file_type == "JSON_LD")
 
     @property
+    def what_tr(self) -> str:
+        """`what` in Turkish, for the home page's list of downloads."""
+        return WHAT_TR.get(self.key, self.what)
+
+    @property
     def description(self) -> str:
         """The distribution's dct:description in the catalogue."""
         if self.key == "sdmx-csv":
@@ -91,9 +96,28 @@ _TABLE = (
                   "text/turtle", listed=False),
     PublishedFile("sitemap", "sitemap.xml", "XML", "Sitemap", "application/xml"),
     PublishedFile("robots", "robots.txt", "text", "Robots rules", "text/plain", listed=False),
+    PublishedFile("map-notice", "maps/NOTICE.txt", "text", "Where the province outlines of the maps come from, and their licence",
+                  "text/plain", listed=False),
 )
 
 FILES: dict[str, PublishedFile] = {f.key: f for f in _TABLE}
+# what the listed files are, in Turkish (the pages are Turkish first)
+WHAT_TR = {
+    "turtle": "Tüm veri kümesi (küp, kod listeleri, ontoloji)",
+    "json-ld": "Tüm veri kümesi",
+    "n-triples-gzip": "Tüm veri kümesi, sıralı, SPARQL depoları için",
+    "trig": "Adlandırılmış çizgelerde tüm veri kümesi (ontoloji, kod listeleri, veri)",
+    "n-quads-gzip": "Aynı adlandırılmış çizgeler, SPARQL depoları için",
+    "csv": "Tüm gözlemler bir tablo olarak, etiketler ve kodlarla",
+    "csv-metadata": "Tabloyu aynı RDF'ye eşleyen CSVW üst verisi",
+    "ontology": "OWL ontolojisi",
+    "codelists": "SKOS kod listeleri",
+    "shapes": "Verinin doğrulandığı SHACL şekilleri",
+    "catalog-ttl": "Açık veri portalları için DCAT-AP 3 katalog kaydı",
+    "catalog-jsonld": "Aynı katalog kaydı",
+    "void-ttl": "VoID tanımı",
+    "sitemap": "Site haritası",
+}
 # the whole-dataset files the catalogue describes as dcat:Distributions, in catalogue order
 DISTRIBUTIONS: tuple[PublishedFile, ...] = tuple(FILES[k] for k in ("turtle", "json-ld", "n-triples",
                                                                    "n-triples-gzip", "csv", "sdmx-csv",
@@ -148,3 +172,9 @@ def release_folder(version: str) -> str:
 def release_path(version: str, key: str) -> str:
     """The path in the site of one of a release's files."""
     return f"{release_folder(version)}/{RELEASE_FILES[key]}"
+
+
+def figures_csv(page_stem: str, ident: str) -> str:
+    """Where the CSV of the figures of one chart or map (`ident`) of the page `page_stem` is:
+    beside the page (`code/programme/asdep.map-1.csv`)."""
+    return f"{page_stem}.{ident}.csv"

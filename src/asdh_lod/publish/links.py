@@ -1,0 +1,351 @@
+"""Links, labels and relative paths between the site's pages, and the HTML of links, values
+and property lists. No I/O.
+
+Pages link relatively (the site works from any host or folder, offline): `relative` gives
+the path from a page's folder to a site path, `chrome` the links of the frame around every
+page, `Links` the link to any URI from any page (`term`: href, labels, short name, cached
+per folder) and the property lists of a resource (`rows`, `used_by`).
+
+What repeats by the million (links, values, property lists) is rendered by the plain
+functions below rather than by Jinja macros: a macro call costs ten times a function call.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import defaultdict
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from ..model.records import Fact
+from ..rdf.files import FILES
+from ..rdf.uris import Uris
+from .i18n import label
+from .site_index import Resource, SiteIndex
+
+# file extension → media type of each RDF variant, in the order pages list them
+VARIANTS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
+VARIANT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples"}
+STYLESHEET = "style.css"
+FAVICON = "favicon.svg"
+HOME = "index"
+# pages of other modules that every page's navigation links to when they are published
+QUERIES_PAGE = "queries/index.html"  # querypage.py: the example queries with their answers
+SPARQL_PAGE = "sparql/index.html"  # querypage.py: SPARQL in the browser
+CSV_DOWNLOAD = FILES["csv"].path
+
+PREDICATE_ORDER = [RDF.type, SKOS.prefLabel, RDFS.label, DCTERMS.title, SKOS.definition,
+                   DCTERMS.description]
+USED_BY_LIMIT = 100  # subjects listed per property under "Used by"
+
+
+@lru_cache(maxsize=1 << 18)
+def relative(target: str, start_dir: str) -> str:
+    """`posixpath.relpath(target, start_dir)` for site paths (no `.` or `..` in them), cached:
+    a build computes hundreds of thousands of links between a few thousand folders."""
+    t = target.split("/")
+    s = start_dir.split("/") if start_dir else []
+    i = 0
+    while i < len(s) and i < len(t) - 1 and s[i] == t[i]:
+        i += 1
+    return "/".join([".."] * (len(s) - i) + t[i:])
+
+
+def chrome(stem: str, uris: Uris, dataset_title: dict, existing: set[str] | dict) -> dict:
+    """What base.html needs around a page at `stem` (site path without .html): relative links
+    to the stylesheet, the home, dataset and ontology pages and, where published, the query pages."""
+    start = posixpath.dirname(stem)
+
+    def page(u: URIRef) -> str:
+        path = str(u)[len(uris.base):]
+        return relative((path + "index" if path == "" or path.endswith("/") else path) + ".html", start)
+
+    return {"css": relative(STYLESHEET, start), "icon": relative(FAVICON, start), "home": relative(HOME + ".html", start),
+            "dataset_href": page(uris.dataset), "ontology_href": page(uris.ontology),
+            "queries_href": relative(QUERIES_PAGE, start) if QUERIES_PAGE in existing else None,
+            "sparql_href": relative(SPARQL_PAGE, start) if SPARQL_PAGE in existing else None,
+            "dataset_title": dataset_title}
+
+
+def json_script(value) -> Markup:
+    """JSON for a `<script>` element: `<`, `>` and `&` escaped as \\u003c…, so no string in
+    the data (e.g. a quote containing `</script>`) can end the element early."""
+    return json_script_text(json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def json_script_text(text: str) -> Markup:
+    """`json_script` of JSON already written as text (indented, keys sorted)."""
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+# -- the HTML of links, values and property lists
+
+def link_html(t: dict) -> Markup:
+    html = t.get("html")
+    if html is None:
+        html = t["html"] = _link_html(t)  # terms are cached per folder (Links.term): so is their HTML
+    return html
+
+
+def _link_html(t: dict) -> Markup:
+    cls = ' class="ext"' if t["external"] else ""
+    head = f'<a href="{escape(t["href"])}"{cls} title="{escape(t["uri"])}">'
+    en, tr = t["en"], t["tr"]
+    if not (en or tr):
+        return Markup(f'{head}<code>{escape(t["curie"])}</code></a>')
+    return Markup(f"{head}{label(tr, en)}</a>")
+
+
+def value_html(v: dict) -> Markup:
+    if v["kind"] == "link":
+        html = v.get("value_html")
+        if html is None:  # a link is a cached term (Links.term): so is its HTML as a value
+            out = str(link_html(v))
+            if v["en"] or v["tr"]:
+                out += f' <code class="curie">{escape(v["curie"])}</code>'
+            html = v["value_html"] = Markup(out)
+        return html
+    if v["kind"] == "literal":
+        lang = v["lang"]
+        out = f'<span lang="{escape(lang)}">' if lang else "<span>"
+        out += f'{escape(v["text"])}</span>'
+        if lang:
+            out += f' <small class="tag">@{escape(lang)}</small>'
+        if v["datatype"]:
+            out += f' <small class="tag">{escape(v["datatype"])}</small>'
+        return Markup(out)
+    return Markup(f'<dl class="bnode">{rows_html(v["rows"])}</dl>')
+
+
+def rows_html(rows: list[dict]) -> Markup:
+    out = []
+    for r in rows:
+        out.append(f"<dt>{link_html(r['predicate'])}</dt>\n")
+        langs = {v["lang"] for v in r["values"] if v["kind"] == "literal"}
+        paired = "tr" in langs and "en" in langs  # a label or text in both languages: the page shows one
+        for v in r["values"]:
+            if paired and v["kind"] == "literal" and v["lang"] in ("tr", "en"):
+                out.append(f'<dd class="l-{v["lang"]}">{value_html(v)}</dd>\n')
+            else:
+                out.append(f"<dd>{value_html(v)}</dd>\n")
+    return Markup("".join(out))
+
+
+def _sort_key(o) -> tuple:
+    return (0 if isinstance(o, URIRef) else 1 if isinstance(o, Literal) else 2, str(o),
+            getattr(o, "language", None) or "")
+
+
+class Links:
+    """Links to any URI from any page, the labels they show, and a resource's property lists."""
+
+    def __init__(self, index: SiteIndex):
+        self.index = index
+        self.model, self.uris, self.base = index.model, index.uris, index.base
+        self.prefixes = index.prefixes
+        self._labels: dict[URIRef, dict[str, str]] = {}
+        self._curies: dict[URIRef, str] = {}
+        self._terms: dict[tuple[str, URIRef], dict] = {}  # (page folder, URI) → its link
+        self._folders: dict[str, str] = {}  # page stem → its folder
+
+    # the triples the labels come from (a description document adds its own)
+    def predicate_objects(self, s) -> list:
+        return self.index.predicate_objects(s)
+
+    def objects(self, s, p) -> list:
+        return [o for q, o in self.predicate_objects(s) if q == p]
+
+    def value_of(self, s, p):
+        return next(iter(self.objects(s, p)), None)
+
+    # -- paths ----------------------------------------------------------------------------------
+    def folder(self, stem: str) -> str:
+        """The folder of the page `stem` (cached: every link of a page asks)."""
+        f = self._folders.get(stem)
+        if f is None:
+            f = self._folders[stem] = posixpath.dirname(stem)
+        return f
+
+    def rel(self, from_stem: str, target: str) -> str:
+        """A relative link from the page `from_stem`.html to the site path `target`."""
+        return relative(target, self.folder(from_stem))
+
+    def href(self, from_stem: str, u: URIRef) -> str | None:
+        ix = self.index
+        r = ix.resources.get(u)
+        if r is not None:
+            return self.rel(from_stem, r.stem + ".html")
+        r = ix.hash_doc.get(u)
+        if r is not None:
+            return self.rel(from_stem, r.stem + ".html") + u[u.index("#"):]
+        if u in ix.files:
+            return self.rel(from_stem, ix.files[u])
+        if u in ix.anchors:
+            return self.rel(from_stem, ix.anchors[u])
+        if str(u) == self.base:  # the site's root (foaf:homepage): the home page
+            return self.rel(from_stem, HOME + ".html")
+        if str(u).startswith(self.base) and str(u)[len(self.base):] in ix.existing:  # a file the published graph does not mention
+            return self.rel(from_stem, str(u)[len(self.base):])
+        if str(u).startswith(self.base):  # a release (its folder's page) or a part of its record (catalog.ttl#…)
+            path, hash_, frag = str(u)[len(self.base):].partition("#")
+            for f in (path + "index.html", path + ".ttl"):
+                if f in ix.existing:
+                    return self.rel(from_stem, f) + hash_ + frag
+        if str(u).startswith(self.base):  # pragma: no cover - every mentioned URI is one of the two
+            raise AssertionError(f"no document for {u}")
+        return str(u)
+
+    # -- names and labels -------------------------------------------------------------------------
+    def curie(self, u: URIRef) -> str:
+        c = self._curies.get(u)
+        if c is None:
+            c = self._curies[u] = self._curie(u)
+        return c
+
+    def _curie(self, u: URIRef) -> str:
+        s = str(u)
+        for ns, p in self.prefixes:
+            if s.startswith(ns) and len(s) > len(ns):
+                return f"{p}:{s[len(ns):]}"
+        if s.startswith(self.base):  # for display: our own URIs read as their path
+            return s[len(self.base):] or s
+        return s
+
+    def labels(self, u: URIRef) -> dict[str, str]:
+        if u not in self._labels:
+            self._labels[u] = self._find_labels(u)
+        return self._labels[u]
+
+    def _find_labels(self, u: URIRef) -> dict[str, str]:
+        ix = self.index
+        if u in ix.facts:
+            return self.fact_labels(ix.facts[u])
+        out: dict[str, str] = {}
+        for pred in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
+            for o in sorted(self.objects(u, pred)):
+                if isinstance(o, Literal) and (o.language or "") not in out:
+                    out[o.language or ""] = str(o)
+        if not out and u in ix.resources and ix.resources[u].members:
+            out = self.document_labels(ix.resources[u])
+        if not out:
+            notation = self.value_of(u, SKOS.notation)
+            out[""] = str(notation) if notation is not None else self.curie(u)
+        return out
+
+    def concept_label(self, scheme: str, code: str, lang: str = "en") -> str:
+        c = self.model.schemes[scheme].concepts.get(code)
+        if c is None:  # the country concept of the provinces
+            return self.label_text(self.uris.concept(scheme, code), lang)
+        return c.label.get(lang) or c.label.get("en") or code
+
+    def label_text(self, u: URIRef, lang: str = "en") -> str:
+        ls = self.labels(u)
+        return ls.get(lang) or ls.get("en") or ls.get("") or next(iter(ls.values()))
+
+    def fact_labels(self, f: Fact) -> dict[str, str]:
+        out = {}
+        for lang in ("en", "tr"):
+            cl = lambda s, c: self.concept_label(s, c, lang)  # noqa: E731
+            out[lang] = (f"{cl('programme', f.programme)}: {cl('indicator', f.indicator)} "
+                         f"({cl('target-group', f.target_group)}), {cl('province', f.province)}, "
+                         f"{f.period.notation} {cl('period-kind', f.period_kind)}")
+        return out
+
+    def document_labels(self, r: Resource) -> dict[str, str]:
+        """"Erzurum Province, 2025": the document of one province's figures of one period."""
+        facts = [self.index.facts[m] for m in r.members if m in self.index.facts]
+        if not facts:
+            return {"": self.curie(r.uri)}
+        f = facts[0]
+        return {lang: f"{self.concept_label('province', f.province, lang)}, {f.period.notation}"
+                for lang in ("en", "tr")}
+
+    def definition(self, u: URIRef) -> dict[str, str]:
+        out = {}
+        for pred in (SKOS.definition, DCTERMS.description, RDFS.comment):
+            for o in sorted(self.objects(u, pred)):
+                if isinstance(o, Literal) and o.language in ("en", "tr") and o.language not in out:
+                    out[o.language] = str(o)
+        return out
+
+    # -- links ------------------------------------------------------------------------------------
+    def term(self, from_stem: str, u: URIRef) -> dict:
+        """A link to `u` from the page `from_stem`: href, labels, short name (cached per folder:
+        the same links repeat on every page of a folder). Callers must not change it."""
+        key = (self.folder(from_stem), u)
+        t = self._terms.get(key)
+        if t is None:
+            t = self._terms[key] = self._term(from_stem, u)
+        return t
+
+    def _term(self, from_stem: str, u: URIRef) -> dict:
+        ix = self.index
+        ls = self.labels(u) if (u in ix.resources or u in ix.hash_doc or u in ix.files
+                                or u in ix.anchors or self._has_label(u)) else {}
+        if ls.get("") == self.curie(u):  # no label: the link shows the URI's short form only
+            ls = {}
+        return {"kind": "link", "uri": str(u), "curie": self.curie(u), "href": self.href(from_stem, u),
+                "external": not str(u).startswith(self.base),
+                "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr") or ls.get("") or ""}
+
+    def _has_label(self, u: URIRef) -> bool:
+        return any(p in (RDFS.label, SKOS.prefLabel) for p, _o in self.index.po.get(u, ()))
+
+    def value(self, from_stem: str, o, depth: int = 0, graph: Graph | None = None) -> dict:
+        if isinstance(o, URIRef):
+            return self.term(from_stem, o)
+        if isinstance(o, BNode):
+            return {"kind": "bnode", "rows": self.rows(from_stem, o, depth + 1, graph) if depth < 4 else []}
+        dt = o.datatype
+        return {"kind": "literal", "text": str(o), "lang": o.language or "",
+                "datatype": self.curie(dt) if dt is not None and dt != XSD.string else ""}
+
+    def rows(self, from_stem: str, s, depth: int = 0, graph: Graph | None = None) -> list[dict]:
+        """The properties of `s` in `graph` (default: the published triples), with linked values."""
+        by_pred: dict[URIRef, list] = defaultdict(list)
+        for p, o in (self.predicate_objects(s) if graph is None else graph.predicate_objects(s)):
+            by_pred[p].append(o)
+        order = {p: i for i, p in enumerate(PREDICATE_ORDER)}
+        preds = sorted(by_pred, key=lambda p: (order.get(p, len(order)), self.curie(p)))
+        return [{"predicate": self.term(from_stem, p),
+                 "values": [self.value(from_stem, o, depth, graph) for o in sorted(by_pred[p], key=_sort_key)]}
+                for p in preds]
+
+    def used_by(self, stem: str, u: URIRef) -> list[dict]:
+        by_pred: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for p, s in self.index.incoming(u):
+            by_pred[p].append(s)
+        out = []
+        for p, subs in sorted(by_pred.items(), key=lambda x: self.curie(x[0])):
+            subs = sorted(set(subs))
+            out.append({"predicate": self.term(stem, p),
+                        "subjects": [self.term(stem, s) for s in subs[:USED_BY_LIMIT]],
+                        "more": max(0, len(subs) - USED_BY_LIMIT)})
+        return out
+
+    def alternates(self, stem: str) -> list[dict]:
+        """The page's RDF variants, for `<link rel="alternate">` and the "As data" line."""
+        return [{"href": self.rel(stem, stem + "." + ext), "type": t, "name": VARIANT_NAMES[ext]}
+                for ext, t in VARIANTS.items()]
+
+
+class DocumentLinks(Links):
+    """Links whose labels and short names also come from one description document (the
+    catalogue labels the EU vocabularies' terms it uses; our graph does not hold them)."""
+
+    def __init__(self, links: Links, g: Graph):
+        super().__init__(links.index)
+        self.doc_graph = g
+        extra = {str(ns): p for p, ns in g.namespaces() if p and str(ns) not in {n for n, _ in links.prefixes}}
+        self.prefixes = sorted([*links.prefixes, *extra.items()], key=lambda x: (-len(x[0]), x[1]))
+
+    def predicate_objects(self, s) -> list:
+        return list(dict.fromkeys([*self.doc_graph.predicate_objects(s), *self.index.po.get(s, ())]))
+
+    def _has_label(self, u: URIRef) -> bool:
+        return super()._has_label(u) or any(
+            True for p in (RDFS.label, SKOS.prefLabel) for _ in self.doc_graph.objects(u, p))

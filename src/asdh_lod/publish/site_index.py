@@ -1,0 +1,201 @@
+"""The site's index of the published triples: which resources get pages, where their files
+are, their descriptions, and the facts behind the figures. No HTML, no I/O.
+
+Every URI under the base IRI that the published graph mentions gets, at the path the
+URI names (percent-decoded, as a web server maps it), one page and three RDF variants;
+observations are hash IRIs, described by the document before the `#` (one province and
+period). A URI that names a published file itself (`sources/x.txt`) needs no page.
+
+Everything is made from the mapper's triples and the sorted N-Triples of the whole (a
+resource's description is a slice of it): no rdflib graph is built. The triples are indexed
+once, here; the links and labels (`links`) and the page views (`views`) read this index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from rdflib import BNode, Graph, URIRef
+
+from ..model.records import Fact, Model
+from ..rdf.serialise import Compactor, jsonld_nodes, ntriples
+from ..rdf.vocab import JSONLD_OWN, prefixes
+from ..stages.mapping import Mapped
+
+
+@dataclass
+class Resource:
+    uri: URIRef
+    stem: str      # the URI's path below the base, as written in the URI (percent-encoded)
+    members: tuple[URIRef, ...] = ()  # for a document of hash IRIs (`…/obs/25/2025`): the IRIs it describes
+
+    @property
+    def file_stem(self) -> str:
+        """Where its files are, as a web server maps the URI path to the file system."""
+        return unquote(self.stem)
+
+
+def subject_spans(nt: bytes) -> dict[bytes, tuple[int, int]]:
+    """Where each subject's lines are in sorted N-Triples: {subject as written: (start, end)}.
+    Sorted N-Triples keep a subject's lines together, so a resource's description is a slice."""
+    spans: dict[bytes, tuple[int, int]] = {}
+    prev, start, pos = None, 0, 0
+    for line in nt.splitlines(keepends=True):
+        subj = line[:line.index(b" ")]
+        if subj != prev:
+            if prev is not None:
+                spans[prev] = (start, pos)
+            prev, start = subj, pos
+        pos += len(line)
+    if prev is not None:
+        spans[prev] = (start, pos)
+    return spans
+
+
+def page_stem(base: str, u: URIRef) -> str:
+    """The site path (without .html) of the page of `u`: `def/` → `def/index`."""
+    path = str(u)[len(base):]
+    return path + "index" if path == "" or path.endswith("/") else path
+
+
+class SiteIndex:
+    def __init__(self, model: Model, mapped: Mapped, existing: set[str] | dict, nt: bytes):
+        """`nt`: the sorted N-Triples of every published triple (`publish.ntriples`), from which
+        each resource's description is sliced; the triples themselves are indexed once here.
+        `existing`: the paths of the other published files."""
+        self.model, self.mapped = model, mapped
+        self.uris = mapped.uris
+        self.base = base = mapped.uris.base
+        self.context = prefixes(self.base, JSONLD_OWN)
+        self.prefixes = sorted(((ns, p) for p, ns in self.context.items()), key=lambda x: -len(x[0]))
+        self.facts: dict[URIRef, Fact] = {}
+        self.fact_doc = {}
+        self._fact_uri: dict[int, URIRef] = {}  # id(fact) → its URI, minted once
+        self.all_facts: list[Fact] = []  # `model.facts` builds a new list each time: once here
+        self.by_province: dict[str, list[Fact]] = defaultdict(list)
+        self.by_programme: dict[str, list[Fact]] = defaultdict(list)
+        for src in model.sources:
+            for f in src.facts:
+                u = self._fact_uri[id(f)] = self.uris.fact(f)
+                self.facts[u] = f
+                self.fact_doc[u] = src.document
+                self.all_facts.append(f)
+                self.by_province[f.province].append(f)
+                self.by_programme[f.programme].append(f)
+        # one pass over every triple: outgoing (subject → [(p, o)]), incoming links, our URIs
+        po: dict = defaultdict(list)
+        incoming: dict = defaultdict(list)
+        mentioned: set[URIRef] = set()
+        for s, p, o in mapped.triples():
+            po[s].append((p, o))
+            if type(o) is URIRef and o.startswith(base):
+                mentioned.add(o)
+                if type(s) is not BNode:
+                    incoming[o].append((p, s))
+            if type(s) is URIRef and s.startswith(base):
+                mentioned.add(s)
+            if p.startswith(base):
+                mentioned.add(p)
+        self.po, self.incoming_links = po, incoming
+        self.files = {u: str(u)[len(base):] for u in mentioned if str(u)[len(base):] in existing}
+        hashed: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for u in mentioned:
+            if "#" in u and u not in self.files:
+                hashed[URIRef(u[:u.index("#")])].append(u)
+        plain = {u for u in mentioned if "#" not in u and u not in self.files and u not in hashed}
+        self.resources = {u: Resource(u, page_stem(base, u), tuple(sorted(hashed.get(u, ()))))
+                          for u in sorted(plain | set(hashed))}
+        self.hash_doc = {m: r for r in self.resources.values() for m in r.members}
+        self.nt, self.spans = nt, subject_spans(nt)
+        self.existing = existing
+        # description documents (catalog.py) → their graphs; their URIs and hash IRIs → page#anchor
+        self.documents: dict[str, Graph] = {}
+        self.anchors: dict[URIRef, str] = {}
+
+    def fact_uri(self, f: Fact) -> URIRef:
+        return self._fact_uri[id(f)]
+
+    def add_documents(self, documents: dict[str, Graph]) -> None:
+        """Know the description documents: links to `{base}name` and `{base}name#x` go to
+        `name.html` and `name.html#x`."""
+        for name, g in sorted(documents.items()):
+            doc = URIRef(self.base + name)
+            if doc in self.resources or name + ".html" in self.existing:  # pragma: no cover - uris.py bug
+                raise AssertionError(f"the document {doc} would clash with a page or file")
+            self.documents[name] = g
+            self.anchors[doc] = name + ".html"
+            for t in {t for triple in g for t in triple if isinstance(t, URIRef)}:
+                if str(t).startswith(str(doc) + "#"):
+                    self.anchors[t] = f"{name}.html#{str(t)[len(doc) + 1:]}"
+
+    # -- the triples --------------------------------------------------------------------------
+    def predicate_objects(self, s) -> list:
+        return list(dict.fromkeys(self.po.get(s, ())))  # a triple may repeat across graphs
+
+    def objects(self, s, p) -> list:
+        return [o for q, o in self.predicate_objects(s) if q == p]
+
+    def value_of(self, s, p):
+        return next(iter(self.objects(s, p)), None)
+
+    def incoming(self, u: URIRef) -> list[tuple[URIRef, URIRef]]:
+        return list(dict.fromkeys(self.incoming_links.get(u, ())))
+
+    # -- the facts behind the figures -----------------------------------------------------------
+    @property
+    def period_uris(self) -> set[URIRef]:
+        if not hasattr(self, "_period_uris"):
+            self._period_uris = {self.uris.period(f.period) for f in self.all_facts}
+        return self._period_uris
+
+    @property
+    def indicator_uris(self) -> set[URIRef]:
+        if not hasattr(self, "_indicator_uris"):
+            self._indicator_uris = {self.uris.concept("indicator", f.indicator) for f in self.all_facts}
+        return self._indicator_uris
+
+    @property
+    def fact_concepts(self) -> dict[URIRef, list[Fact]]:
+        """Target groups, indicators, periods, period kinds, units, documents → their facts."""
+        if not hasattr(self, "_fact_concepts"):
+            idx: dict[URIRef, list[Fact]] = defaultdict(list)
+            u = self.uris
+            for src in self.model.sources:
+                for f in src.facts:
+                    for key in (u.concept("target-group", f.target_group), u.concept("indicator", f.indicator),
+                                u.period(f.period), u.concept("period-kind", f.period_kind),
+                                u.concept("unit", f.unit), u.source(src.document.id)):
+                        idx[key].append(f)
+            self._fact_concepts = idx
+        return self._fact_concepts
+
+    # -- descriptions ----------------------------------------------------------------------------
+    def description_nt(self, r: Resource) -> bytes:
+        """The resource's concise bounded description (for a document of hash IRIs: theirs), as
+        sorted N-Triples sliced from the whole; the `def/` namespace is the whole ontology."""
+        if r.uri == self.uris.ontology:
+            return ntriples(self.mapped.ontology)
+        parts, todo, seen = [], list(r.members or (r.uri,)), set()
+        while todo:
+            s = todo.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            key = (f"_:{s}" if type(s) is BNode else f"<{s}>").encode("utf-8")
+            span = self.spans.get(key)
+            if span is not None:
+                parts.append(self.nt[span[0]:span[1]])
+            todo.extend(o for _p, o in self.po.get(s, ()) if type(o) is BNode)
+        return b"".join(sorted(parts))
+
+    def jsonld_text(self, nt: bytes) -> str:
+        """The description as JSON-LD, compacted with our prefixes (the context is embedded):
+        one node a line, keys sorted (json's C encoder; an indented dump is pure Python)."""
+        if not hasattr(self, "_compactor"):
+            self._compactor = Compactor(self.context)
+            self._context_text = json.dumps(self.context, ensure_ascii=False, sort_keys=True)
+        nodes = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, self._compactor)]
+        return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"
