@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 from rdflib import Graph, URIRef
 
-from ..core.fsio import stage_site, swap_in
+from ..core.fsio import Scratch, stage_site, swap_in
 from ..core.problems import ProblemsFound, Report
 from ..core.resources import ontology_for, queries_for, shapes_for, web_for
 from ..ingest.load import SCHEMES, load
@@ -208,9 +208,10 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
         result, inputs = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
                                     validator=validator, timings=timings, cache_dir=cache_dir)
         stats: dict = {}
-        with timings.stage("render"):  # made and written into the temporary folder
+        with timings.stage("render"), Scratch(near=Path(out_dir)) as scratch:
+            # made and written into the temporary folder; the dumps made in `scratch` and moved in
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
-                                inputs.web_assets, stats=stats)
+                                inputs.web_assets, stats=stats, scratch=scratch)
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]
         with timings.stage("write"):

@@ -66,6 +66,19 @@ def edition_store(nq: bytes, default_graph: bool = True) -> ox.Store:
     return store
 
 
+def edition_store_of(graphs: dict[str, Path | bytes], default_graph: bool, path: Path | None = None) -> ox.Store:
+    """`edition_store` of named graphs given as sorted N-Triples (a file or bytes each),
+    bulk-loaded by pyoxigraph; at `path`, on disk (memory stays small at any size)."""
+    store = ox.Store(str(path)) if path is not None else ox.Store()
+    for name, nt in graphs.items():
+        for graph in (ox.NamedNode(name),) + ((ox.DefaultGraph(),) if default_graph else ()):
+            if isinstance(nt, bytes):
+                store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            else:
+                store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    return store
+
+
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
 _COMMENT = re.compile(r"#.*$", re.MULTILINE)
