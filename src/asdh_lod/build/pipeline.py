@@ -91,12 +91,27 @@ class Progress:
     def end(self, stage: str) -> None: ...
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished worker processes."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def peak_rss_children() -> int:
+    """The largest peak RSS of any finished worker process so far, in bytes (0 if none)."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
 class Timings:
-    """Wall time and peak RSS of each stage, and the stage events a `Progress` display hears."""
+    """Wall time, CPU time (worker processes included) and peak RSS (of this process, and of
+    the largest worker) of each stage, and the stage events a `Progress` display hears."""
 
     def __init__(self, progress: Progress | None = None):
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.peak_rss: dict[str, int] = {}
+        self.peak_rss_workers: dict[str, int] = {}
         self.progress = progress or Progress()
 
     @contextmanager
@@ -110,12 +125,14 @@ class Timings:
             done += 1
             self.progress.advance()
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         try:
             yield step
         finally:
             self.seconds[name] = time.perf_counter() - t
+            self.cpu[name] = cpu_seconds() - cpu
             self.peak_rss[name] = peak_rss()
+            self.peak_rss_workers[name] = peak_rss_children()
             if done < total:
                 self.progress.advance(total - done)
             self.progress.end(name)
