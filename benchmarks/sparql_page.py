@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/sparql_page.py SITE [--example NAME] [--timeout 600]
 
-Serves SITE with the preview server (`asdh-lod serve`'s, on 127.0.0.1), opens
+Serves SITE with a static file server on 127.0.0.1, opens
 `sparql/?example=NAME&run=1` and polls the page's state: prints the seconds until the engine
 is ready (the .nq.gz fetched, decompressed by the browser and loaded into Oxigraph's
 WebAssembly store) and until the example query's first answer is shown, the quads loaded and
@@ -12,9 +12,12 @@ the size of the compressed dump fetched.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
+import threading
 import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -22,7 +25,15 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from cdp import Chromium  # noqa: E402  (tests/cdp.py: the minimal DevTools client)
 
-from asdh_lod.publish import conneg  # noqa: E402
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    """A static file server (as tests/test_sparql_page.py uses) with the WebAssembly media type."""
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                      ".js": "text/javascript"}
+
+    def log_message(self, *args):
+        pass
 
 
 def main() -> None:
@@ -31,10 +42,12 @@ def main() -> None:
     ap.add_argument("--example", default="home-care-allowance-by-province")
     ap.add_argument("--timeout", type=float, default=600.0)
     args = ap.parse_args()
-    server, thread = conneg.serve_in_thread(args.site)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(args.site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     browser = Chromium(timeout=args.timeout)
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/sparql/?example={args.example}&run=1"
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql/index.html?example={args.example}&run=1"
         t = time.perf_counter()
         browser.call("Page.navigate", session=True, url=url)
         ready = done = None
