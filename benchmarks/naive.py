@@ -46,7 +46,7 @@ def naive_build(data_dir: Path, out_dir: Path, timings: Timings) -> dict:
         raise ProblemsFound("validate", report)
     with timings.stage("render"):
         ttl = whole.serialize(format="turtle", encoding="utf-8")
-        ctx = jsonld_context(mapped)["@context"]
+        ctx = jsonld_context(mapped.uris.base)["@context"]
         jsonld = json.dumps(json.loads(whole.serialize(format="json-ld", context=ctx, auto_compact=True)),
                             ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
         nt = "".join(sorted(whole.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines(True)))

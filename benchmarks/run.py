@@ -19,6 +19,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -72,8 +74,16 @@ def child(kind: str, data: str, out: str, validator: str = "") -> None:
     if validator:
         pipeline.VALIDATE = _validator(validator)
     t = time.perf_counter()
-    if kind == "fast":
-        result = pipeline.build(Path(data), Path(out), timings=timings)
+    if kind == "floor":  # pyoxigraph alone: parse the fast build's N-Triples, write Turtle
+        import pyoxigraph as ox
+
+        ox.serialize(ox.parse(path=data, format=ox.RdfFormat.N_TRIPLES), out, format=ox.RdfFormat.TURTLE)
+        total = time.perf_counter() - t
+        print(json.dumps({"total": total, "cpu": pipeline.cpu_seconds(), "peak": pipeline.peak_rss()}))
+        return
+    if kind in ("fast", "cache"):  # "cache": the same build with --cache (work/cache-…)
+        cache = Path(out).parent / f"cache-{Path(out).name}" if kind == "cache" else None
+        result = pipeline.build(Path(data), Path(out), timings=timings, cache_dir=cache)
         info = {"observations": result.observations, "triples": result.triples,
                 "validator": f"{pipeline.VALIDATE.__module__}.{pipeline.VALIDATE.__name__}"}
     else:
@@ -83,7 +93,9 @@ def child(kind: str, data: str, out: str, validator: str = "") -> None:
         info["validator"] = "asdh_lod.validate.validate_graph (pySHACL)"
     total = time.perf_counter() - t
     print(json.dumps({**info, "seconds": timings.seconds, "peak_rss": timings.peak_rss, "total": total,
-                      "peak": max(timings.peak_rss.values())}))
+                      "cpu_stages": getattr(timings, "cpu", {}), "cpu": pipeline.cpu_seconds(),
+                      "peak": max(timings.peak_rss.values()),
+                      "peak_workers": max(getattr(timings, "peak_rss_workers", {}).values() or [0])}))
 
 
 def run_child(kind: str, data: Path, out: Path, cap: float | None, validator: str = "") -> dict:
@@ -167,16 +179,60 @@ def table(results: list[dict]) -> str:
             name = f"**{st}**" if st == "total" else st
             rows.append(f"| {r['observations']:,} | {name} | {ftext} | {fmb} | {ntext} | {nmb} | {ratio} |")
     rows.append("")
-    rows.append("| observations | triples | fast s | µs per observation | fast peak MB | validator |")
-    rows.append("| ---: | ---: | ---: | ---: | ---: | --- |")
+    rows.append("Fast build per stage: wall s, CPU s (this process and its finished workers), peak RSS MB of "
+                "this process and of the largest worker process:")
+    rows.append("")
+    rows.append("| observations | stage | wall s | CPU s | peak MB | largest worker MB |")
+    rows.append("| ---: | --- | ---: | ---: | ---: | ---: |")
+    for r in results:
+        f = r["fast"]
+        if "timeout" in f or "cpu_stages" not in f:
+            continue
+        for st in STAGES:
+            if st in f["seconds"]:
+                rows.append(f"| {r['observations']:,} | {st} | {f['seconds'][st]:.2f} | {f['cpu_stages'].get(st, 0):.2f} | "
+                            f"{mb(f['peak_rss'][st])} | {mb(f.get('peak_rss_workers', {}).get(st))} |")
+        rows.append(f"| {r['observations']:,} | **total** | {f['total']:.2f} | {f['cpu']:.2f} | {mb(f['peak'])} | "
+                    f"{mb(f.get('peak_workers'))} |")
+    rows.append("")
+    rows.append("| observations | triples | fast s | µs per observation | fast peak MB (+ largest worker) | "
+                "floor s (pyoxigraph nt → ttl) | fast ÷ floor | republish one source s | republish ÷ floor | validator |")
+    rows.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in results:
         f = r["fast"]
         if "timeout" in f:
-            rows.append(f"| {r['observations']:,} | — | > {f['timeout']:.0f} (capped) | — | — | — |")
+            rows.append(f"| {r['observations']:,} | — | > {f['timeout']:.0f} (capped) | — | — | — | — | — | — | — |")
             continue
+        fl, rp = r.get("floor"), r.get("republish")
+        floor = f"{fl['total']:.2f}" if fl else "—"
+        ratio = f"{f['total'] / fl['total']:.1f}×" if fl else "—"
+        rep = f"{rp['total']:.2f}" if rp else "—"
+        rep_ratio = f"{rp['total'] / fl['total']:.1f}×" if rp and fl else "—"
         rows.append(f"| {r['observations']:,} | {f['triples']:,} | {f['total']:.2f} | "
-                    f"{f['total'] / r['observations'] * 1e6:.0f} | {mb(f['peak'])} | `{f['validator']}` |")
+                    f"{f['total'] / r['observations'] * 1e6:.0f} | {mb(f['peak'])} (+ {mb(f.get('peak_workers'))}) | "
+                    f"{floor} | {ratio} | {rep} | {rep_ratio} | `{f['validator']}` |")
     return "\n".join(rows)
+
+
+def change_one_figure(data: Path) -> str:
+    """Change one figure in the first source of a synthetic data folder (its quote in the
+    text and the fact: figure and value, by one in the last digit group). Returns what changed."""
+    for yaml_file in sorted((data / "sources").glob("*.yaml")):  # the first with a payment in TL
+        y = yaml_file.read_text(encoding="utf-8")
+        m = re.search(r'figure: "((?:[^"]*? )?bin )(\d{3})( TL)"\n(\s+)value: (\d+)\n', y)
+        if m:
+            break
+    else:
+        raise SystemExit(f"no figure to change in {data}")
+    txt_file = yaml_file.with_suffix(".txt")
+    head, group, tl, indent, value = m.group(1), m.group(2), m.group(3) or "", m.group(4), m.group(5)
+    new_group = f"{int(group) + 1:03d}" if group != "999" else "998"
+    old_fig, new_fig = head + group + tl, head + new_group + tl
+    new_value = str(int(value) - int(group) + int(new_group))
+    y = y.replace(m.group(0), f'figure: "{new_fig}"\n{indent}value: {new_value}\n', 1)
+    yaml_file.write_text(y.replace(old_fig, new_fig), encoding="utf-8")
+    txt_file.write_text(txt_file.read_text(encoding="utf-8").replace(old_fig, new_fig), encoding="utf-8")
+    return f"{yaml_file.name}: {old_fig} → {new_fig}"
 
 
 def main() -> None:
@@ -192,6 +248,8 @@ def main() -> None:
     ap.add_argument("--validator", default="", metavar="MODULE:FUNCTION",
                     help="the fast build's validator instead of pipeline.VALIDATE (e.g. "
                          "asdh_lod.fastcheck:validate_fast); 'none' skips validation and the table says so")
+    ap.add_argument("--republish", action="store_true",
+                    help="also time an incremental build (--cache) after changing one figure in one source")
     ap.add_argument("--child", nargs=4, metavar=("KIND", "DATA", "OUT", "VALIDATOR"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -228,6 +286,12 @@ def main() -> None:
             print(f"  fast : > {args.fast_cap:.0f} s (capped) after {', '.join(fast['seconds'])}", file=sys.stderr)
         else:
             print(f"  fast : {fast['total']:.2f} s, peak {mb(fast['peak'])} MB", file=sys.stderr)
+        fl = None
+        if "timeout" not in fast:
+            fl = run_child("floor", work / f"site-fast-{n}" / "downloads" / "asdh-lod.nt", work / f"floor-{n}.ttl", None)
+            (work / f"floor-{n}.ttl").unlink(missing_ok=True)
+            print(f"  floor: {fl['total']:.2f} s, peak {mb(fl['peak'])} MB (pyoxigraph: parse the N-Triples, write Turtle)"
+                  f" → fast ÷ floor {fast['total'] / fl['total']:.1f}×", file=sys.stderr)
         naive: dict | None = None
         if args.no_naive:
             naive = {"skipped": "--no-naive"}
@@ -240,7 +304,19 @@ def main() -> None:
                 print(f"  naive: > {args.cap:.0f} s (capped)", file=sys.stderr)
             else:
                 print(f"  naive: {naive['total']:.2f} s, peak {mb(naive['peak'])} MB", file=sys.stderr)
-        results.append({"observations": n, "fast": fast, "naive": naive})
+        rp = None
+        if args.republish and "timeout" not in fast:
+            edition = work / f"data-{n}-republish"  # a copy: the synthetic folder stays as made
+            shutil.rmtree(edition, ignore_errors=True)
+            shutil.rmtree(work / f"cache-site-inc-{n}", ignore_errors=True)
+            shutil.copytree(data, edition)
+            run_child("cache", edition, work / f"site-inc-{n}", args.fast_cap)  # fills the cache
+            what = change_one_figure(edition)
+            rp = run_child("cache", edition, work / f"site-inc-{n}", args.fast_cap)
+            rp["changed"] = what
+            print(f"  republish after one changed figure ({what}): {rp['total']:.2f} s, peak {mb(rp['peak'])} MB",
+                  file=sys.stderr)
+        results.append({"observations": n, "fast": fast, "naive": naive, "floor": fl, "republish": rp})
     text = table(results)
     print(text)
     doc = {"machine": info, "seed": args.seed, "cap_seconds": args.cap,

@@ -63,5 +63,5 @@ def test_one_prefix_map_one_atomic_writer():
     assert [p for p, t in texts.items() if "os.replace(" in t or "mkdtemp(" in t or "mkstemp(" in t] == ["core/fsio.py"]
     assert [p for p, t in texts.items() if '"sdmx-measure":' in t] == ["rdf/vocab.py"]
     assert [p for p, t in texts.items() if "Environment(" in t] == ["publish/templating.py"]
-    assert [p for p, t in texts.items() if '"downloads/' in t or "'downloads/" in t] == ["rdf/files.py"]  # file names: one table
+    assert [p for p, t in texts.items() if '"downloads/' in t or "'downloads/" in t] == ["rdf/files.py"]  # the one table
     assert [p for p, t in texts.items() if "w3id.org/asdh-lod" in t] == ["rdf/vocab.py"]

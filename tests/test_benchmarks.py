@@ -27,7 +27,7 @@ def test_benchmark_runs_both_builds_and_writes_results(tmp_path):
         assert run[kind]["observations"] == 60 and run[kind]["triples"] > 60 * 14
         assert run[kind]["peak"] >= max(run[kind]["peak_rss"].values()) > 0
     assert run["fast"]["triples"] == run["naive"]["triples"]
-    assert run["fast"]["validator"] == "asdh_lod.fastcheck.validate_fast"
+    assert run["fast"]["validator"] == "asdh_lod.stages.fastcheck.validate_fast"
     assert "| 60 | **total** |" in p.stdout and "naive ÷ fast" in p.stdout
     assert stem.with_suffix(".md").read_text(encoding="utf-8").startswith("# Benchmark results")
     # both builds published the same graph

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import shutil
@@ -179,7 +180,7 @@ def test_from_picks_named_graphs_as_an_endpoint_would(store, site, built):
 def test_a_store_without_the_default_graph_copy_serves_queries_that_say_from(built):
     """The example-query page loads the named graphs only when every query names its graphs
     (FROM): the answers are the same as with the union copy, which `asdh-lod query` keeps."""
-    nq = (built.out / "downloads" / "asdh-lod.nq").read_bytes()
+    nq = gzip.decompress((built.out / "downloads" / "asdh-lod.nq.gz").read_bytes())
     text = ("PREFIX qb: <http://purl.org/linked-data/cube#>\n"
             f"SELECT (COUNT(?o) AS ?n) FROM <{built.mapped.uris.graph('data')}> WHERE {{ ?o a qb:Observation }}")
     assert engine.declares_dataset(text)

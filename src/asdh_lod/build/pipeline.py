@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 from rdflib import Graph, URIRef
 
-from ..core.fsio import stage_site, swap_in
+from ..core.fsio import Scratch, stage_site, swap_in
 from ..core.problems import ProblemsFound, Report
 from ..core.resources import ontology_for, queries_for, shapes_for, web_for
 from ..ingest.load import SCHEMES, load
@@ -95,12 +95,27 @@ class Progress:
     def end(self, stage: str) -> None: ...
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished worker processes."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def peak_rss_children() -> int:
+    """The largest peak RSS of any finished worker process so far, in bytes (0 if none)."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
 class Timings:
-    """Wall time and peak RSS of each stage, and the stage events a `Progress` display hears."""
+    """Wall time, CPU time (worker processes included) and peak RSS (of this process, and of
+    the largest worker) of each stage, and the stage events a `Progress` display hears."""
 
     def __init__(self, progress: Progress | None = None):
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.peak_rss: dict[str, int] = {}
+        self.peak_rss_workers: dict[str, int] = {}
         self.progress = progress or Progress()
 
     @contextmanager
@@ -114,12 +129,14 @@ class Timings:
             done += 1
             self.progress.advance()
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         try:
             yield step
         finally:
             self.seconds[name] = time.perf_counter() - t
+            self.cpu[name] = cpu_seconds() - cpu
             self.peak_rss[name] = peak_rss()
+            self.peak_rss_workers[name] = peak_rss_children()
             if done < total:
                 self.progress.advance(total - done)
             self.progress.end(name)
@@ -219,10 +236,11 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
         result, inputs = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
                                     validator=validator, timings=timings, cache_dir=cache_dir)
         stats: dict = {}
-        with timings.stage("render"):  # made and written into the temporary folder
+        with timings.stage("render"), Scratch(near=Path(out_dir)) as scratch:
+            # made and written into the temporary folder; the dumps made in `scratch` and moved in
             result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
-                                inputs.web_assets, stats=stats, releases=result.releases,
+                                inputs.web_assets, stats=stats, scratch=scratch, releases=result.releases,
                                 outlines=inputs.outlines)
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gzip
+import hashlib
+import heapq
 import os
+import queue
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 
@@ -65,10 +71,11 @@ def write_site(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out_dir
     return paths
 
 
-def stage_site(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out_dir: Path,
+def stage_site(files: Mapping[str, bytes | Path] | Iterable[tuple[str, bytes | Path]], out_dir: Path,
                progress=None) -> tuple[Path, list[str]]:
     """Write `files` into a fresh temporary folder beside `out_dir` (nothing else is touched);
-    return it and the paths written. On any error the folder is removed."""
+    return it and the paths written. A file given as a `Path` (a large file already made in a
+    `Scratch` folder) is moved in. On any error the folder is removed."""
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
@@ -80,7 +87,10 @@ def stage_site(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out_dir
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_bytes(data)
+            if isinstance(data, Path):  # a finished scratch file (Scratch): moved in, not copied
+                shutil.move(data, target)
+            else:
+                target.write_bytes(data)
             paths.append(rel)
             if progress:
                 progress()
@@ -114,3 +124,203 @@ def swap_in(tmp: Path, out_dir: Path) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+# -- large files: streamed, sorted on disk, read back in slices -------------------------------
+
+class Scratch:
+    """A temporary working folder for files too large to hold in memory (sorted runs, the
+    dumps before they are moved into the site). Beside `near` (same file system, so a file
+    made here is moved into the staged site by one rename), else in the system's temporary
+    folder; removed with everything in it on exit."""
+
+    def __init__(self, near: Path | None = None):
+        parent = None
+        if near is not None:
+            parent = Path(near).absolute().parent
+            parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=".asdh-lod-scratch-", dir=parent))
+        self._n = 0
+
+    def file(self, name: str) -> Path:
+        """A fresh path in the scratch folder (`name` is only a readable suffix)."""
+        self._n += 1
+        return self.path / f"{self._n:04d}-{name}"
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> "Scratch":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes], also: Callable[[bytes], None] | None = None) -> int:
+    """Write the byte strings `chunks` to `path` (a scratch file) one after another; each is
+    also passed to `also` (e.g. a compressor). Returns the number of bytes written."""
+    n = 0
+    with open(path, "wb", buffering=1 << 20) as f:
+        for chunk in chunks:
+            f.write(chunk)
+            if also is not None:
+                also(chunk)
+            n += len(chunk)
+    return n
+
+
+def open_for_writing(path: Path):
+    """A binary file object writing `path` (a scratch file), for serialisers that stream into
+    a file object (pyoxigraph). The caller closes it (`with`)."""
+    return open(path, "wb", buffering=1 << 20)
+
+
+def read_lines(path: Path) -> Iterator[bytes]:
+    """The lines of a file, with their line ends, read in large blocks."""
+    with open(path, "rb", buffering=1 << 20) as f:
+        yield from f
+
+
+def sorted_unique_lines(lines: Iterable[bytes], scratch: Scratch, run_bytes: int = 64 << 20) -> Iterator[bytes]:
+    """`lines` (each ending in b"\\n") sorted bytewise, repeats dropped: an external merge
+    sort. Lines are gathered until about `run_bytes`, sorted and spilled to a scratch file as
+    one run; the runs are then merged. Memory: one run, not the whole."""
+    runs: list[Path] = []
+    batch: set[bytes] = set()
+    size = 0
+    for line in lines:
+        if line not in batch:
+            batch.add(line)
+            size += len(line) + 40  # a bytes object's own overhead
+            if size >= run_bytes:
+                runs.append(scratch.file("run.nt"))
+                write_chunks(runs[-1], [b"".join(sorted(batch))])
+                batch, size = set(), 0
+    if not runs:
+        yield from sorted(batch)
+        return
+    if batch:
+        runs.append(scratch.file("run.nt"))
+        write_chunks(runs[-1], [b"".join(sorted(batch))])
+    del batch
+    yield from unique_merge([read_lines(r) for r in runs])
+    for r in runs:
+        r.unlink()
+
+
+def unique_merge(streams: list[Iterable[bytes]]) -> Iterator[bytes]:
+    """The bytewise merge of sorted streams of lines, repeats dropped."""
+    prev = None
+    for line in heapq.merge(*streams):
+        if line != prev:
+            yield line
+            prev = line
+
+
+class FileBytes:
+    """Read-only bytes of a (large) file, for code written against `bytes`: slices are read
+    from the file (`os.pread`), `splitlines(keepends=True)` streams its lines. Nothing but
+    the slices asked for is held in memory."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._fd = os.open(self.path, os.O_RDONLY)
+        self._size = os.fstat(self._fd).st_size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("FileBytes supports plain slices only")
+        start, stop, _ = key.indices(self._size)
+        return os.pread(self._fd, max(0, stop - start), start) if stop > start else b""
+
+    def _blocks(self) -> Iterator[bytes]:
+        """The file's bytes in blocks, read through the open descriptor (the file may have
+        been moved since it was opened)."""
+        at = 0
+        while block := os.pread(self._fd, 1 << 22, at):
+            at += len(block)
+            yield block
+
+    def splitlines(self, keepends: bool = False) -> Iterator[bytes]:
+        rest = b""
+        for block in self._blocks():
+            lines = (rest + block).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                yield line + b"\n" if keepends else line
+        if rest:
+            yield rest
+
+    def count(self, sub: bytes) -> int:
+        if sub != b"\n":
+            raise ValueError("FileBytes counts lines only")
+        return sum(block.count(b"\n") for block in self._blocks())
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self):
+        self.close()
+
+
+class GzipWriter:
+    """Writes a gzip file (mtime 0, no name: the same bytes give the same file) in a
+    background thread: zlib releases the GIL, so compressing overlaps the caller's work on a
+    second core. `write` hands over a chunk (a bounded queue: at most a few chunks wait)."""
+
+    def __init__(self, path: Path, level: int = 6):
+        self.path = Path(path)
+        self._queue: queue.Queue = queue.Queue(maxsize=8)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(level,), daemon=True)
+        self._thread.start()
+
+    def _run(self, level: int) -> None:
+        try:
+            with open(self.path, "wb", buffering=1 << 20) as raw, \
+                    gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level) as gz:
+                while (chunk := self._queue.get()) is not None:
+                    gz.write(chunk)
+        except BaseException as err:  # reported by close()
+            self._error = err
+            while self._queue.get() is not None:  # let the writer finish
+                pass
+
+    def write(self, chunk: bytes) -> None:
+        self._queue.put(chunk)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A file's size and SHA-256, for descriptions of files not held in memory."""
+
+    size: int
+    sha256: str
+
+
+def digest(path: Path) -> Digest:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            h.update(block)
+            size += len(block)
+    return Digest(size, h.hexdigest())
+
+
+def in_memory(files: Iterable[tuple[str, bytes | Path]]) -> Iterator[tuple[str, bytes]]:
+    """`files` with each finished scratch file read into bytes (for a site held in memory)."""
+    for rel, data in files:
+        yield rel, (data.read_bytes() if isinstance(data, Path) else data)

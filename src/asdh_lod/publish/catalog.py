@@ -30,6 +30,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SH, SKOS, VOID, XSD,
 from ..core.problems import ProblemsFound, Report, problem
 from ..core.resources import DCAT_AP
 
+from ..core.fsio import Digest
 from ..ingest.load import EU_DATA_THEMES
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, RDF_DISTRIBUTIONS
@@ -313,7 +314,9 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
         for path in (d.path, FILES[d.schema].path if d.schema else None):
             if path is not None and path not in files:
                 raise ValueError(f"the catalogue describes {path}, which the site does not have")
-        data = files[d.path]
+        data = files[d.path]  # the bytes, or the size and checksum of a file made on disk
+        size, checksum = ((data.size, data.sha256) if isinstance(data, Digest)
+                          else (len(data), hashlib.sha256(data).hexdigest()))
         dist, url = u.catalog_part(f"distribution-{d.key}"), u.file(d.path)
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
@@ -331,13 +334,13 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
         if d.compress:
             g.add((dist, DCAT.compressFormat, _iana(d.compress)))
             g.add((_iana(d.compress), RDF.type, DCTERMS.MediaType))
-        g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         ck = u.catalog_part(f"checksum-{d.key}")
         g.add((dist, SPDX.checksum, ck))
         g.add((ck, RDF.type, SPDX.Checksum))
         g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-        g.add((ck, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+        g.add((ck, SPDX.checksumValue, Literal(checksum, datatype=XSD.hexBinary)))
         if d.schema:  # the schema the file conforms to (DCAT-AP "linked schemas"): CSVW, SDMX structure
             schema = u.file(FILES[d.schema].path)
             g.add((dist, DCTERMS.conformsTo, schema))

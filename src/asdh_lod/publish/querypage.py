@@ -126,10 +126,14 @@ def check_queries(queries: list[ExampleQuery], report: Report) -> Report:
     return report
 
 
-def run_all(nq: bytes, queries: list[ExampleQuery], prefixes: dict[str, str]) -> list[Rendered]:
-    """Each query's answer as display cells; raise ProblemsFound naming the failing files."""
+def run_all(nq: bytes | Callable[[bool], ox.Store], queries: list[ExampleQuery],
+            prefixes: dict[str, str]) -> list[Rendered]:
+    """Each query's answer as display cells; raise ProblemsFound naming the failing files.
+    `nq`: the edition's N-Quads, or a function making its store (given whether the store
+    needs the union default graph)."""
     # the union default graph is a copy of every quad: made only if a query reads it
-    store = q.edition_store(nq, default_graph=not all(q.declares_dataset(eq.text) for eq in queries))
+    default_graph = not all(q.declares_dataset(eq.text) for eq in queries)
+    store = nq(default_graph) if callable(nq) else q.edition_store(nq, default_graph=default_graph)
     report, out = Report(), []
     for eq in queries:
         answer = _answer(store, eq, report)
@@ -167,7 +171,7 @@ def rebase(queries: list[ExampleQuery], base: str) -> list[ExampleQuery]:
     return [ExampleQuery(eq.name, eq.text.replace(DEFAULT_BASE, base)) for eq in queries]
 
 
-def pages(nq: bytes, queries: list[ExampleQuery], *, base: str, prefixes: dict[str, str], title: str,
+def pages(nq: bytes | Callable[[bool], ox.Store], queries: list[ExampleQuery], *, base: str, prefixes: dict[str, str], title: str,
           graphs: list[str], dump: str, nq_name: str, web_assets: dict[str, bytes] | None = None,
           chrome: Callable[[str, set[str]], dict] | None = None) -> dict[str, bytes]:
     """{relative path: bytes} for queries/index.html, queries/*.rq and, given the vendored

@@ -1,7 +1,9 @@
-"""Render: the mapped graphs → every file of the site, as (path, bytes). No I/O.
+"""Render: the mapped graphs → every file of the site, as (path, bytes or a finished file).
 
 Deterministic: the same inputs give byte-identical files. The pipeline writes what
-`render_iter` yields into a temporary folder with the one atomic writer (`core.fsio`).
+`render_iter` yields into a temporary folder with the one atomic writer (`core.fsio`); the
+whole-dataset dumps are made in a scratch folder through `core.fsio` (sorted on disk,
+streamed), never held in memory.
 """
 
 from __future__ import annotations
@@ -9,13 +11,18 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from ..core.fsio import (Digest, FileBytes, GzipWriter, Scratch, digest, in_memory, open_for_writing, read_lines,
+                         sorted_unique_lines, unique_merge, write_chunks)
 from ..core.problems import Report
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
-from ..rdf.serialise import gzipped, jsonld, jsonld_context, nquads, ntriples, trig, turtle, turtle_dump, turtle_prefixes
+from ..rdf.query import edition_store_of
+from ..rdf.serialise import (batched, jsonld_chunks, jsonld_context, ntriple_lines, ntriples, quad_lines, trig_stream,
+                             turtle, turtle_prefixes, turtle_stream)
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
 from ..stages.changes import Release
 from ..stages.mapping import Mapped
@@ -63,11 +70,12 @@ def render(model: Model, mapped: Mapped, shapes: Graph,
            queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
            stats: dict | None = None, releases: Sequence[Release] = (),
            outlines: Outlines | None = None) -> dict[str, bytes]:
-    """Every output file of the site, as {relative path: bytes}, in memory. No I/O.
+    """Every output file of the site, as {relative path: bytes}, in memory.
 
     `build` does not hold the site in memory: it writes `render_iter`'s files as they come."""
-    return dict(sorted(render_iter(model, mapped, shapes, queries, web_assets, stats=stats, releases=releases,
-                                   outlines=outlines)))
+    with Scratch() as scratch:
+        return dict(sorted(in_memory(render_iter(model, mapped, shapes, queries, web_assets, stats=stats,
+                                                 scratch=scratch, releases=releases, outlines=outlines))))
 
 
 def shapes_turtle(shapes: Graph, mapped: Mapped) -> bytes:
@@ -77,44 +85,73 @@ def shapes_turtle(shapes: Graph, mapped: Mapped) -> bytes:
 
 def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
-                progress=None, stats: dict | None = None,
-                releases: Sequence[Release] = (), outlines: Outlines | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every output file of the site, one (relative path, bytes) at a time. No I/O.
+                progress=None, stats: dict | None = None, scratch: Scratch | None = None,
+                releases: Sequence[Release] = (), outlines: Outlines | None = None,
+                ) -> Iterator[tuple[str, bytes | Path]]:
+    """Every output file of the site, one (relative path, bytes) at a time; the whole-dataset
+    dumps as the `Path` of a finished file in the `scratch` folder (`core.fsio.stage_site`
+    moves it in; the caller keeps `scratch` until the files are moved).
 
-    A file is dropped once yielded, except what later files are made from: the N-Triples of
-    the whole (each page's description is a slice of it), the downloads the catalogue
-    describes by their bytes (until it is made), and the list of paths (for the sitemap).
-    Everything is made from the mapper's triple lists (no rdflib graph of the whole); `queries` are
-    the example queries (queries/*.rq), run on the edition for their page; `web_assets` the
-    vendored browser files of the in-browser SPARQL page (querypage); `releases` the release
-    folders (publish/releases.py), yielded first, unchanged, and described by the catalogue,
-    VoID, the pages and the query page; `outlines` the provinces' outlines for the maps
-    (maps.load_outlines; None: no maps). `stats`, if given, gets "triples": the number of
-    triples in the published whole."""
+    Bounded memory: the dumps are never held whole. Each named graph's N-Triples are sorted on
+    disk (an external merge sort: `fsio.sorted_unique_lines`); the plain dump and the N-Quads
+    are merges of those sorted files, compressed as they are written (in a thread); Turtle,
+    TriG and JSON-LD are streamed from them by pyoxigraph; the example-query store is loaded
+    from them, on disk; each page's description is a slice read from the N-Triples file.
+    Held until the end: the downloads' sizes and checksums (for the catalogue), the list of
+    paths (for the sitemap). `queries` are the example queries (queries/*.rq), run on the
+    edition for their page; `web_assets` the vendored browser files of the in-browser SPARQL
+    page (querypage); `releases` the release folders (publish/releases.py), yielded first,
+    unchanged, and described by the catalogue, VoID, the pages and the query page; `outlines`
+    the provinces' outlines for the maps (maps.load_outlines; None: no maps). `stats`, if
+    given, gets "triples": the number of triples in the published whole."""
+    if scratch is None:
+        with Scratch() as own:
+            yield from render_iter(model, mapped, shapes, queries, web_assets, progress, stats, own,
+                                   releases=releases, outlines=outlines)
+        return
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
-    held: dict[str, bytes] = {}  # the downloads the catalogue describes, until it is made
+    held: dict[str, bytes | Digest] = {}  # what the catalogue describes (bytes, or a file's digest), until it is made
 
-    def out(path: str, data: bytes) -> tuple[str, bytes]:
+    def out(path: str, data: bytes | Path) -> tuple[str, bytes | Path]:
         paths.add(path)
         if path in described:
-            held[path] = data
+            held[path] = digest(data) if isinstance(data, Path) else data
         return path, data
 
     releases = sorted(releases, key=lambda r: r.key)
     for r in releases:  # frozen: carried over byte for byte
         for path, data in sorted(r.files.items()):
             yield out(path, data)
-    context = jsonld_context(mapped.uris.base)
-    # each named graph's N-Triples once; the plain dump is their sorted union (a triple can be in two)
-    parts = {name: ntriples(g) for name, g in named_graphs(model, mapped).items()}
-    nt = b"".join(sorted({line for part in parts.values() for line in part.splitlines(keepends=True)}))
+    base = mapped.uris.base
+    context = jsonld_context(base)
+    # each named graph's N-Triples once, sorted on disk; the plain dump is their sorted union
+    # (a triple can be in two), compressed as it is written
+    parts: dict[str, Path | bytes] = {}
+    for name, g in named_graphs(model, mapped).items():
+        parts[str(name)] = scratch.file("graph.nt")
+        write_chunks(parts[str(name)], batched(sorted_unique_lines(ntriple_lines(g), scratch)))
+    nt_path, nt_gz = scratch.file("dump.nt"), GzipWriter(scratch.file("dump.nt.gz"))
+    counted = [0]
+
+    def count(lines: Iterator[bytes]) -> Iterator[bytes]:
+        for counted[0], line in enumerate(lines, 1):
+            yield line
+
+    write_chunks(nt_path, batched(count(unique_merge([read_lines(p) for p in parts.values()]))), also=nt_gz.write)
+    nt_gz.close()
     if stats is not None:
-        stats["triples"] = nt.count(b"\n")
-    yield out(FILES["n-triples"].path, nt)
-    yield out(FILES["n-triples-gzip"].path, gzipped(nt))
-    yield out(FILES["turtle"].path, turtle_dump(nt, turtle_prefixes(mapped.uris.base)))
-    yield out(FILES["json-ld"].path, jsonld(None, context, nt=nt))  # self-contained: the context embedded
+        stats["triples"] = counted[0]
+    nt = FileBytes(nt_path)  # the pages' descriptions are slices of it
+    held[FILES["n-triples"].path] = digest(nt_path)  # the file itself is moved in last
+    yield out(FILES["n-triples-gzip"].path, nt_gz.path)
+    ttl = scratch.file("dump.ttl")
+    with open_for_writing(ttl) as f:
+        turtle_stream(nt_path, turtle_prefixes(base), f)
+    yield out(FILES["turtle"].path, ttl)
+    jl = scratch.file("dump.jsonld")
+    write_chunks(jl, jsonld_chunks(nt_path, context))  # self-contained: the context embedded
+    yield out(FILES["json-ld"].path, jl)
     yield out(FILES["ontology"].path, turtle(mapped.ontology))
     yield out(FILES["codelists"].path, turtle(mapped.codelists))
     yield out(FILES["shapes"].path, shapes_turtle(shapes, mapped))
@@ -133,30 +170,41 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     for path, data in descriptions.items():
         yield out(path, data)
     # … and the named-graph dumps, which hold it in its own graph, after it
-    graphs = {**parts, mapped.uris.graph(CATALOG_GRAPH): documents[catalog.CATALOG]}
-    del parts
-    nq = nquads(graphs)
-    yield out(FILES["n-quads-gzip"].path, gzipped(nq))
-    yield out(FILES["trig"].path, trig(nq, mapped.uris.base))
-    # the example queries also see each release, in its own named graphs
-    query_nq = nq + b"".join(gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases)
-    query_pages = querypage.pages(query_nq, list(queries), base=mapped.uris.base, prefixes=sparql_prefixes(mapped.uris.base),
+    parts[str(mapped.uris.graph(CATALOG_GRAPH))] = ntriples(documents[catalog.CATALOG])
+    nq_gz = GzipWriter(scratch.file("dump.nq.gz"))
+    for chunk in batched(unique_merge([quad_lines(p.splitlines(keepends=True) if isinstance(p, bytes) else read_lines(p),
+                                                  name) for name, p in parts.items()])):
+        nq_gz.write(chunk)
+    nq_gz.close()
+    yield out(FILES["n-quads-gzip"].path, nq_gz.path)
+    tg = scratch.file("dump.trig")
+    with open_for_writing(tg) as f:
+        trig_stream(parts.items(), base, f)
+    yield out(FILES["trig"].path, tg)
+
+    def store(default_graph: bool):
+        """The edition's store for the example queries, on disk, loaded from the sorted files; each
+        release in its own named graphs too (not in the default graph)."""
+        return edition_store_of(parts, default_graph, scratch.file("store"),
+                                more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])
+
+    query_pages = querypage.pages(store, list(queries), base=base, prefixes=sparql_prefixes(base),
                                   title=model.dataset.title.get("en") or model.dataset.id,
-                                  graphs=[str(g) for g in graphs], dump=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
-                                  nq_name=FILES["n-quads"].path.rsplit("/", 1)[1],
+                                  graphs=list(parts), dump=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
+                                  nq_name=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
                                   web_assets=web_assets,
                                   chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
-    yield out(FILES["n-quads"].path, nq)
-    del nq
     for path, data in query_pages.items():
         yield out(path, data)
-    del query_pages, query_nq
+    del query_pages
     # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
-    for path, data in render_pages(model, mapped, nt, set(paths), documents=documents, progress=progress,
-                                   releases=releases, outlines=outlines):
+    for path, data in render_pages(model, mapped, nt, set(paths) | {FILES["n-triples"].path},
+                                   documents=documents, progress=progress, releases=releases, outlines=outlines):
         yield out(path, data)
+    nt.close()
+    yield out(FILES["n-triples"].path, nt_path)
     # last: the sitemap lists every page
-    for path, data in catalog.index_files(paths, mapped.uris.base).items():
+    for path, data in catalog.index_files(paths, base).items():
         yield out(path, data)
 
 

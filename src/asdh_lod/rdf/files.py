@@ -68,8 +68,6 @@ _TABLE = (
                   "The whole dataset in named graphs (ontology, code lists, data)", "application/trig"),
     PublishedFile("n-quads-gzip", f"downloads/{DUMP}.nq.gz", "N-Quads, gzip",
                   "The same named graphs, for SPARQL stores", "application/n-quads", compress="application/gzip"),
-    PublishedFile("n-quads", f"downloads/{DUMP}.nq", "N-Quads", "The same named graphs, uncompressed",
-                  "application/n-quads", listed=False),
     PublishedFile("csv", f"downloads/{DUMP}.csv", "CSV", "Every observation as a table, with labels and codes",
                   "text/csv", "CSV", schema="csv-metadata"),
     PublishedFile("csv-metadata", f"downloads/{DUMP}.csv-metadata.json", "CSVW JSON",
@@ -126,10 +124,9 @@ RDF_DISTRIBUTIONS = tuple(d for d in DISTRIBUTIONS if d.rdf)
 # the home page's list of downloads, in order
 LISTED: tuple[PublishedFile, ...] = tuple(f for f in _TABLE if f.listed)
 # the dumps `asdh-lod query` can load from a site, best first
-QUERY_DUMPS: tuple[PublishedFile, ...] = tuple(FILES[k] for k in ("n-quads-gzip", "n-quads", "n-triples-gzip",
-                                                                 "n-triples"))
+QUERY_DUMPS: tuple[PublishedFile, ...] = tuple(FILES[k] for k in ("n-quads-gzip", "n-triples-gzip", "n-triples"))
 # the named-graph dumps `asdh-lod push` uploads, best first
-PUSH_DUMPS: tuple[PublishedFile, ...] = tuple(FILES[k] for k in ("n-quads-gzip", "n-quads"))
+PUSH_DUMPS: tuple[PublishedFile, ...] = (FILES["n-quads-gzip"],)
 
 
 def source_text(document_id: str) -> str:

@@ -16,6 +16,7 @@ example-query page (`publish.querypage`) runs the example queries with it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,23 @@ def edition_store(nq: bytes, default_graph: bool = True) -> ox.Store:
     store = loaded(nq, ox.RdfFormat.N_QUADS)
     if default_graph:
         store.load(_GRAPH_NAME.sub(b" .", nq), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def edition_store_of(graphs: dict[str, Path | bytes], default_graph: bool, path: Path | None = None,
+                     more: Iterable[bytes] = ()) -> ox.Store:
+    """`edition_store` of named graphs given as sorted N-Triples (a file or bytes each),
+    bulk-loaded by pyoxigraph; at `path`, on disk (memory stays small at any size). `more`:
+    N-Quads loaded into their own named graphs only (the releases' editions)."""
+    store = ox.Store(str(path)) if path is not None else ox.Store()
+    for nq in more:
+        store.bulk_load(nq, format=ox.RdfFormat.N_QUADS)
+    for name, nt in graphs.items():
+        for graph in (ox.NamedNode(name),) + ((ox.DefaultGraph(),) if default_graph else ()):
+            if isinstance(nt, bytes):
+                store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            else:
+                store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
     return store
 
 

@@ -24,11 +24,14 @@ def turtle_prefixes(base: str, extra: dict[str, str] | None = None) -> dict[str,
     return prefixes(base, TURTLE_OWN, extra)
 
 
-def ntriples(g) -> bytes:
-    """N-Triples, canonical (each term written by pyoxigraph), one triple a line, sorted: stable
-    and diff-friendly. `g` is a graph or any iterable of rdflib triples (repeats are dropped).
+def ntriple_lines(g) -> Iterator[bytes]:
+    """The N-Triples lines of `g` (a graph or any iterable of rdflib triples), each term
+    written by pyoxigraph (canonical), in `g`'s order, repeats kept: `ntriples` sorts them in
+    memory, the dumps on disk (`core.fsio.sorted_unique_lines`).
 
-    IRIs and blank nodes repeat a lot: each is written once; literals are mostly distinct."""
+    IRIs and blank nodes repeat a lot: each is written once; literals are mostly distinct.
+    Lines are bytes, not str: one byte per ASCII character (a str with any Turkish letter
+    takes two or four)."""
     iris: dict[str, str] = {}
     blanks: dict[str, str] = {}
     datatypes: dict[str, ox.NamedNode] = {}
@@ -51,9 +54,111 @@ def ntriples(g) -> bytes:
             text = cache[key] = str(make(key))
         return text
 
-    # bytes, not str: one byte per ASCII character (a str with any Turkish letter takes two or four)
-    lines = {f"{term(s)} {term(p)} {term(o)} .\n".encode("utf-8") for s, p, o in g}
-    return b"".join(sorted(lines))  # UTF-8 byte order is code point order
+    for s, p, o in g:
+        yield f"{term(s)} {term(p)} {term(o)} .\n".encode("utf-8")
+
+
+def ntriples(g) -> bytes:
+    """N-Triples, canonical (each term written by pyoxigraph), one triple a line, sorted: stable
+    and diff-friendly. `g` is a graph or any iterable of rdflib triples (repeats are dropped).
+    In memory: for the small graphs and pages; the dumps are sorted on disk."""
+    return b"".join(sorted(set(ntriple_lines(g))))  # UTF-8 byte order is code point order
+
+
+def quad_lines(nt_lines: Iterable[bytes], graph: str) -> Iterator[bytes]:
+    """N-Triples lines (each ending " .\n") as N-Quads lines in the named graph `graph`.
+    Sorted N-Triples give sorted N-Quads: the object is followed by a space, which sorts
+    before any character that could continue a longer object."""
+    suffix = f" <{graph}> .\n".encode("utf-8")
+    for line in nt_lines:
+        yield line[:-3] + suffix
+
+
+def batched(lines: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """Lines joined into chunks of about `size` bytes (for writers and compressors)."""
+    buf: list[bytes] = []
+    n = 0
+    for line in lines:
+        buf.append(line)
+        n += len(line)
+        if n >= size:
+            yield b"".join(buf)
+            buf, n = [], 0
+    if buf:
+        yield b"".join(buf)
+
+
+class _AfterPrefixes:
+    """A binary file wrapper for pyoxigraph's output: its own @prefix lines are replaced by
+    `head` (ours, in sorted order), the rest is written through."""
+
+    def __init__(self, out, head: bytes):
+        self.out, self.head, self.pending = out, head, b""
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        if self.head is not None:
+            self.pending += data
+            at = 0
+            while True:
+                if self.pending.startswith(b"@prefix ", at):
+                    nl = self.pending.find(b"\n", at)
+                    if nl < 0:
+                        return len(data)  # an @prefix line not yet complete
+                    at = nl + 1
+                elif len(self.pending) - at < 8 and b"@prefix ".startswith(self.pending[at:]):
+                    return len(data)  # might still become an @prefix line
+                else:
+                    break
+            self.out.write(self.head + self.pending[at:])
+            self.head = self.pending = None
+            return len(data)
+        self.out.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        if self.head is not None:  # nothing but @prefix lines (or nothing) came
+            rest = self.pending
+            while rest.startswith(b"@prefix ") and b"\n" in rest:
+                rest = rest[rest.index(b"\n") + 1:]
+            self.out.write(self.head + rest)
+            self.head = self.pending = None
+
+
+def _prefix_head(prefixes: dict[str, str]) -> bytes:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())).encode("utf-8")
+
+
+def turtle_stream(nt_path, prefixes: dict[str, str], out) -> None:
+    """`turtle_dump` of the sorted N-Triples file `nt_path`, written into the binary file
+    object `out`, streamed: pyoxigraph parses and serialises, nothing of the size of the
+    graph is held."""
+    w = _AfterPrefixes(out, _prefix_head(prefixes))
+    ox.serialize(ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES), w,
+                 format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    w.finish()
+
+
+def trig_stream(graphs: Iterable[tuple[str, object]], base: str, out) -> None:
+    """`trig` of named graphs given as (name, sorted N-Triples: a file path or bytes), written
+    into the binary file object `out`, streamed, graphs in IRI order: the same bytes as
+    `trig` of their sorted N-Quads."""
+    declared = turtle_prefixes(base, CATALOGUE_VOCABULARIES)
+
+    def quads():
+        for name, nt in sorted(graphs, key=lambda g: g[0]):
+            g = ox.NamedNode(name)
+            triples = (ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes)
+                       else ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
+            for t in triples:
+                yield ox.Quad(t.subject, t.predicate, t.object, g)
+
+    w = _AfterPrefixes(out, _prefix_head(declared))
+    ox.serialize(quads(), w, format=ox.RdfFormat.TRIG, prefixes=declared)
+    w.finish()
 
 
 def sorted_json(value):
@@ -148,8 +253,8 @@ class Compactor:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def jsonld_nodes(nt: bytes, c: "Compactor") -> Iterator[dict]:
-    """The JSON-LD node objects of sorted N-Triples (parsed by pyoxigraph), compacted by `c`:
+def jsonld_nodes(nt, c: "Compactor") -> Iterator[dict]:
+    """The JSON-LD node objects of sorted N-Triples (bytes, or a file path; parsed by pyoxigraph), compacted by `c`:
     one node per subject, in subject order, values in N-Triples order, a single value not
     wrapped in an array. The whole dump (`jsonld`) and each page's description use it."""
     iri, rdf_type = c.iri, Compactor.RDF_TYPE
@@ -160,7 +265,9 @@ def jsonld_nodes(nt: bytes, c: "Compactor") -> Iterator[dict]:
     def done() -> dict:
         return {k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()}
 
-    for t in ox.parse(nt, ox.RdfFormat.N_TRIPLES):
+    triples = (ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes)
+               else ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
+    for t in triples:
         s, o = t.subject, t.object
         sid = "_:" + s.value if isinstance(s, BlankNode) else s.value
         if sid != subject:
@@ -196,12 +303,30 @@ def jsonld(g: Graph | None, context: dict, context_url: str | None = None, *, nt
     in the document (self-contained: a reader needs no network), or, given `context_url`,
     referenced by that URL.
 
-    Streamed from the sorted N-Triples (`jsonld_nodes`): one node a line. Nothing the size of the
-    whole graph is held but the output itself."""
-    nt = nt if nt is not None else ntriples(g)
-    lines = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, Compactor(context["@context"]))]
-    head = json.dumps(context_url if context_url is not None else context["@context"], ensure_ascii=False)
-    return ('{"@context": ' + head + ', "@graph": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
+    Streamed from the sorted N-Triples (`jsonld_nodes`): one node a line. `context_url` None:
+    the context is embedded (a self-contained download)."""
+    return b"".join(jsonld_chunks(nt if nt is not None else ntriples(g), context, context_url))
+
+
+def jsonld_chunks(nt, context: dict, context_url: str | None = None) -> Iterator[bytes]:
+    """`jsonld` of sorted N-Triples (bytes or a file path), as a stream of byte chunks:
+    nothing the size of the whole graph is held. Without `context_url` the context is embedded."""
+    head = context_url if context_url is not None else context["@context"]
+    yield ('{"@context": ' + json.dumps(head, ensure_ascii=False) + ', "@graph": [\n').encode("utf-8")
+    dumps = json.dumps
+    lines = (dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, Compactor(context["@context"])))
+    first = True
+    buf: list[str] = []
+    size = 0
+    for line in lines:
+        buf.append(line if first else ",\n" + line)
+        first = False
+        size += len(line)
+        if size >= 1 << 20:
+            yield "".join(buf).encode("utf-8")
+            buf, size = [], 0
+    buf.append("\n]}\n")
+    yield "".join(buf).encode("utf-8")
 
 
 def jsonld_embedded(g: Graph) -> bytes:

@@ -31,7 +31,7 @@ def dump_file(site: Path) -> tuple[Path, ox.RdfFormat, bool]:
         if (site / f.path).is_file():
             return site / f.path, _FORMATS[f.media_type], f.compress is not None
     raise QueryError(f"no dump in '{site}' (looked for {site}/{QUERY_DUMPS[0].path} and "
-                     f"{QUERY_DUMPS[2].path.rsplit('/', 1)[1]}): run asdh-lod build first (asdh-lod build --out {site})")
+                     f"{QUERY_DUMPS[1].path.rsplit('/', 1)[1]}): run asdh-lod build first (asdh-lod build --out {site})")
 
 
 def prefixes(site: Path | None = None) -> dict[str, str]:
