@@ -25,7 +25,7 @@ def test_build_publishes(runner, tiny, tmp_path):
     out = tmp_path / "site"
     r = runner.invoke(main, ["build", "--data", str(tiny), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.output == f"published {out}/: 7 observations, 4113 triples, 1489 files; SHACL: valid\n"
+    assert r.output == f"published {out}/: 7 observations, 4113 triples, 1504 files; SHACL: valid\n"
     assert (out / "downloads" / "asdh-lod.ttl").is_file()
 
 

@@ -49,7 +49,7 @@ def test_not_a_terminal_is_silent(tiny, tmp_path):
     r = CliRunner().invoke(cli.main, ["build", "--data", str(tiny), "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert r.stderr == ""
-    assert r.stdout == f"published {out}/: 7 observations, 4113 triples, 1489 files; SHACL: valid\n"
+    assert r.stdout == f"published {out}/: 7 observations, 4113 triples, 1504 files; SHACL: valid\n"
 
 
 def test_terminal_shows_bars_and_a_summary(tiny, tmp_path, monkeypatch):
@@ -61,7 +61,7 @@ def test_terminal_shows_bars_and_a_summary(tiny, tmp_path, monkeypatch):
         assert re.search(rf"^{stage}\b", r.stderr, re.M), stage
     last = r.stderr.strip().splitlines()[-1]
     assert re.fullmatch(r"7 observations, 4,113 triples in \d+\.\d s; peak memory [\d,]+ MiB", last), last
-    assert r.stdout == f"published {out}/: 7 observations, 4113 triples, 1489 files; SHACL: valid\n"
+    assert r.stdout == f"published {out}/: 7 observations, 4113 triples, 1504 files; SHACL: valid\n"
 
 
 def test_quiet_on_a_terminal_is_silent(tiny, tmp_path, monkeypatch):

@@ -7,6 +7,8 @@ release file is reported by name; a version is never published twice with other 
 
 from __future__ import annotations
 
+import re
+
 import csv
 import gzip
 import hashlib
@@ -143,8 +145,13 @@ def test_the_change_log_as_csv_and_html(two):
     assert "3 in 2026.1; not in 2026.2" in page and "<strong>12,500,000</strong>, new in 2026.2" in page
     # the live observation page shows the figure's history; home and dataset pages link the releases
     obs = (site / "data/provincial/obs/25/2025.html").read_text(encoding="utf-8")
-    assert ('Revised: 1,250 in <a href="../../../../releases/2026.1/index.html">2026.1</a> → '
-            '1,520 in <a href="../../../../releases/2026.2/index.html">2026.2</a>.') in obs
+    history = re.search(r'<p class="history">(.*?)</p>', obs)[1]  # both languages in the page (i18n.bi)
+    assert history == (
+        '<span class="l-tr" lang="tr">Düzeltildi:</span><span class="l-en" lang="en">Revised:</span> '
+        '<span class="l-tr" lang="tr">1.250</span><span class="l-en" lang="en">1,250</span> '
+        '(<a href="../../../../releases/2026.1/index.html">2026.1</a>) → '
+        '<span class="l-tr" lang="tr">1.520</span><span class="l-en" lang="en">1,520</span> '
+        '(<a href="../../../../releases/2026.2/index.html">2026.2</a>).')
     assert f"2026.2: {NOTE}" in obs
     for page in ("index.html", "data/provincial.html"):
         text = (site / page).read_text(encoding="utf-8")

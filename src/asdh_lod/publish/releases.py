@@ -68,12 +68,13 @@ def _term(g: Graph, concept: URIRef, scheme: URIRef, scheme_title: str, label: s
 
 def release_ontology(mapped: Mapped, version: str, previous: str | None) -> Graph:
     """The ontology as released: its version IRI is the release's ontology file, its prior
-    version the previous release's."""
+    version the previous release's (the first release keeps the live ontology's prior version)."""
     u = mapped.uris
     g = Graph()
     bind_prefixes(g, u.base)
+    replaced = (OWL.versionIRI, OWL.priorVersion) if previous else (OWL.versionIRI,)
     for t in mapped.ontology:
-        if t[1] != OWL.versionIRI:
+        if t[0] != u.ontology or t[1] not in replaced:
             g.add(t)
     g.add((u.ontology, OWL.versionIRI, u.file(release_path(version, "ontology"))))
     if previous:
