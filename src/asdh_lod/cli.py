@@ -55,6 +55,23 @@ base_option = click.option("--base-iri", default=None, metavar="IRI",
                            help="Mint every URI under this base instead of data/dataset.yaml's base_iri.")
 
 
+
+def publish_options(command):
+    """The options of the commands that publish a site (build, release)."""
+    for option in reversed((
+        click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
+                     show_default=True, help="The data folder to publish."),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+                     show_default=True, help="The site folder to (re)place; its releases/ are kept."),
+        base_option, format_option, limit_option,
+        click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary on the terminal."),
+        click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Incremental build: reuse what unchanged sources gave last time, kept in this folder."),
+    )):
+        command = option(command)
+    return command
+
+
 @click.group()
 @click.version_option(__version__, prog_name="asdh-lod")
 def main() -> None:
@@ -62,16 +79,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
-              show_default=True, help="The data folder to publish.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
-              show_default=True, help="The site folder to (re)place.")
-@base_option
-@format_option
-@limit_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary on the terminal.")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Incremental build: reuse what unchanged sources gave last time, kept in this folder.")
+@publish_options
 def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: int, quiet: bool,
           cache_dir: Path | None) -> None:
     """Load, check, map, validate with SHACL and publish the data folder.
@@ -128,16 +136,7 @@ def _build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit:
 @click.argument("version")
 @click.option("--note", default="", help="What the release is, for its record (adms:versionNotes) and page.")
 @click.option("--date", "issued", default=None, metavar="YYYY-MM-DD", help="Its issue date (default: today).")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data"),
-              show_default=True, help="The data folder to publish.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
-              show_default=True, help="The site folder to (re)place; its releases/ are kept.")
-@base_option
-@format_option
-@limit_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary on the terminal.")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Incremental build: reuse what unchanged sources gave last time, kept in this folder.")
+@publish_options
 def release(version: str, note: str, issued: str | None, data_dir: Path, out_dir: Path, base_iri: str | None,
             fmt: str, limit: int, quiet: bool, cache_dir: Path | None) -> None:
     """Build and publish like 'build', and freeze the edition as release VERSION (YYYY.N).

@@ -16,14 +16,15 @@ from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from ..core.problems import ProblemsFound, Report, problem
 from ..core.resources import ontology_for
 from ..ingest.load import base_iri_of, load
 from ..model.records import Model
 from ..rdf.files import RELEASE_FILES, RELEASES, release_folder, release_path
+from ..rdf.serialise import rdflib_term
 from ..rdf.uris import Uris
 from ..rdf.vocab import DCAT, SPDX
 from ..stages.changes import (ChangeLog, Edition, Release, compare, edition, is_version, read_changelog,
@@ -150,18 +151,6 @@ def _release(version: str, record: Graph, files: dict[str, bytes], uris: Uris) -
 
 
 # -- editions --------------------------------------------------------------------------------
-_XSD_STRING = str(XSD.string)
-
-
-def _term(t):
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if t.language:
-        return Literal(t.value, lang=t.language)
-    dt = t.datatype.value
-    return Literal(t.value, datatype=None if dt == _XSD_STRING else URIRef(dt))
 
 
 def release_edition(r: Release, uris: Uris) -> Edition:
@@ -172,7 +161,7 @@ def release_edition(r: Release, uris: Uris) -> Edition:
     for q in ox.parse(nq, format=ox.RdfFormat.N_QUADS):
         name = want.get(URIRef(q.graph_name.value)) if isinstance(q.graph_name, ox.NamedNode) else None
         if name:
-            parts[name].append((_term(q.subject), _term(q.predicate), _term(q.object)))
+            parts[name].append((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object, plain_strings=True)))
     return edition(parts["data"], parts["codelists"], uris)
 
 

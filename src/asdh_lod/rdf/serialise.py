@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .vocab import CATALOGUE_VOCABULARIES, JSONLD_OWN, TURTLE_OWN, prefixes
 
@@ -338,3 +338,17 @@ def jsonld_embedded(g: Graph) -> bytes:
     graph = [{k: v for k, v in node.items() if k != "@context"} for node in graph]
     out = {"@context": context, "@graph": sorted_json(graph)}
     return (json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def rdflib_term(t, *, plain_strings: bool = False):
+    """A pyoxigraph term as an rdflib term. `plain_strings`: an xsd:string literal becomes a
+    plain literal (as rdflib parses N-Triples); otherwise it keeps its datatype (as pyoxigraph
+    reports it: what pySHACL sees of a store)."""
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    dt = t.datatype.value
+    return Literal(t.value, datatype=None if plain_strings and dt == _XSD_STRING else URIRef(dt))

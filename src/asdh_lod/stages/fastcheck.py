@@ -42,6 +42,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, TIME, XSD, Namespace
 
+from ..rdf.serialise import rdflib_term
 from ..rdf.vocab import QB, SDMX_ATTRIBUTE, SDMX_MEASURE
 from .mapping import Mapped
 from ..model.records import Origin
@@ -524,17 +525,8 @@ NATIVE = tuple(CHECKS)  # the shapes evaluated here; pySHACL runs the others
 
 def _store_triples(store):
     """The default graph of a pyoxigraph Store, as rdflib triples."""
-    def term(t):
-        if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
-        if isinstance(t, ox.BlankNode):
-            return BNode(t.value)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        return Literal(t.value, datatype=URIRef(t.datatype.value))
-
     for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        yield term(q.subject), term(q.predicate), term(q.object)
+        yield rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)
 
 
 def triples_of(data):
