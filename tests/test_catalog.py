@@ -149,7 +149,7 @@ def _shacl(data: Graph, *files: str):
 
 
 def test_the_shapes_are_the_packaged_copy_with_its_notice():
-    """The repository's copy (package data), never ../shared at run time."""
+    """The repository's copy (package data), never a folder outside the checkout."""
     assert DCAT_AP.is_relative_to(ROOT / "src") or "site-packages" in DCAT_AP.parts
     notice = (DCAT_AP / "NOTICE").read_text(encoding="utf-8")
     assert "CC BY 4.0" in notice and "SEMICeu/DCAT-AP" in notice and "7c531da" in notice
