@@ -66,7 +66,7 @@ def running_preview(root: Path):
 def older_edition(site: Path, into: Path) -> Path:
     """An older, smaller edition of `site` for push tests: every other line of the code lists
     and data graphs of its N-Quads (the ontology whole), as a site folder with only the dump."""
-    nq = (site / "downloads" / "asdh-lod.nq").read_text(encoding="utf-8").splitlines()
+    nq = gzip.decompress((site / "downloads" / "asdh-lod.nq.gz").read_bytes()).decode("utf-8").splitlines()
     keep = [line for i, line in enumerate(nq) if line.endswith("/graph/ontology> .") or i % 2 == 0]
     (into / "downloads").mkdir(parents=True)
     (into / "downloads" / "asdh-lod.nq.gz").write_bytes(gzip.compress(("\n".join(keep) + "\n").encode()))

@@ -16,7 +16,7 @@ from asdh_lod.core.problems import ProblemsFound
 from asdh_lod.core.resources import DCAT_AP
 from asdh_lod.publish import catalog as K
 from asdh_lod.publish.releases import catalog_versions, void_versions
-from asdh_lod.rdf.files import DISTRIBUTIONS, FILES
+from asdh_lod.rdf.files import DISTRIBUTIONS
 from asdh_lod.stages.mapping import QB
 
 from helpers import ROOT, need, where
@@ -252,9 +252,10 @@ def test_ckanext_dcat_harvests_the_catalogue(site, built, name, fmt):
     RDFParser = _ckan_parser()
     parser = RDFParser(profiles=["euro_dcat_ap_3"])
     parser.parse((site / name).read_bytes(), _format=fmt)
-    datasets = list(parser.datasets())
-    assert len(datasets) == 1
-    d, info, u = datasets[0], built.model.dataset, built.mapped.uris
+    info, u = built.model.dataset, built.mapped.uris
+    datasets = {next(e["value"] for e in d["extras"] if e["key"] == "uri"): d for d in parser.datasets()}
+    assert sorted(datasets) == sorted([str(u.dataset), *(str(u.release(r.version)) for r in built.releases)])
+    d = datasets[str(u.dataset)]  # the latest edition; each release is a dataset of its own (docs/releases.md)
     assert d["title"] == info.title["en"]
     assert d["notes"] == info.description["en"]
     extras = {e["key"]: e["value"] for e in d["extras"]}

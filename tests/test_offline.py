@@ -85,7 +85,7 @@ def test_every_rdf_download_parses_with_rdflib_offline(built, offline):
     whole = seen["asdh-lod.nt"]
     assert whole == built.triples
     assert seen["asdh-lod.ttl"] == seen["asdh-lod.jsonld"] == seen["asdh-lod.nt.gz"] == whole
-    assert {"asdh-lod.ttl", "asdh-lod.jsonld", "asdh-lod.nt", "asdh-lod.nt.gz", "asdh-lod.nq", "asdh-lod.nq.gz",
+    assert {"asdh-lod.ttl", "asdh-lod.jsonld", "asdh-lod.nt", "asdh-lod.nt.gz", "asdh-lod.nq.gz",
             "asdh-lod.trig", "ontology.ttl", "codelists.ttl", "shapes.ttl"} <= set(seen)
 
 

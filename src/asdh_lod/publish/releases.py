@@ -131,7 +131,7 @@ def release_files(model: Model, mapped: Mapped, shapes_ttl: bytes, version: str,
     files = {
         path("n-quads-gzip"): gzipped(nq),
         path("turtle"): turtle_dump(nt, turtle_prefixes(u.base)),
-        path("json-ld"): jsonld(None, context, str(u.file(path("context"))), nt=nt),
+        path("json-ld"): jsonld(None, context, nt=nt),  # self-contained: the context embedded
         path("csv"): csvw.csv_files(model, u)[FILES["csv"].path],
         path("context"): (json.dumps(context, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
         path("ontology"): turtle(onto),
