@@ -163,7 +163,11 @@ def map_table(rows: list[dict], caption: Markup | str, ident: str) -> Markup:
 
 
 def _bi_label(links: Links, scheme: str, code: str) -> Markup:
-    return label(links.concept_label(scheme, code, "tr"), links.concept_label(scheme, code, "en"))
+    key = (scheme, code)
+    m = links.bi_labels.get(key)  # a few hundred concepts, asked for by the hundred thousand
+    if m is None:
+        m = links.bi_labels[key] = label(links.concept_label(scheme, code, "tr"), links.concept_label(scheme, code, "en"))
+    return m
 
 
 def _fact_key(f: Fact) -> tuple:

@@ -159,6 +159,7 @@ class Links:
         self._curies: dict[URIRef, str] = {}
         self._terms: dict[tuple[str, URIRef], dict] = {}  # (page folder, URI) → its link
         self._folders: dict[str, str] = {}  # page stem → its folder
+        self.bi_labels: dict[tuple[str, str], Markup] = {}  # (scheme, code) → its label in both languages (figures)
 
     # the triples the labels come from (a description document adds its own)
     def predicate_objects(self, s) -> list:
