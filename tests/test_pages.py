@@ -3,6 +3,7 @@ the variants and the embedded JSON-LD say the same as the graph, charts and tabl
 
 from __future__ import annotations
 
+import gzip
 import json
 import posixpath
 import re
@@ -585,7 +586,7 @@ def test_every_chart_and_map_gives_exactly_its_figures_as_csv_and_as_a_sparql_qu
 
     base = built.mapped.uris.base
     store = pyoxigraph.Store()
-    store.load((site / "downloads" / "asdh-lod.nq").read_bytes(), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.load(gzip.decompress((site / "downloads" / "asdh-lod.nq.gz").read_bytes()), format=pyoxigraph.RdfFormat.N_QUADS)
     seen = {"chart": 0, "map": 0}
     problems = []
     for html_file in sorted(site.rglob("*.html")):
