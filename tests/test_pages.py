@@ -21,6 +21,7 @@ from rdflib.compare import isomorphic
 from asdh_lod.publish import charts
 from asdh_lod.publish import figures, i18n, links, maps, views
 from asdh_lod.build.pipeline import build
+from asdh_lod.publish.site_index import subject_spans
 
 class _Page(HTMLParser):
     """What the checks need from one page: links, ids, landmarks, languages, scripts."""
@@ -683,3 +684,21 @@ def test_a_site_built_without_the_outlines_has_no_maps_and_its_pages_still_work(
         (out / path).parent.mkdir(parents=True, exist_ok=True)
         (out / path).write_bytes(data)
     assert broken_links(out, base=r.mapped.uris.base) == []
+
+
+def test_a_document_of_hash_iris_is_one_slice_equal_to_its_members_lines():
+    """`subject_spans` keeps the hash IRIs of a document under one key: the slice is exactly the
+    lines of its members, in order, as slicing each member and sorting the parts gives."""
+    nt = b"".join(sorted([
+        b"<http://x/a> <http://x/p> \"1\" .\n",
+        b"<http://x/d#m1> <http://x/p> \"2\" .\n", b"<http://x/d#m1> <http://x/q> _:b1 .\n",
+        b"<http://x/d#m2> <http://x/p> \"3\" .\n",
+        b"<http://x/d> <http://x/p> \"4\" .\n", b"<http://x/d/e> <http://x/p> \"5\" .\n",
+        b"<http://x/d#m3> <http://x/p> \"6\" .\n", b"_:b1 <http://x/p> \"7\" .\n"]))
+    spans = subject_spans(nt)
+    start, end = spans[b"<http://x/d#"]
+    members = [line for line in nt.splitlines(keepends=True) if line.startswith(b"<http://x/d#")]
+    assert nt[start:end] == b"".join(members) and len(members) == 4
+    assert nt[slice(*spans[b"<http://x/d>"])] == b"<http://x/d> <http://x/p> \"4\" .\n"
+    assert nt[slice(*spans[b"_:b1"])] == b"_:b1 <http://x/p> \"7\" .\n"
+    assert b"<http://x/d#m1>" not in spans

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -122,6 +123,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# `bi`, `label` and the messages without fields are cached: a national build asks for the same
+# labels and phrases millions of times. `typed`: a Markup argument (not escaped again) and a str
+# of the same text are different entries. Bounded: the figures' numbers are mostly distinct.
+CACHED = 1 << 14
+
+
+@lru_cache(maxsize=CACHED, typed=True)
 def bi(tr: str, en: str) -> Markup:
     """A phrase in both languages; the stylesheet shows one. The same text in both: once."""
     if tr == en:
@@ -136,6 +144,7 @@ def bi_html(tr: str, en: str) -> Markup:
     return Markup(f'<span class="l-tr" lang="tr">{tr}</span><span class="l-en" lang="en">{en}</span>')
 
 
+@lru_cache(maxsize=CACHED, typed=True)
 def label(tr: str, en: str) -> Markup:
     """A label of the data: both languages when it has both; the one it has, marked with its language."""
     if tr and en:
@@ -152,6 +161,17 @@ def text(name: str, lang: str, **fields) -> str:
 
 def msg(name: str, **fields) -> Markup:
     """A message in both languages, its fields (plain text, or dicts lang → text) filled and escaped."""
+    if not fields:
+        return _plain_msg(name)
+    return _msg(name, fields)
+
+
+@lru_cache(maxsize=None)
+def _plain_msg(name: str) -> Markup:
+    return _msg(name, {})
+
+
+def _msg(name: str, fields: dict) -> Markup:
     out = []
     for i, lang in enumerate(LANGS):
         vals = {k: (v[lang] if isinstance(v, dict) else v) for k, v in fields.items()}

@@ -40,6 +40,14 @@ CSV_DOWNLOAD = FILES["csv"].path
 
 PREDICATE_ORDER = [RDF.type, SKOS.prefLabel, RDFS.label, DCTERMS.title, SKOS.definition,
                    DCTERMS.description]
+_ORDER = {p: i for i, p in enumerate(PREDICATE_ORDER)}
+# rdflib's namespaces look a term up on every attribute access (`RDF.type`): the hot paths read these
+RDF_TYPE = RDF.type
+LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
+NAMING_PREDICATES = (RDFS.label, SKOS.prefLabel)  # a URI "has a label" (`Links._has_label`)
+DEFINITION_PREDICATES = (SKOS.definition, DCTERMS.description, RDFS.comment)
+SKOS_NOTATION = SKOS.notation
+XSD_STRING = XSD.string
 USED_BY_LIMIT = 100  # subjects listed per property under "Used by"
 
 
@@ -151,6 +159,7 @@ class Links:
         self._curies: dict[URIRef, str] = {}
         self._terms: dict[tuple[str, URIRef], dict] = {}  # (page folder, URI) → its link
         self._folders: dict[str, str] = {}  # page stem → its folder
+        self.bi_labels: dict[tuple[str, str], Markup] = {}  # (scheme, code) → its label in both languages (figures)
 
     # the triples the labels come from (a description document adds its own)
     def predicate_objects(self, s) -> list:
@@ -225,14 +234,14 @@ class Links:
         if u in ix.facts:
             return self.fact_labels(ix.facts[u])
         out: dict[str, str] = {}
-        for pred in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
+        for pred in LABEL_PREDICATES:
             for o in sorted(self.objects(u, pred)):
                 if isinstance(o, Literal) and (o.language or "") not in out:
                     out[o.language or ""] = str(o)
         if not out and u in ix.resources and ix.resources[u].members:
             out = self.document_labels(ix.resources[u])
         if not out:
-            notation = self.value_of(u, SKOS.notation)
+            notation = self.value_of(u, SKOS_NOTATION)
             out[""] = str(notation) if notation is not None else self.curie(u)
         return out
 
@@ -266,7 +275,7 @@ class Links:
 
     def definition(self, u: URIRef) -> dict[str, str]:
         out = {}
-        for pred in (SKOS.definition, DCTERMS.description, RDFS.comment):
+        for pred in DEFINITION_PREDICATES:
             for o in sorted(self.objects(u, pred)):
                 if isinstance(o, Literal) and o.language in ("en", "tr") and o.language not in out:
                     out[o.language] = str(o)
@@ -293,7 +302,7 @@ class Links:
                 "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr") or ls.get("") or ""}
 
     def _has_label(self, u: URIRef) -> bool:
-        return any(p in (RDFS.label, SKOS.prefLabel) for p, _o in self.index.po.get(u, ()))
+        return any(p in NAMING_PREDICATES for p, _o in self.index.po.get(u, ()))
 
     def value(self, from_stem: str, o, depth: int = 0, graph: Graph | None = None) -> dict:
         if isinstance(o, URIRef):
@@ -302,17 +311,18 @@ class Links:
             return {"kind": "bnode", "rows": self.rows(from_stem, o, depth + 1, graph) if depth < 4 else []}
         dt = o.datatype
         return {"kind": "literal", "text": str(o), "lang": o.language or "",
-                "datatype": self.curie(dt) if dt is not None and dt != XSD.string else ""}
+                "datatype": self.curie(dt) if dt is not None and dt != XSD_STRING else ""}
 
     def rows(self, from_stem: str, s, depth: int = 0, graph: Graph | None = None) -> list[dict]:
         """The properties of `s` in `graph` (default: the published triples), with linked values."""
         by_pred: dict[URIRef, list] = defaultdict(list)
         for p, o in (self.predicate_objects(s) if graph is None else graph.predicate_objects(s)):
             by_pred[p].append(o)
-        order = {p: i for i, p in enumerate(PREDICATE_ORDER)}
-        preds = sorted(by_pred, key=lambda p: (order.get(p, len(order)), self.curie(p)))
+        last = len(_ORDER)
+        preds = sorted(by_pred, key=lambda p: (_ORDER.get(p, last), self.curie(p)))
         return [{"predicate": self.term(from_stem, p),
-                 "values": [self.value(from_stem, o, depth, graph) for o in sorted(by_pred[p], key=_sort_key)]}
+                 "values": [self.value(from_stem, o, depth, graph)
+                            for o in (sorted(by_pred[p], key=_sort_key) if len(by_pred[p]) > 1 else by_pred[p])]}
                 for p in preds]
 
     def used_by(self, stem: str, u: URIRef) -> list[dict]:
@@ -348,4 +358,4 @@ class DocumentLinks(Links):
 
     def _has_label(self, u: URIRef) -> bool:
         return super()._has_label(u) or any(
-            True for p in (RDFS.label, SKOS.prefLabel) for _ in self.doc_graph.objects(u, p))
+            True for p in NAMING_PREDICATES for _ in self.doc_graph.objects(u, p))

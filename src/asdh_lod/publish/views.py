@@ -33,7 +33,7 @@ from fractions import Fraction
 from jinja2 import Environment
 from markupsafe import Markup, escape
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import OWL, RDF
 
 from ..model.records import Fact
 from ..rdf.files import FILES, LISTED, release_path
@@ -42,7 +42,7 @@ from ..stages.changes import history
 from . import figures, i18n, templating
 from .figures import figures_table
 from .i18n import bi, label, msg
-from .links import HOME, DocumentLinks, Links, chrome, json_script, json_script_text, link_html, rows_html
+from .links import HOME, RDF_TYPE, SKOS_NOTATION, DocumentLinks, Links, chrome, json_script, json_script_text, link_html, rows_html
 from .maps import Outlines
 from .site_index import Resource, SiteIndex
 
@@ -96,7 +96,7 @@ class Pages:
         self.env = environment()
 
     def kind_of(self, r: Resource) -> str:
-        types = set(self.index.objects(r.uri, RDF.type))
+        types = set(self.index.objects(r.uri, RDF_TYPE))
         return next(v.kind for v in VIEWS.values() if v.matches is not None and v.matches(self, r, types))
 
     def render(self, kind: str, what, jsonld: str | None = None) -> list[tuple[str, bytes]]:
@@ -129,7 +129,7 @@ class Pages:
     def resource_context(self, r: Resource, jsonld: str) -> dict:
         """The context every resource page starts from: its description, links and variants."""
         lk, stem, u = self.links, r.stem, r.uri
-        types = set(self.index.objects(u, RDF.type))
+        types = set(self.index.objects(u, RDF_TYPE))
         ls = lk.labels(u)
         ctx = self.common(stem, ls.get("en") or ls.get("") or lk.curie(u), ls)
         ctx.update(uri=str(u), curie=lk.curie(u), rows=lk.rows(stem, u), used_by=lk.used_by(stem, u),
@@ -144,7 +144,7 @@ class Pages:
 
 
 def _notation(p: Pages, r: Resource) -> str:
-    return str(p.index.value_of(r.uri, SKOS.notation))
+    return str(p.index.value_of(r.uri, SKOS_NOTATION))
 
 
 # -- the pages of resources, in the order `kind_of` tries them ---------------------------------
@@ -161,7 +161,7 @@ def observation_document(p: Pages, r: Resource, jsonld: str) -> dict:
         mls = lk.labels(m)
         f = ix.facts.get(m)
         sections.append({"id": frag, "uri": str(m), "title": mls.get("en") or mls.get("") or lk.curie(m),
-                         "tr": mls.get("tr") or mls.get("en") or mls.get("") or lk.curie(m), "types": [lk.term(stem, t) for t in sorted(ix.objects(m, RDF.type))],
+                         "tr": mls.get("tr") or mls.get("en") or mls.get("") or lk.curie(m), "types": [lk.term(stem, t) for t in sorted(ix.objects(m, RDF_TYPE))],
                          "observation": observation(p, stem, f) if f is not None else None,
                          "rows": lk.rows(stem, m), "used_by": lk.used_by(stem, m)})
     ctx = p.common(stem, ls.get("en") or ls.get("") or lk.curie(r.uri), ls)
@@ -210,7 +210,7 @@ def listing(p: Pages, r: Resource, jsonld: str) -> dict:
     ctx = p.resource_context(r, jsonld)
     mine = p.index.fact_concepts[r.uri]
     figures.figures(p.links, ctx, r.stem, mine)
-    if p.uris.asdh.SourceDocument in set(p.index.objects(r.uri, RDF.type)) or r.uri in p.index.period_uris:
+    if p.uris.asdh.SourceDocument in set(p.index.objects(r.uri, RDF_TYPE)) or r.uri in p.index.period_uris:
         ctx["obs_docs"] = figures.observation_documents(p.links, r.stem, mine)
     if r.uri in p.index.indicator_uris:
         ctx["maps"] = figures.indicator_maps(p.links, r.stem, mine, p.outlines, ctx["files"])
