@@ -295,13 +295,24 @@ UNIT_KINDS = ("count", "currency", "ratio")  # how a unit's figures are typed (m
 _CONCEPT_REQUIRED = {"province": ("iso", "nuts3")}  # of _CONCEPT_EXTRA: the mapping needs them
 
 
+_UNREAD = object()  # a data file that could not be read (its problem is reported)
+
+
+def _read_yaml(file: Path, path: str, root: Path, report: Report) -> Any:
+    """The parsed YAML of a data file inside the folder `root`, or `_UNREAD` with its problem
+    reported (a file holding only `null` parses to None, which the readers then report)."""
+    try:
+        return load_yaml(file, path, root=root)
+    except YamlError as e:
+        report.add(e.problem)
+        return _UNREAD
+
+
 def load_scheme(file: Path, report: Report) -> Scheme | None:
     """A code list file (`{data}/codelists/x.yaml`: read only if it is inside the data folder)."""
     path = display_path(file)
-    try:
-        doc = load_yaml(file, path, root=file.parent.parent)
-    except YamlError as e:
-        report.add(e.problem)
+    doc = _read_yaml(file, path, file.parent.parent, report)
+    if doc is _UNREAD:
         return None
     r = Reader(path, report)
     top = r.mapping(doc, "the code list", getattr(doc, "line", 1), ("scheme", "concepts"))
@@ -477,10 +488,8 @@ def load_dataset_info(file: Path, report: Report, schemes: dict[str, Scheme]) ->
     if not file.exists():
         report.add(problem("missing-file", path, None, what="dataset metadata", name=path))
         return None
-    try:
-        doc = load_yaml(file, path, root=file.parent)
-    except YamlError as e:
-        report.add(e.problem)
+    doc = _read_yaml(file, path, file.parent, report)
+    if doc is _UNREAD:
         return None
     r = Reader(path, report, schemes)
     m = r.mapping(doc, "dataset.yaml", getattr(doc, "line", 1),
@@ -781,10 +790,8 @@ def load_source(file: Path, report: Report, schemes: dict[str, Scheme]) -> Sourc
     """A source file (`{data}/sources/x.yaml`) and its text: both read only if they are inside
     the data folder (a link to a file elsewhere would publish it)."""
     path = display_path(file)
-    try:
-        doc = load_yaml(file, path, root=file.parent.parent)
-    except YamlError as e:
-        report.add(e.problem)
+    doc = _read_yaml(file, path, file.parent.parent, report)
+    if doc is _UNREAD:
         return None
     r = Reader(path, report, schemes)
     top = r.mapping(doc, "the source file", getattr(doc, "line", 1), ("document", "facts"),
