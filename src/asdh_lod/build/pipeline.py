@@ -54,7 +54,7 @@ class BuildResult:
     paths: list[str] = field(default_factory=list)  # every file of the site, sorted
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss: dict[str, int] = field(default_factory=dict)  # bytes, the process's peak after each stage
-    cache: "BuildCache | None" = None  # noqa: F821 - the incremental cache, when one was used
+    cache: BuildCache | None = None  # the incremental cache, when one was used
     releases: list = field(default_factory=list)  # the site's releases (stages.changes.Release), oldest first
 
     @property
