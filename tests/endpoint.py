@@ -98,7 +98,31 @@ def raw_query(endpoint: str, query: str, accept: str, timeout: float = 30) -> by
         return resp.read()
 
 
-class Proxy:
+class LoopbackServer:
+    """An HTTP server of the tests on a free 127.0.0.1 port, run in a thread while used as a
+    context manager; `store` is its Graph Store endpoint."""
+
+    def listen(self, handler) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+    @property
+    def store(self) -> str:
+        return self.url + "/store"
+
+
+class Proxy(LoopbackServer):
     """A forwarding HTTP proxy to `target` whose `rule(n, method, path)` may answer instead.
 
     rule returns None (forward), an int status (answer it, no forwarding), "drop" (close
@@ -159,23 +183,7 @@ class Proxy:
 
             do_GET = do_PUT = do_POST = do_DELETE = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "Proxy":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-    @property
-    def store(self) -> str:
-        return self.url + "/store"
+        self.listen(Handler)
 
 
 def env_without_credentials() -> dict[str, str]:

@@ -8,15 +8,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import socket
-import threading
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from asdh_lod.sparql import push as p
-from endpoint import Oxigraph
+from endpoint import LoopbackServer, Oxigraph
 
 BASE = "https://w3id.org/asdh-lod/"
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -85,7 +84,7 @@ def test_a_login_is_still_the_basic_header_and_hides_its_password():
 
 # --- a Digest proxy in front of Oxigraph -------------------------------------------------
 
-class DigestProxy:
+class DigestProxy(LoopbackServer):
     """Forwards to `target` what carries valid Digest credentials for user/password.
 
     It checks the response, the uri (= the request line's target), the realm and opaque,
@@ -164,10 +163,7 @@ class DigestProxy:
 
             do_GET = do_HEAD = do_PUT = do_POST = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.listen(Handler)
 
     def check(self, method: str, path: str, auth: str) -> str:
         """"ok", "stale" or "no"."""
@@ -193,18 +189,6 @@ class DigestProxy:
             return "stale"
         return "ok"
 
-    def __enter__(self) -> "DigestProxy":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-    @property
-    def store(self) -> str:
-        return self.url + "/store"
 
 
 @pytest.fixture
