@@ -125,3 +125,83 @@ def test_cli_cache_option(national, tmp_path):
     assert first.stdout.endswith("SHACL: valid; 0 of 4 sources unchanged\n")
     again = runner.invoke(main, args)
     assert again.stdout.endswith("SHACL: valid; 4 of 4 sources unchanged\n")
+
+
+def _replace_fact(yaml_file: Path, fact_id: str, new: str) -> str:
+    """Replace the block of fact `fact_id` (up to the blank line after it) by `new`; return the old block."""
+    text = yaml_file.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {fact_id}\n")
+    end = text.find("\n\n", start)
+    end = len(text) if end < 0 else end + 1
+    yaml_file.write_text(text[:start] + new + text[end:], encoding="utf-8")
+    return text[start:end]
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_pages_the_change_does_not_touch_are_linked_and_the_site_equals_a_full_build(national, tmp_path):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    first = build(national, site, cache_dir=cache)
+    assert first.pages_reused == 0  # nothing to reuse yet
+    pages = len(_page_files(site))
+    yaml_file, txt_file = national / "sources" / f"{ADANA}.yaml", national / "sources" / f"{ADANA}.txt"
+
+    # 1. one figure corrected: the quote in the text, the figure and the value of the fact
+    _edit(txt_file, "Adana ilinden 123 başvuru", "Adana ilinden 124 başvuru")
+    block = _replace_fact(yaml_file, "asdep-applications-year", "")
+    _replace_fact_text = block.replace("Adana ilinden 123 başvuru", "Adana ilinden 124 başvuru").replace(
+        'figure: "123"', 'figure: "124"').replace("value: 123\n", "value: 124\n")
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + "\n" + _replace_fact_text, encoding="utf-8")
+    before = _inodes(site)
+    result = build(national, site, cache_dir=cache)
+    assert result.cache.reused == 3
+    assert 0 < result.pages_reused
+    after = _inodes(site)
+    linked = {p for p, ino in after.items() if before.get(p) == ino}
+    rendered = set(_page_files(site)) - linked
+    # the observation's document, its province, programme, indicator, period … were rendered again;
+    # Ağrı's pages were not
+    assert "data/provincial/obs/01/2025.html" in rendered and "code/province/01.html" in rendered
+    assert "code/province/04.html" in linked and "data/provincial/obs/04/2025.html" in linked
+    assert len(linked) > pages // 2
+    assert _files(site) == _full(national, tmp_path / "full-1")
+    assert "124 başvuru" in (site / "data/provincial/obs/01/2025.html").read_text(encoding="utf-8")
+
+    # 2. a fact removed, and the source's title changed: its document's page and every page that shows it
+    _replace_fact(yaml_file, "trainees-women", "")
+    _edit(yaml_file, "(sentetik)", "(sentetik, düzeltilmiş)")
+    total = yaml_file.read_text(encoding="utf-8")
+    yaml_file.write_text(total.replace("    total_of: [trainees-women, trainees-men]\n", ""), encoding="utf-8")
+    result = build(national, site, cache_dir=cache)
+    assert result.pages_reused > 0
+    assert _files(site) == _full(national, tmp_path / "full-2")
+
+    # 3. a page of the published site edited by hand is rendered again, not linked
+    agri_page = site / "code/province/04.html"
+    agri_page.write_bytes(agri_page.read_bytes().replace(b"</body>", b"<!-- edited --></body>"))
+    _edit(txt_file, "Adana ilinden 124 başvuru", "Adana ilinden 125 başvuru")
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("Adana ilinden 124 başvuru", "Adana ilinden 125 başvuru")
+                         .replace('figure: "124"', 'figure: "125"').replace("value: 124\n", "value: 125\n"), encoding="utf-8")
+    result = build(national, site, cache_dir=cache)
+    assert result.pages_reused > 0
+    assert b"<!-- edited -->" not in agri_page.read_bytes()
+    assert _files(site) == _full(national, tmp_path / "full-3")
+
+
+def test_a_new_source_renders_every_page_and_still_equals_a_full_build(national, tmp_path):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    build(national, site, cache_dir=cache)
+    for suffix in (".yaml", ".txt"):  # Ağrı's report once more, as the 2024 report of the same province
+        text = (national / "sources" / f"{AGRI}{suffix}").read_text(encoding="utf-8")
+        (national / "sources" / f"agri-2024-faaliyet-raporu{suffix}").write_text(
+            text.replace(AGRI, "agri-2024-faaliyet-raporu").replace("2025", "2024"), encoding="utf-8")
+    result = build(national, site, cache_dir=cache)
+    assert result.cache.reused == 4
+    assert result.pages_reused == 0  # the set of published files changed: every page is rendered
+    assert _files(site) == _full(national, tmp_path / "full")
+
+
+def _page_files(site: Path) -> list[str]:
+    return [str(p.relative_to(site)) for p in site.rglob("*.html")]

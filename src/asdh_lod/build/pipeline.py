@@ -7,6 +7,8 @@ raises `ProblemsFound` carrying the report and leaves the output folder untouche
 from __future__ import annotations
 
 import gc
+import hashlib
+import pickle
 import resource
 import sys
 import time
@@ -28,7 +30,7 @@ from ..publish.links import QUERIES_PAGE, SPARQL_PAGE
 from ..publish.render import check_outputs, render, render_iter, shapes_turtle
 from ..stages.check import check
 from ..stages.fastcheck import validate_fast
-from ..stages.incremental import BuildCache
+from ..stages.incremental import BuildCache, PagesMade
 from ..stages.mapping import Mapped, map_model
 from ..stages.validate import load_shapes
 from .releases import ReleaseRequest, make_release, read_releases
@@ -56,6 +58,7 @@ class BuildResult:
     peak_rss: dict[str, int] = field(default_factory=dict)  # bytes, the process's peak after each stage
     cache: BuildCache | None = None  # the incremental cache, when one was used
     releases: list = field(default_factory=list)  # the site's releases (stages.changes.Release), oldest first
+    pages_reused: int = 0  # resources whose page an incremental build linked from the previous site
 
     @property
     def observations(self) -> int:
@@ -236,19 +239,37 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
         result, inputs = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
                                     validator=validator, timings=timings, cache_dir=cache_dir)
         stats: dict = {}
+        cache, made = result.cache, PagesMade()
         with timings.stage("render"), Scratch(near=Path(out_dir)) as scratch:
             # made and written into the temporary folder; the dumps made in `scratch` and moved in
             result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
+            reuse = cache.page_reuse(Path(out_dir), result.mapped.sources, result.mapped.shared) if cache else None
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
                                 inputs.web_assets, stats=stats, scratch=scratch, releases=result.releases,
-                                outlines=inputs.outlines)
+                                outlines=inputs.outlines, reuse=reuse, made=made,
+                                depends=_page_inputs(cache, inputs, result.releases) if cache else b"")
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]
+        result.pages_reused = made.reused
         with timings.stage("write"):
             swap_in(staged, Path(out_dir))
-        if result.cache is not None:  # only after the site was validated and published
-            result.cache.store(result.model, result.mapped.sources)
+        if cache is not None:  # only after the site was validated and published
+            cache.store(result.model, result.mapped.sources)
+            cache.store_site(Path(out_dir), made, result.mapped.shared)
     return result
+
+
+def _page_inputs(cache: BuildCache, inputs: _Inputs, releases: list) -> bytes:
+    """What the pages depend on beyond the data triples and the other published files, for an
+    incremental build's fingerprint (`stages.incremental`): the cache's key of code, code lists,
+    dataset, ontology and shapes, and the example queries, the maps' outlines and the releases."""
+    parts = [cache.global_key.encode(), b"web" if inputs.web_assets is not None else b"no web"]
+    parts += [f"{q.name}\n{q.text}".encode("utf-8") for q in inputs.queries]
+    parts.append(pickle.dumps(inputs.outlines, protocol=4))
+    for r in releases:
+        parts.append(r.version.encode())
+        parts += [path.encode() + b"\0" + hashlib.sha256(data).digest() for path, data in sorted(r.files.items())]
+    return b"\0".join(parts)
 
 
 def _releases(result: BuildResult, inputs: _Inputs, out_dir: Path, request: ReleaseRequest | None) -> list:

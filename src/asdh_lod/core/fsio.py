@@ -71,11 +71,27 @@ def write_site(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out_dir
     return paths
 
 
-def stage_site(files: Mapping[str, bytes | Path] | Iterable[tuple[str, bytes | Path]], out_dir: Path,
-               progress=None) -> tuple[Path, list[str]]:
+@dataclass(frozen=True)
+class Linked:
+    """An unchanged file of the previous site, to be hard-linked into the staged site (copied
+    where the file system cannot link): an incremental build reuses it without reading it."""
+
+    path: Path
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or no hard links: a copy, byte for byte
+        shutil.copyfile(source, target)
+
+
+def stage_site(files: Mapping[str, bytes | Path | Linked] | Iterable[tuple[str, bytes | Path | Linked]],
+               out_dir: Path, progress=None) -> tuple[Path, list[str]]:
     """Write `files` into a fresh temporary folder beside `out_dir` (nothing else is touched);
     return it and the paths written. A file given as a `Path` (a large file already made in a
-    `Scratch` folder) is moved in. On any error the folder is removed."""
+    `Scratch` folder) is moved in; a `Linked` file of the previous site is hard-linked. On any
+    error the folder is removed."""
     out_dir = Path(out_dir).absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
@@ -89,6 +105,8 @@ def stage_site(files: Mapping[str, bytes | Path] | Iterable[tuple[str, bytes | P
                 made.add(target.parent)
             if isinstance(data, Path):  # a finished scratch file (Scratch): moved in, not copied
                 shutil.move(data, target)
+            elif isinstance(data, Linked):
+                _link(data.path, target)
             else:
                 target.write_bytes(data)
             paths.append(rel)
@@ -320,7 +338,8 @@ def digest(path: Path) -> Digest:
     return Digest(size, h.hexdigest())
 
 
-def in_memory(files: Iterable[tuple[str, bytes | Path]]) -> Iterator[tuple[str, bytes]]:
-    """`files` with each finished scratch file read into bytes (for a site held in memory)."""
+def in_memory(files: Iterable[tuple[str, bytes | Path | Linked]]) -> Iterator[tuple[str, bytes]]:
+    """`files` with each finished scratch file (or linked file) read into bytes (for a site held in memory)."""
     for rel, data in files:
-        yield rel, (data.read_bytes() if isinstance(data, Path) else data)
+        yield rel, (data.read_bytes() if isinstance(data, Path) else data.path.read_bytes()
+                    if isinstance(data, Linked) else data)

@@ -48,13 +48,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from . import conneg
 from ..core import parallel
+from ..core.fsio import Linked
 from ..core.resources import TEMPLATES
 from ..model.records import Model
 from ..rdf.serialise import jsonld_embedded, turtle_dump, turtle_prefixes
+from ..stages.incremental import PageReuse, PagesMade, fingerprint
 from ..stages.mapping import Mapped
 from ..rdf.files import FILES
 from .links import FAVICON, STYLESHEET
@@ -65,7 +67,8 @@ from .views import Pages
 
 def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
                  documents: dict[str, Graph] | None = None, progress=None,
-                 outlines: Outlines | None = None, releases=()) -> Iterator[tuple[str, bytes]]:
+                 outlines: Outlines | None = None, releases=(), reuse: PageReuse | None = None,
+                 made: PagesMade | None = None, depends: bytes = b"") -> Iterator[tuple[str, bytes | Linked]]:
     """The pages and RDF variants of every resource, the home page and the stylesheet, and
     the HTML page of each description document (`documents`: name → graph, from
     `catalog.description_files`, whose RDF variants are among `existing`), one (path, bytes)
@@ -76,7 +79,15 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     that file and gets no page of its own. `progress()` is called once per resource.
     `outlines`: the provinces' outlines (maps.load_outlines), for the maps; None: no maps.
     Beside a page with charts or maps are the CSVs of their figures. `releases` (oldest first):
-    listed on the home and dataset pages; an observation they revised shows its history."""
+    listed on the home and dataset pages; an observation they revised shows its history.
+
+    Incremental builds: `depends` is what the pages depend on beyond the data triples and
+    `existing` (the caller's digest of code, code lists, queries, maps, releases …); `made`, if
+    given, gets the fingerprint of both and the files of each resource's page; with `reuse`
+    (the previous build's, `stages.incremental`) under the same fingerprint, the page of a
+    resource the changed triples do not touch is not rendered but linked from the previous
+    site (`core.fsio.Linked`). The home page, the description documents' pages and the
+    server files are always rendered."""
     index = SiteIndex(model, mapped, existing, nt)
     ttl_prefixes = turtle_prefixes(mapped.uris.base)
     index.add_documents(documents or {})
@@ -97,10 +108,32 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     # the resources' files are independent of each other: with many, forked workers render
     # them (they inherit the site, caches and all) and send back bytes (parallel.page_workers)
     resources = list(index.resources.values())
-    for files in parallel.ordered(_resource_files, resources, (site, ttl_prefixes),
-                                  parallel.page_workers(len(resources))):
+    fp = fingerprint(depends, "\n".join(sorted(existing)).encode("utf-8"))
+    if made is not None:
+        made.fingerprint = fp
+    reused: dict[URIRef, list[tuple[str, Linked]]] = {}
+    if reuse is not None and reuse.fingerprint == fp:
+        dirty = _dirty(index, reuse)
+        for r in resources:
+            files = None if r.uri in dirty else reuse.files(r.uri)
+            if files is not None:
+                reused[r.uri] = files
+    for r in resources:
+        if r.uri in reused:
+            for path, data in reused[r.uri]:
+                yield checked(path, data)
+            if made is not None:
+                made.files[str(r.uri)] = [path for path, _ in reused[r.uri]]
+                made.reused += 1
+            if progress:
+                progress()
+    todo = [r for r in resources if r.uri not in reused]
+    for r, files in zip(todo, parallel.ordered(_resource_files, todo, (site, ttl_prefixes),
+                                               parallel.page_workers(len(todo)))):
         for path, data in files:
             yield checked(path, data)
+        if made is not None:
+            made.files[str(r.uri)] = [path for path, _ in files]
         if progress:
             progress()
     for name, g in index.documents.items():
@@ -108,6 +141,23 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
             yield checked(path, data)
     for path, data in conneg.server_files().items():
         yield checked(path, data)
+
+
+def _dirty(index: SiteIndex, reuse: PageReuse) -> set[URIRef]:
+    """The resources whose pages the changed triples may touch: every IRI they mention, and
+    the neighbours of every subject (what it links to, what links to it: their pages show its
+    label, its figure or its links), as the resources that have the pages (a hash IRI: its document)."""
+    terms = set(reuse.touched)
+    for s in reuse.changed:
+        terms.update(o for _p, o in index.po.get(s, ()) if type(o) is URIRef)
+        terms.update(x for _p, x in index.incoming_links.get(s, ()))
+    dirty = set()
+    for t in terms:
+        if t in index.resources:
+            dirty.add(t)
+        elif t in index.hash_doc:
+            dirty.add(index.hash_doc[t].uri)
+    return dirty
 
 
 def _resource_files(state: tuple[Pages, dict[str, str]], chunk: list[Resource]) -> list[list[tuple[str, bytes]]]:

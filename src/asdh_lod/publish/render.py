@@ -15,8 +15,8 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ..core.fsio import (Digest, FileBytes, GzipWriter, Scratch, digest, in_memory, open_for_writing, read_lines,
-                         sorted_unique_lines, unique_merge, write_chunks)
+from ..core.fsio import (Digest, FileBytes, GzipWriter, Linked, Scratch, digest, in_memory, open_for_writing,
+                         read_lines, sorted_unique_lines, unique_merge, write_chunks)
 from ..core.problems import Report
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
@@ -25,6 +25,7 @@ from ..rdf.serialise import (batched, jsonld_chunks, jsonld_context, ntriple_lin
                              turtle, turtle_prefixes, turtle_stream)
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
 from ..stages.changes import Release
+from ..stages.incremental import PageReuse, PagesMade
 from ..stages.mapping import Mapped
 from . import catalog, csvw, querypage, sdmx
 from . import releases as versions
@@ -87,7 +88,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
                 progress=None, stats: dict | None = None, scratch: Scratch | None = None,
                 releases: Sequence[Release] = (), outlines: Outlines | None = None,
-                ) -> Iterator[tuple[str, bytes | Path]]:
+                reuse: PageReuse | None = None, made: PagesMade | None = None, depends: bytes = b"",
+                ) -> Iterator[tuple[str, bytes | Path | Linked]]:
     """Every output file of the site, one (relative path, bytes) at a time; the whole-dataset
     dumps as the `Path` of a finished file in the `scratch` folder (`core.fsio.stage_site`
     moves it in; the caller keeps `scratch` until the files are moved).
@@ -103,11 +105,12 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     page (querypage); `releases` the release folders (publish/releases.py), yielded first,
     unchanged, and described by the catalogue, VoID, the pages and the query page; `outlines`
     the provinces' outlines for the maps (maps.load_outlines; None: no maps). `stats`, if
-    given, gets "triples": the number of triples in the published whole."""
+    given, gets "triples": the number of triples in the published whole. `reuse`, `made` and
+    `depends`: an incremental build's reuse of the previous site's pages (`pages.render_pages`)."""
     if scratch is None:
         with Scratch() as own:
             yield from render_iter(model, mapped, shapes, queries, web_assets, progress, stats, own,
-                                   releases=releases, outlines=outlines)
+                                   releases=releases, outlines=outlines, reuse=reuse, made=made, depends=depends)
         return
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
@@ -199,7 +202,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     del query_pages
     # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
     for path, data in render_pages(model, mapped, nt, set(paths) | {FILES["n-triples"].path},
-                                   documents=documents, progress=progress, releases=releases, outlines=outlines):
+                                   documents=documents, progress=progress, releases=releases, outlines=outlines,
+                                   reuse=reuse, made=made, depends=depends):
         yield out(path, data)
     nt.close()
     yield out(FILES["n-triples"].path, nt_path)

@@ -9,10 +9,23 @@ everything they depend on:
 - the code of this package and the Python and rdflib versions (pickles are not portable).
 
 When one source changes, only that source is loaded, checked and mapped again. What depends
-on all sources is always redone: the checks across sources (duplicate keys), the whole graph,
-SHACL validation with every shape, and every output file — so the result is byte-identical to
-a full build, and nothing stale or unvalidated is published. Entries are written only after a
-build has been validated and published, and entries of sources that are gone are removed.
+on all sources is always redone: the checks across sources (duplicate keys), SHACL validation
+with every shape, the dumps, the catalogue and the other files about the whole edition — so
+nothing stale or unvalidated is published. Entries are written only after a build has been
+validated and published, and entries of sources that are gone are removed.
+
+The pages are reused too (`SiteState`, `PageReuse`): after a published build the cache keeps
+which files each resource's page made and what the pages depended on beyond the data (the
+`fingerprint`: code, code lists, ontology, shapes, queries, maps, releases, the other
+published files). The next build compares each source's entry key with the one it had then:
+the triples of the changed sources, old (from their previous entries) and new, and the change
+in the shared triples (structure, periods) say which resources may look different — every
+subject of those triples and its neighbours (what it links to and what links to it: they
+show its label, its figure, its links), and every IRI they mention. Only those pages are
+rendered again; every other page is hard-linked from the previous site, after checking that
+its files are still the ones that build wrote (inode, size, modification time). If anything
+the pages depend on beyond the data changed, or the previous entries are gone, every page is
+rendered. The result is byte-identical to a full build (tests/test_incremental.py).
 
 Entries are pickles: the cache folder is the builder's own working state (like .venv), never
 a download; a missing or unreadable entry just means that source is built afresh.
@@ -21,21 +34,24 @@ a download; a missing or unreadable entry just means that source is built afresh
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
+from rdflib import URIRef
 
-from ..core.fsio import write_file
+from ..core.fsio import Linked, write_file
 from ..core.resources import CODE
 from ..ingest.load import display_path
 from .mapping import MappedSource
 from ..model.records import Model, Source
 
 _CUSTOM_TEXT = re.compile(rb"^\s+text\s*:", re.M)  # a document naming another text file: not cached
+SITE_STATE = "site.state"  # the published site's pages (SiteState), beside the entries
 
 
 @dataclass
@@ -58,6 +74,70 @@ def _files(*patterns: tuple[Path, str]) -> list[bytes]:
         for f in sorted(Path(folder).glob(pattern)):
             out += [f.relative_to(folder).as_posix().encode(), f.read_bytes()]
     return out
+
+
+# a file of a published page: (site path, inode, size, modification time in ns)
+FileStamp = tuple[str, int, int, int]
+
+
+@dataclass
+class SiteState:
+    """What the last published build with this cache made of its pages."""
+
+    out_dir: str                     # where it was published (absolute)
+    fingerprint: str                 # what the pages depended on beyond the data (`PageReuse`)
+    sources: dict[str, str]          # document id → its entry's key ("": not cached)
+    shared: list                     # the shared triples of the data (`Mapped.shared`)
+    pages: dict[str, list[FileStamp]]  # resource IRI → the files of its page
+
+
+@dataclass
+class PagesMade:
+    """What the page renderer reports back for the next build: the fingerprint it rendered
+    under and the files of each resource's page (site paths)."""
+
+    fingerprint: str = ""
+    files: dict[str, list[str]] = field(default_factory=dict)
+    reused: int = 0  # resources whose page was linked from the previous site
+
+
+@dataclass
+class PageReuse:
+    """The pages of the previous site that an incremental build may hard-link instead of
+    rendering: those of every resource but the ones the changed triples may touch.
+
+    `changed` are the subjects of the changed sources' triples (old and new) and of the
+    changed shared triples: their pages, and those of their neighbours, are rendered again;
+    `touched` every IRI those triples mention (their pages too). `fingerprint` is what the
+    pages depended on beyond the data then; the renderer reuses nothing if its own differs."""
+
+    site: Path
+    fingerprint: str
+    changed: frozenset
+    touched: frozenset
+    pages: dict[str, list[FileStamp]]
+
+    def files(self, uri: URIRef) -> list[tuple[str, Linked]] | None:
+        """The files of the previous page of `uri`, to link, if they are all as published."""
+        stamps = self.pages.get(str(uri))
+        if not stamps:
+            return None
+        out = []
+        for path, inode, size, mtime in stamps:
+            f = self.site / path
+            try:
+                st = f.stat()
+            except OSError:
+                return None
+            if (st.st_ino, st.st_size, st.st_mtime_ns) != (inode, size, mtime):
+                return None  # changed or replaced since it was published: render it again
+            out.append((path, Linked(f)))
+        return out
+
+
+def fingerprint(*parts: bytes) -> str:
+    """A digest of what the pages depend on beyond the data triples."""
+    return _digest(b"asdh-lod pages 1", *parts)
 
 
 class BuildCache:
@@ -86,6 +166,7 @@ class BuildCache:
             else:
                 self._file_keys[file] = _digest(self.global_key.encode(), display_path(file).encode(), yaml_bytes,
                                                 txt.read_bytes() if txt.is_file() else b"\0missing")
+        self.keys[file.stem] = self._file_keys[file]
         return self._file_keys[file]
 
     # -- hooks for load, check and map ---------------------------------------------------
@@ -137,3 +218,57 @@ class BuildCache:
     @property
     def reused(self) -> int:
         return len(self.hits)
+
+    # -- the pages -----------------------------------------------------------------------
+    def _entry(self, key: str) -> Entry | None:
+        try:
+            with open(self.folder / f"{key}.pickle", "rb") as fh:
+                entry = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return entry if isinstance(entry, Entry) else None
+
+    def page_reuse(self, out_dir: Path, parts: dict[str, MappedSource], shared: list) -> PageReuse | None:
+        """What of the site last published into `out_dir` with this cache may be reused (None:
+        nothing: no such site, an entry of it gone, a source not cached). The renderer checks
+        the fingerprint."""
+        try:
+            with open(self.folder / SITE_STATE, "rb") as fh:
+                state = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        if not isinstance(state, SiteState) or state.out_dir != str(Path(out_dir).absolute()):
+            return None
+        now = {doc: self.keys.get(doc) for doc in parts}
+        triples: list = []
+        for doc in sorted(set(now) | set(state.sources)):
+            old, new = state.sources.get(doc), now.get(doc)
+            if old and old == new:
+                continue
+            if (doc in now and new is None) or old == "":
+                return None  # a source that is not cached (it names another text file): its old triples are unknown
+            if old is not None:
+                entry = self._entry(old)
+                if entry is None or entry.source.document.id != doc:
+                    return None
+                triples += entry.mapped.triples
+            if doc in parts:
+                triples += parts[doc].triples
+        triples += set(state.shared) ^ set(shared)
+        changed = frozenset(s for s, _p, _o in triples)
+        touched = frozenset(t for s, _p, o in triples for t in (s, o) if isinstance(t, URIRef))
+        return PageReuse(Path(out_dir).absolute(), state.fingerprint, changed, touched, state.pages)
+
+    def store_site(self, out_dir: Path, made: PagesMade, shared: list) -> None:
+        """Remember the pages just published into `out_dir` (after `store`)."""
+        out_dir = Path(out_dir).absolute()
+        pages = {}
+        for uri, paths in made.files.items():
+            stamps = []
+            for path in paths:
+                st = os.stat(out_dir / path)
+                stamps.append((path, st.st_ino, st.st_size, st.st_mtime_ns))
+            pages[uri] = stamps
+        state = SiteState(str(out_dir), made.fingerprint, {d: k or "" for d, k in self.keys.items()},
+                          list(shared), pages)
+        write_file(self.folder / SITE_STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))

@@ -69,6 +69,7 @@ class Mapped:
         self.ontology = ontology
         self.origins = origins if origins is not None else {}
         self.sources: dict[str, MappedSource] = {}  # document id → its part of `data`
+        self.shared: list = []  # the rest of `data`: the cube's structure and the periods (of all sources)
 
     def _graph(self, name: str) -> Graph:
         part = self._parts[name]
@@ -484,6 +485,7 @@ class _Mapper:
     def run(self, progress=None, reuse=None) -> None:
         self.codelist_graph()
         self.structure()
+        structure = len(self.data)
         unit_kinds = {c.code: c.extra.get("kind", "count") for c in self.model.schemes["unit"].concepts.values()}
         for src in self.model.sources:
             part = reuse(src) if reuse else None
@@ -495,7 +497,9 @@ class _Mapper:
             self.periods.update(part.periods)
             if progress:
                 progress()
+        sourced = len(self.data)
         self.period_graph()
+        self.shared = self.data[:structure] + self.data[sourced:]
 
 
 def parse_ontology(text: str, uris: Uris) -> Graph:
@@ -519,5 +523,5 @@ def map_model(model: Model, ontology_text: str, progress=None, reuse=None) -> Ma
     m.run(progress, reuse)  # it mints no blank nodes (tests/test_mapping.py)
     onto = parse_ontology(ontology_text, uris)
     mapped = Mapped(uris=uris, data=m.data, codelists=m.codelists, ontology=onto, origins=m.origins)
-    mapped.sources = m.parts
+    mapped.sources, mapped.shared = m.parts, m.shared
     return mapped
