@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def child(kind: str, data: str, out: str, validator: str = "") -> None:
     if kind in ("fast", "cache"):  # "cache": the same build with --cache (work/cache-…)
         cache = Path(out).parent / f"cache-{Path(out).name}" if kind == "cache" else None
         result = pipeline.build(Path(data), Path(out), timings=timings, cache_dir=cache)
-        info = {"observations": result.observations, "triples": result.triples,
+        info = {"observations": result.observations, "triples": result.triples, "pages_reused": result.pages_reused,
                 "validator": f"{pipeline.VALIDATE.__module__}.{pipeline.VALIDATE.__name__}"}
     else:
         from naive import naive_build
@@ -98,18 +99,77 @@ def child(kind: str, data: str, out: str, validator: str = "") -> None:
                       "peak_workers": max(getattr(timings, "peak_rss_workers", {}).values() or [0])}))
 
 
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size of one process in bytes (shared pages divided among their users), 0 if gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class TreeMemory:
+    """Samples the summed PSS of a process and its workers (every `every` s) and keeps the
+    peak: the memory of the whole build, a page shared copy-on-write by a forked worker
+    counted once, not once per process as RSS counts it."""
+
+    def __init__(self, pid: int, every: float = 0.25):
+        self.pid, self.every, self.peak = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, sum(_pss(p) for p in _tree(self.pid)))
+            except OSError:
+                pass
+            self._stop.wait(self.every)
+
+    def stop(self) -> int | None:
+        self._stop.set()
+        self._thread.join()
+        return self.peak or None
+
+
 def run_child(kind: str, data: Path, out: Path, cap: float | None, validator: str = "") -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, str(data), str(out), validator]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    memory = TreeMemory(p.pid) if Path("/proc/self/smaps_rollup").exists() else None
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=cap)
-    except subprocess.TimeoutExpired as e:  # keep the stages that finished before the cap
-        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        done = [d for d in map(json.loads, (ln for ln in out.splitlines() if ln.startswith("{"))) if "stage" in d]
+        stdout, stderr = p.communicate(timeout=cap)
+    except subprocess.TimeoutExpired:  # keep the stages that finished before the cap
+        p.kill()
+        stdout, _ = p.communicate()
+        if memory:
+            memory.stop()
+        done = [d for d in map(json.loads, (ln for ln in stdout.splitlines() if ln.startswith("{"))) if "stage" in d]
         return {"timeout": cap, "seconds": {d["stage"]: d["seconds"] for d in done},
                 "peak_rss": {d["stage"]: d["peak_rss"] for d in done}}
+    peak_pss = memory.stop() if memory else None
     if p.returncode != 0:
-        raise SystemExit(f"{kind} build of {data} failed:\n{p.stderr[-3000:]}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{kind} build of {data} failed:\n{stderr[-3000:]}")
+    return {**json.loads(stdout.strip().splitlines()[-1]), "peak_pss_tree": peak_pss}
 
 
 # ---------------------------------------------------------------------------------------
@@ -195,13 +255,14 @@ def table(results: list[dict]) -> str:
         rows.append(f"| {r['observations']:,} | **total** | {f['total']:.2f} | {f['cpu']:.2f} | {mb(f['peak'])} | "
                     f"{mb(f.get('peak_workers'))} |")
     rows.append("")
-    rows.append("| observations | triples | fast s | µs per observation | fast peak MB (+ largest worker) | "
+    rows.append("| observations | triples | fast s | µs per observation | fast peak RSS MB (+ largest worker) | "
+                "fast peak PSS MB, workers included | "
                 "floor s (pyoxigraph nt → ttl) | fast ÷ floor | republish one source s | republish ÷ floor | validator |")
-    rows.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    rows.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in results:
         f = r["fast"]
         if "timeout" in f:
-            rows.append(f"| {r['observations']:,} | — | > {f['timeout']:.0f} (capped) | — | — | — | — | — | — | — |")
+            rows.append(f"| {r['observations']:,} | — | > {f['timeout']:.0f} (capped) | — | — | — | — | — | — | — | — |")
             continue
         fl, rp = r.get("floor"), r.get("republish")
         floor = f"{fl['total']:.2f}" if fl else "—"
@@ -210,7 +271,7 @@ def table(results: list[dict]) -> str:
         rep_ratio = f"{rp['total'] / fl['total']:.1f}×" if rp and fl else "—"
         rows.append(f"| {r['observations']:,} | {f['triples']:,} | {f['total']:.2f} | "
                     f"{f['total'] / r['observations'] * 1e6:.0f} | {mb(f['peak'])} (+ {mb(f.get('peak_workers'))}) | "
-                    f"{floor} | {ratio} | {rep} | {rep_ratio} | `{f['validator']}` |")
+                    f"{mb(f.get('peak_pss_tree'))} | {floor} | {ratio} | {rep} | {rep_ratio} | `{f['validator']}` |")
     return "\n".join(rows)
 
 
@@ -285,7 +346,9 @@ def main() -> None:
         if "timeout" in fast:
             print(f"  fast : > {args.fast_cap:.0f} s (capped) after {', '.join(fast['seconds'])}", file=sys.stderr)
         else:
-            print(f"  fast : {fast['total']:.2f} s, peak {mb(fast['peak'])} MB", file=sys.stderr)
+            print(f"  fast : {fast['total']:.2f} s, peak RSS {mb(fast['peak'])} MB (largest worker "
+                  f"{mb(fast.get('peak_workers'))} MB), peak PSS of the build and its workers "
+                  f"{mb(fast.get('peak_pss_tree'))} MB", file=sys.stderr)
         fl = None
         if "timeout" not in fast:
             fl = run_child("floor", work / f"site-fast-{n}" / "downloads" / "asdh-lod.nt", work / f"floor-{n}.ttl", None)
@@ -314,8 +377,8 @@ def main() -> None:
             what = change_one_figure(edition)
             rp = run_child("cache", edition, work / f"site-inc-{n}", args.fast_cap)
             rp["changed"] = what
-            print(f"  republish after one changed figure ({what}): {rp['total']:.2f} s, peak {mb(rp['peak'])} MB",
-                  file=sys.stderr)
+            print(f"  republish after one changed figure ({what}): {rp['total']:.2f} s, peak RSS {mb(rp['peak'])} MB, "
+                  f"{rp.get('pages_reused', 0):,} pages linked", file=sys.stderr)
         results.append({"observations": n, "fast": fast, "naive": naive, "floor": fl, "republish": rp})
     text = table(results)
     print(text)

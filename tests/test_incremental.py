@@ -190,16 +190,20 @@ def test_pages_the_change_does_not_touch_are_linked_and_the_site_equals_a_full_b
     assert _files(site) == _full(national, tmp_path / "full-3")
 
 
-def test_a_new_source_renders_every_page_and_still_equals_a_full_build(national, tmp_path):
+def test_a_new_source_renders_its_pages_and_their_neighbours_and_equals_a_full_build(national, tmp_path):
     cache, site = tmp_path / "cache", tmp_path / "site"
     build(national, site, cache_dir=cache)
     for suffix in (".yaml", ".txt"):  # Ağrı's report once more, as the 2024 report of the same province
         text = (national / "sources" / f"{AGRI}{suffix}").read_text(encoding="utf-8")
         (national / "sources" / f"agri-2024-faaliyet-raporu{suffix}").write_text(
             text.replace(AGRI, "agri-2024-faaliyet-raporu").replace("2025", "2024"), encoding="utf-8")
+    before = _inodes(site)
     result = build(national, site, cache_dir=cache)
-    assert result.cache.reused == 4
-    assert result.pages_reused == 0  # the set of published files changed: every page is rendered
+    assert result.cache.reused == 4 and result.pages_reused > 0
+    linked = {p for p, ino in _inodes(site).items() if before.get(p) == ino}
+    assert "code/province/01.html" in linked and "code/province/04.html" not in linked
+    assert "data/provincial/obs/04/2024.html" not in before and "data/provincial/obs/04/2025.html" in linked, sorted(
+        p for p in before if p.startswith("data/provincial/obs/04/") and p.endswith(".html") and p not in linked)
     assert _files(site) == _full(national, tmp_path / "full")
 
 

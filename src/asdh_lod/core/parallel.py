@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
+from itertools import islice
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterator, Sequence, TypeVar
@@ -29,6 +31,7 @@ R = TypeVar("R")
 ENV = "ASDH_LOD_WORKERS"
 MIN_ITEMS = 64  # fewer sources than this: forking and pickling cost more than they save
 CHUNK = 16      # sources per task: few enough round trips, results still arrive steadily
+WINDOW = 2      # chunks in flight per worker (`ordered`): enough to keep each busy, few to hold
 
 
 def workers(items: int) -> int:
@@ -90,17 +93,27 @@ def ordered(fn: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], state
 
     `fn` must be a module-level function (it is pickled by name); `state` is not pickled: the
     workers are forked and inherit it. With one worker, or when the pool cannot be used (a
-    worker died, e.g. killed for memory), the remaining chunks run here, in this process."""
+    worker died, e.g. killed for memory), the remaining chunks run here, in this process.
+
+    Bounded memory: at most WINDOW chunks per worker are in flight (submitted, running or
+    finished but not yet consumed), so when the caller is slower than the workers (it writes
+    what they make), their results wait in the workers' queue, not all in this process."""
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     done = 0
     if n_workers > 1 and len(chunks) > 1:
         pool = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_init, initargs=(state,))
         try:
-            futures = [pool.submit(_run, fn, c) for c in chunks]
-            for f in futures:
-                results = f.result()
+            pending: deque = deque()
+            ahead = iter(chunks)
+            for c in islice(ahead, WINDOW * n_workers):
+                pending.append(pool.submit(_run, fn, c))
+            while pending:
+                results = pending.popleft().result()
                 done += 1
+                nxt = next(ahead, None)
+                if nxt is not None:  # keep the workers busy while the caller consumes these
+                    pending.append(pool.submit(_run, fn, nxt))
                 yield from results
         except BrokenProcessPool:
             pass  # finish the remaining chunks here

@@ -58,7 +58,7 @@ from ..model.records import Model
 from ..rdf.serialise import jsonld_embedded, turtle_dump, turtle_prefixes
 from ..stages.incremental import PageReuse, PagesMade, fingerprint
 from ..stages.mapping import Mapped
-from ..rdf.files import FILES
+from ..rdf.files import FILES, source_text
 from .links import FAVICON, STYLESHEET
 from .maps import Outlines
 from .site_index import Resource, SiteIndex
@@ -108,7 +108,10 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     # the resources' files are independent of each other: with many, forked workers render
     # them (they inherit the site, caches and all) and send back bytes (parallel.page_workers)
     resources = list(index.resources.values())
-    fp = fingerprint(depends, "\n".join(sorted(existing)).encode("utf-8"))
+    # the sources' texts are left out: a page links to one only if a triple it shows names it,
+    # so a new source's text is among the changed triples' IRIs (`_dirty`)
+    texts = {source_text(src.document.id) for src in model.sources}
+    fp = fingerprint(depends, "\n".join(sorted(p for p in existing if p not in texts)).encode("utf-8"))
     if made is not None:
         made.fingerprint = fp
     reused: dict[URIRef, list[tuple[str, Linked]]] = {}

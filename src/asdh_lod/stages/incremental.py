@@ -106,9 +106,9 @@ class PageReuse:
     """The pages of the previous site that an incremental build may hard-link instead of
     rendering: those of every resource but the ones the changed triples may touch.
 
-    `changed` are the subjects of the changed sources' triples (old and new) and of the
-    changed shared triples: their pages, and those of their neighbours, are rendered again;
-    `touched` every IRI those triples mention (their pages too). `fingerprint` is what the
+    `changed` are the subjects of the changed sources' triples (old and new): their pages, and
+    those of their neighbours, are rendered again; `touched` every IRI those triples and the
+    changed shared triples mention (their pages too). `fingerprint` is what the
     pages depended on beyond the data then; the renderer reuses nothing if its own differs."""
 
     site: Path
@@ -254,8 +254,11 @@ class BuildCache:
                 triples += entry.mapped.triples
             if doc in parts:
                 triples += parts[doc].triples
-        triples += set(state.shared) ^ set(shared)
         changed = frozenset(s for s, _p, _o in triples)
+        # the shared triples that changed (a source named by the dataset, a period, its
+        # instants) touch their subject's and object's pages only: no label of theirs changes
+        # without a change of the code lists or the dataset, which renders every page
+        triples += set(state.shared) ^ set(shared)
         touched = frozenset(t for s, _p, o in triples for t in (s, o) if isinstance(t, URIRef))
         return PageReuse(Path(out_dir).absolute(), state.fingerprint, changed, touched, state.pages)
 
