@@ -190,3 +190,20 @@ def test_a_store_without_the_default_graph_copy_serves_queries_that_say_from(bui
     assert engine.render(engine.run(full, text), "csv") == engine.render(engine.run(named, text), "csv") == f"n\r\n{n}\r\n".encode()
     union = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert engine.render(engine.run(named, union), "csv") == b"n\r\n0\r\n"
+
+
+@pytest.mark.parametrize("text, says", [
+    ("SELECT * FROM <x> WHERE { ?s ?p ?o }", True),
+    ("select * from named graph:data { graph ?g { ?s ?p ?o } }", True),
+    ("SELECT * FROM :g WHERE { ?s ?p ?o }", True),
+    ("SELECT * FROM\n  <x> WHERE { ?s ?p ?o }", True),
+    ("# FROM <x>\nSELECT * WHERE { ?s ?p ?o }", False),
+    ('SELECT * WHERE { ?s ?p "FROM <x>" }', False),
+    ("SELECT * WHERE { ?s <http://x/#FROM> <y> }", False),
+    ("SELECT ?from WHERE { ?s ?p ?from FILTER (?from < 3) }", False),  # a variable, not the keyword
+    ("SELECT * WHERE { ?s ex:from <o> }", False),  # a prefixed name
+])
+def test_declares_dataset_reads_the_from_clause_only(text, says):
+    """The rule deciding whether a store (or the in-browser page) needs its union default
+    graph: a miss only costs the copy, a false FROM would leave the query an empty default graph."""
+    assert engine.declares_dataset(text) is says
