@@ -208,3 +208,20 @@ def test_bulk_load_in_pieces_keeps_blank_nodes_together(tmp_path, monkeypatch):
         engine.bulk_load(store, source, ox.RdfFormat.N_TRIPLES, ox.NamedNode("http://x/g"))
         (row,) = list(store.query(count))
         assert (row["n"].value, row["b"].value) == ("202", "1")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("SELECT * FROM <x> WHERE { ?s ?p ?o }", True),
+    ("select * from named graph:data { graph ?g { ?s ?p ?o } }", True),
+    ("SELECT * FROM :g WHERE { ?s ?p ?o }", True),
+    ("SELECT * FROM\n  <x> WHERE { ?s ?p ?o }", True),
+    ("# FROM <x>\nSELECT * WHERE { ?s ?p ?o }", False),
+    ('SELECT * WHERE { ?s ?p "FROM <x>" }', False),
+    ("SELECT * WHERE { ?s <http://x/#FROM> <y> }", False),
+    ("SELECT ?from WHERE { ?s ?p ?from FILTER (?from < 3) }", False),  # a variable, not the keyword
+    ("SELECT * WHERE { ?s ex:from <o> }", False),  # a prefixed name
+])
+def test_declares_dataset_reads_the_from_clause_only(text, says):
+    """The rule deciding whether a store (or the in-browser page) needs its union default
+    graph: a miss only costs the copy, a false FROM would leave the query an empty default graph."""
+    assert engine.declares_dataset(text) is says

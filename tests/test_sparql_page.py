@@ -4,6 +4,8 @@ Chromium, the Oxigraph WebAssembly engine loads the dump and answers an example 
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import os
 import re
 import shutil
@@ -15,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from asdh_lod.publish.querypage import VENDOR
+from asdh_lod.rdf import query as engine
+from cdp import CHROMIUM, Chromium
 from helpers import need
 
 
@@ -113,3 +117,68 @@ def test_without_the_engine_the_page_says_so(built, serve, tmp_path):
     os.remove(site / "sparql" / "vendor" / "oxigraph" / "web_bg.wasm")
     s = state(settled(f"{serve(site)}/sparql/?run=1", tmp_path))
     assert s["state"] == "error" and s["status"].startswith("SPARQL motoru başlatılamadı:")
+
+
+PREFIXES = ("PREFIX qb: <http://purl.org/linked-data/cube#>\n"
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "PREFIX asdh: <https://w3id.org/asdh-lod/def/>\n")
+
+
+def test_the_default_graph_is_the_union_and_from_still_chooses(built, serve):
+    """The page loads the named graphs only and makes the union default graph (a copy) for
+    the first query without FROM: the browser's answers are the row counts pyoxigraph gives
+    on `edition_store` (named graphs + the union copy, as `asdh-lod query` and the endpoints
+    do), a triple in two graphs counted once; FROM and FROM NAMED still choose the graphs."""
+    need(CHROMIUM is not None, "Chromium is not installed (apt-get install chromium)")
+    graph = built.mapped.uris.graph
+    queries = {
+        # data ⋈ codelists, no FROM: the union
+        "union-join": PREFIXES + "SELECT ?obs ?label WHERE { ?obs a qb:Observation ; asdh:refArea/skos:prefLabel ?label }",
+        # labels, some in two graphs: one row each (the union is a set, not a bag)
+        # (a FROM in a comment or a string is no FROM clause)
+        "union-labels": PREFIXES + "# not FROM <x>\nSELECT ?s ?label WHERE { ?s skos:prefLabel ?label FILTER (?label != 'FROM <x>') }",
+        # after the copy, FROM still restricts to the graphs it names
+        "from-ontology": f"SELECT ?s ?p ?o FROM <{graph('ontology')}> WHERE {{ ?s ?p ?o }}",
+        # FROM NAMED alone: an empty default graph, the named graph under GRAPH
+        "from-named-default": f"SELECT ?s FROM NAMED <{graph('codelists')}> WHERE {{ ?s ?p ?o }}",
+        "from-named-graph": f"SELECT ?s FROM NAMED <{graph('codelists')}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        # the ontology's lists (blank nodes, loaded apart from the other lines) are whole
+        "blank-node-lists": ("PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+                             "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+                             f"SELECT ?c ?member FROM <{graph('ontology')}> "
+                             "WHERE { ?c owl:oneOf ?list . ?list rdf:rest*/rdf:first ?member }"),
+    }
+    nq = gzip.decompress((built.out / "downloads" / "asdh-lod.nq.gz").read_bytes())
+    store = engine.edition_store(nq)
+    expected = {name: len(list(engine.run(store, text).raw)) for name, text in queries.items()}
+    labels_in_graphs = len(list(engine.run(store, PREFIXES + "SELECT ?g ?s ?l WHERE { GRAPH ?g { ?s skos:prefLabel ?l } }").raw))
+    assert labels_in_graphs > expected["union-labels"] > 0  # some labels are in two graphs: the test can tell a set from a bag
+    assert expected["union-join"] > 0 and expected["from-named-default"] == 0 and expected["from-named-graph"] > 0
+    assert expected["blank-node-lists"] > 1
+    assert 0 < expected["from-ontology"] < len(list(engine.run(store, "SELECT * WHERE { ?s ?p ?o }").raw))
+    browser = Chromium(timeout=60)
+    try:
+        assert browser.load(f"{serve(built.out)}/sparql/index.html") == []
+
+        def wait(*states: str) -> str:
+            for _ in range(600):
+                state = browser.evaluate("document.body.dataset.state")
+                if state in states:
+                    return state
+                browser.settle(0.1)
+            return state
+
+        assert wait("ready") == "ready"
+        assert browser.evaluate("document.getElementById('status').textContent").startswith("Hazır: ")
+        # the first query says FROM NAMED: answered before any copy; the second makes it
+        order = ["from-named-graph", "blank-node-lists", "union-labels", "union-join", "from-ontology", "from-named-default"]
+        got = {}
+        for name in order:
+            browser.evaluate("document.body.dataset.state = 'asked'; document.body.dataset.rows = ''; "
+                             f"document.querySelector('.CodeMirror').CodeMirror.setValue({json.dumps(queries[name])}); "
+                             "document.getElementById('run').click()")
+            assert wait("done", "error") == "done", browser.evaluate("document.getElementById('status').textContent")
+            got[name] = int(browser.evaluate("document.body.dataset.rows"))
+        assert got == expected
+    finally:
+        browser.close()

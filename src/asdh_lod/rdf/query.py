@@ -123,13 +123,16 @@ def edition_store_of(graphs: dict[str, Path | bytes], default_graph: bool, path:
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
 _COMMENT = re.compile(r"#.*$", re.MULTILINE)
-_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?(<|[A-Za-z_][\w.-]*:)", re.IGNORECASE)
+# FROM, not a variable's or a prefixed name's end (?from, ex:from); the prefix may be empty (FROM :g)
+_FROM = re.compile(r"(?<![\w?$:])FROM\s+(NAMED\s+)?(<|(?:[A-Za-z_][\w.-]*)?:)", re.IGNORECASE)
 
 
 def declares_dataset(text: str) -> bool:
     """Whether the query has a FROM clause: its default graph is then the graphs it names, and
     the store's own default graph does not matter. (Read from the text without its comments;
-    IRIs and strings are blanked first, so a '#' in them is not taken for a comment.)"""
+    IRIs and strings are blanked first, so a '#' in them is not taken for a comment.) The
+    in-browser SPARQL page (`templates/sparql.html`, `declaresDataset`) applies the same rule
+    to decide whether to make its union default graph."""
     bare = _COMMENT.sub("", _STRING.sub('""', _IRI.sub("<>", text)))
     return bool(_FROM.search(bare))
 
