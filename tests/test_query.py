@@ -225,3 +225,33 @@ def test_declares_dataset_reads_the_from_clause_only(text, says):
     """The rule deciding whether a store (or the in-browser page) needs its union default
     graph: a miss only costs the copy, a false FROM would leave the query an empty default graph."""
     assert engine.declares_dataset(text) is says
+
+
+@pytest.mark.parametrize("text, reads", [
+    ("SELECT * WHERE { ?s ?p ?o }", True),
+    ("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", False),
+    ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", False),
+    ("SELECT * WHERE { VALUES ?s { <http://x/a> } GRAPH <http://x/g> { ?s ?p ?o } BIND (1 AS ?one) }", False),
+    ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } ?s a ?t }", True),
+    ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } FILTER EXISTS { ?s a ?t } }", True),
+    ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } { SELECT ?s WHERE { ?s a ?t } } }", True),
+    ("ASK { GRAPH ?g { ?s <http://x/p>+ ?o } }", False),
+    ("SELECT * WHERE { this is not SPARQL", True),  # cannot tell: as if it did
+])
+def test_reads_default_graph_sees_patterns_outside_graph(text, reads):
+    """Whether the example-query store needs its union default graph (a copy of every quad)."""
+    assert engine.reads_default_graph(text) is reads
+
+
+def test_the_example_queries_need_no_union_default_graph():
+    """Every example query says FROM or reads named graphs only: the build's store is loaded
+    once, without the copy (at 100k observations, 3 M quads fewer to load)."""
+    from asdh_lod.core.resources import QUERIES
+
+    texts = [f.read_text(encoding="utf-8") for f in QUERIES.iterdir() if f.name.endswith(".rq")]
+    assert len(texts) >= 16
+    assert not [t.splitlines()[0] for t in texts if engine.reads_default_graph(t)]
+
+
+def test_reads_default_graph_inside_exists():
+    assert not engine.reads_default_graph("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { GRAPH ?h { ?s a ?t } } }")

@@ -132,7 +132,7 @@ def run_all(nq: bytes | Callable[[bool], ox.Store], queries: list[ExampleQuery],
     `nq`: the edition's N-Quads, or a function making its store (given whether the store
     needs the union default graph)."""
     # the union default graph is a copy of every quad: made only if a query reads it
-    default_graph = not all(q.declares_dataset(eq.text) for eq in queries)
+    default_graph = any(q.reads_default_graph(eq.text) for eq in queries)
     store = nq(default_graph) if callable(nq) else q.edition_store(nq, default_graph=default_graph)
     report, out = Report(), []
     for eq in queries:

@@ -23,6 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from rdflib import Graph
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 SOLUTION_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
@@ -135,6 +137,34 @@ def declares_dataset(text: str) -> bool:
     to decide whether to make its union default graph."""
     bare = _COMMENT.sub("", _STRING.sub('""', _IRI.sub("<>", text)))
     return bool(_FROM.search(bare))
+
+
+def reads_default_graph(text: str, prefixes: dict[str, str] | None = None) -> bool:
+    """Whether the query's answer can depend on the store's default graph: it has no FROM
+    clause and matches a triple pattern outside every GRAPH (an EXISTS or a subquery
+    included). A query that reads named graphs only (GRAPH ?g { … }) does not, so a store for
+    it needs no union default graph (a copy of every quad). Read from rdflib's algebra of the
+    query; a query rdflib cannot parse is taken to read it."""
+    if declares_dataset(text):
+        return False
+    try:
+        algebra = prepareQuery(text, initNs=dict(prefixes or {})).algebra
+    except Exception:  # noqa: BLE001 - rdflib's parser fails in many ways; pyoxigraph may still read it
+        return True
+    return _outside_graph(algebra)
+
+
+def _outside_graph(node) -> bool:
+    """A basic graph pattern with a triple that is not inside a GRAPH, anywhere below `node`."""
+    if isinstance(node, CompValue):
+        if node.name in ("Graph", "GraphGraphPattern"):  # (the second: inside EXISTS, left untranslated)
+            return False
+        if node.name in ("BGP", "TriplesBlock") and node.get("triples"):
+            return True
+        return any(_outside_graph(v) for v in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_outside_graph(v) for v in node)
+    return False
 
 
 def loaded(data: bytes, fmt: ox.RdfFormat) -> ox.Store:
