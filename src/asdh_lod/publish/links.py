@@ -4,7 +4,7 @@ and property lists. No I/O.
 Pages link relatively (the site works from any host or folder, offline): `relative` gives
 the path from a page's folder to a site path, `chrome` the links of the frame around every
 page, `Links` the link to any URI from any page (`term`: href, labels, short name, cached
-per folder) and the property lists of a resource (`rows`, `used_by`).
+per folder) and the property lists of a resource (`rows_html`, `used_by`).
 
 What repeats by the million (links, values, property lists) is rendered by the plain
 functions below rather than by Jinja macros: a macro call costs ten times a function call.
@@ -108,41 +108,6 @@ def _link_html(t: dict) -> Markup:
     return Markup(f"{head}{label(tr, en)}</a>")
 
 
-def value_html(v: dict) -> Markup:
-    if v["kind"] == "link":
-        html = v.get("value_html")
-        if html is None:  # a link is a cached term (Links.term): so is its HTML as a value
-            out = str(link_html(v))
-            if v["en"] or v["tr"]:
-                out += f' <code class="curie">{escape(v["curie"])}</code>'
-            html = v["value_html"] = Markup(out)
-        return html
-    if v["kind"] == "literal":
-        lang = v["lang"]
-        out = f'<span lang="{escape(lang)}">' if lang else "<span>"
-        out += f'{escape(v["text"])}</span>'
-        if lang:
-            out += f' <small class="tag">@{escape(lang)}</small>'
-        if v["datatype"]:
-            out += f' <small class="tag">{escape(v["datatype"])}</small>'
-        return Markup(out)
-    return Markup(f'<dl class="bnode">{rows_html(v["rows"])}</dl>')
-
-
-def rows_html(rows: list[dict]) -> Markup:
-    out = []
-    for r in rows:
-        out.append(f"<dt>{link_html(r['predicate'])}</dt>\n")
-        langs = {v["lang"] for v in r["values"] if v["kind"] == "literal"}
-        paired = "tr" in langs and "en" in langs  # a label or text in both languages: the page shows one
-        for v in r["values"]:
-            if paired and v["kind"] == "literal" and v["lang"] in ("tr", "en"):
-                out.append(f'<dd class="l-{v["lang"]}">{value_html(v)}</dd>\n')
-            else:
-                out.append(f"<dd>{value_html(v)}</dd>\n")
-    return Markup("".join(out))
-
-
 def _sort_key(o) -> tuple:
     return (0 if isinstance(o, URIRef) else 1 if isinstance(o, Literal) else 2, str(o),
             getattr(o, "language", None) or "")
@@ -164,6 +129,10 @@ class Links:
     # the triples the labels come from (a description document adds its own)
     def predicate_objects(self, s) -> list:
         return self.index.predicate_objects(s)
+
+    def pairs(self, s):
+        """The (predicate, object) pairs of `s`, repeats possible (`grouped` drops them)."""
+        return self.index.po.get(s, ())
 
     def objects(self, s, p) -> list:
         return [o for q, o in self.predicate_objects(s) if q == p]
@@ -304,26 +273,69 @@ class Links:
     def _has_label(self, u: URIRef) -> bool:
         return any(p in NAMING_PREDICATES for p, _o in self.index.po.get(u, ()))
 
-    def value(self, from_stem: str, o, depth: int = 0, graph: Graph | None = None) -> dict:
-        if isinstance(o, URIRef):
-            return self.term(from_stem, o)
-        if isinstance(o, BNode):
-            return {"kind": "bnode", "rows": self.rows(from_stem, o, depth + 1, graph) if depth < 4 else []}
-        dt = o.datatype
-        return {"kind": "literal", "text": str(o), "lang": o.language or "",
-                "datatype": self.curie(dt) if dt is not None and dt != XSD_STRING else ""}
+    def grouped(self, s, graph: Graph | None = None) -> dict:
+        """The properties of `s` in `graph` (default: the published triples): predicate → its
+        values, each once, in the order of the triples (a triple may repeat across graphs)."""
+        by_pred: dict = {}
+        for p, o in (self.pairs(s) if graph is None else graph.predicate_objects(s)):
+            values = by_pred.get(p)
+            if values is None:
+                by_pred[p] = [o]
+            else:
+                values.append(o)
+        for p, values in by_pred.items():
+            if len(values) > 1:
+                by_pred[p] = list(dict.fromkeys(values))
+        return by_pred
 
-    def rows(self, from_stem: str, s, depth: int = 0, graph: Graph | None = None) -> list[dict]:
-        """The properties of `s` in `graph` (default: the published triples), with linked values."""
-        by_pred: dict[URIRef, list] = defaultdict(list)
-        for p, o in (self.predicate_objects(s) if graph is None else graph.predicate_objects(s)):
-            by_pred[p].append(o)
-        last = len(_ORDER)
-        preds = sorted(by_pred, key=lambda p: (_ORDER.get(p, last), self.curie(p)))
-        return [{"predicate": self.term(from_stem, p),
-                 "values": [self.value(from_stem, o, depth, graph)
-                            for o in (sorted(by_pred[p], key=_sort_key) if len(by_pred[p]) > 1 else by_pred[p])]}
-                for p in preds]
+    def rows_html(self, from_stem: str, s, depth: int = 0, graph: Graph | None = None,
+                  grouped: dict | None = None) -> Markup:
+        """The property list of `s` (`<dt>`/`<dd>` pairs) in `graph` (default: the published
+        triples), values linked from the page `from_stem`; `grouped`: `self.grouped(s, graph)`,
+        if the caller has it. Straight from the triples, no dictionary per value: an
+        observation document has thousands of them."""
+        by_pred = self.grouped(s, graph) if grouped is None else grouped
+        last, curie = len(_ORDER), self.curie
+        out = []
+        for p in sorted(by_pred, key=lambda p: (_ORDER.get(p, last), curie(p))):
+            out.append(f"<dt>{link_html(self.term(from_stem, p))}</dt>\n")
+            values = by_pred[p]
+            paired = False
+            if len(values) > 1:
+                values = sorted(values, key=_sort_key)
+                langs = {o.language for o in values if isinstance(o, Literal)}
+                paired = "tr" in langs and "en" in langs  # a label or text in both languages: the page shows one
+            for o in values:
+                if isinstance(o, URIRef):
+                    out.append(f"<dd>{self.value_link_html(from_stem, o)}</dd>\n")
+                elif isinstance(o, BNode):
+                    inner = self.rows_html(from_stem, o, depth + 1, graph) if depth < 4 else ""
+                    out.append(f'<dd><dl class="bnode">{inner}</dl></dd>\n')
+                elif paired and o.language in ("tr", "en"):
+                    out.append(f'<dd class="l-{o.language}">{self.literal_html(o)}</dd>\n')
+                else:
+                    out.append(f"<dd>{self.literal_html(o)}</dd>\n")
+        return Markup("".join(out))
+
+    def value_link_html(self, from_stem: str, u: URIRef) -> Markup:
+        """A URI as a value: its link and, when the link shows a label, its short name."""
+        t = self.term(from_stem, u)
+        html = t.get("value_html")
+        if html is None:  # a link is a cached term (Links.term): so is its HTML as a value
+            out = str(link_html(t))
+            if t["en"] or t["tr"]:
+                out += f' <code class="curie">{escape(t["curie"])}</code>'
+            html = t["value_html"] = Markup(out)
+        return html
+
+    def literal_html(self, o: Literal) -> str:
+        lang = o.language or ""
+        out = f'<span lang="{escape(lang)}">{escape(str(o))}</span> <small class="tag">@{escape(lang)}</small>' \
+            if lang else f"<span>{escape(str(o))}</span>"
+        dt = o.datatype
+        if dt is not None and dt != XSD_STRING:
+            out += f' <small class="tag">{escape(self.curie(dt))}</small>'
+        return out
 
     def used_by(self, stem: str, u: URIRef) -> list[dict]:
         by_pred: dict[URIRef, list[URIRef]] = defaultdict(list)
@@ -354,7 +366,10 @@ class DocumentLinks(Links):
         self.prefixes = sorted([*links.prefixes, *extra.items()], key=lambda x: (-len(x[0]), x[1]))
 
     def predicate_objects(self, s) -> list:
-        return list(dict.fromkeys([*self.doc_graph.predicate_objects(s), *self.index.po.get(s, ())]))
+        return list(dict.fromkeys(self.pairs(s)))
+
+    def pairs(self, s):
+        return [*self.doc_graph.predicate_objects(s), *self.index.po.get(s, ())]
 
     def _has_label(self, u: URIRef) -> bool:
         return super()._has_label(u) or any(
