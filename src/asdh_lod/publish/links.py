@@ -45,6 +45,7 @@ _ORDER = {p: i for i, p in enumerate(PREDICATE_ORDER)}
 RDF_TYPE = RDF.type
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 NAMING_PREDICATES = (RDFS.label, SKOS.prefLabel)  # a URI "has a label" (`Links._has_label`)
+NAMING_SET = frozenset(NAMING_PREDICATES)  # (`in` a tuple compares with rdflib's __eq__, in Python)
 DEFINITION_PREDICATES = (SKOS.definition, DCTERMS.description, RDFS.comment)
 SKOS_NOTATION = SKOS.notation
 XSD_STRING = XSD.string
@@ -122,7 +123,8 @@ class Links:
         self.prefixes = index.prefixes
         self._labels: dict[URIRef, dict[str, str]] = {}
         self._curies: dict[URIRef, str] = {}
-        self._terms: dict[tuple[str, URIRef], dict] = {}  # (page folder, URI) → its link
+        self._folder_terms: dict[str, dict[URIRef, dict]] = {}  # page folder → URI → its link
+        self._terms: dict[str, dict[URIRef, dict]] = {}  # page stem → its folder's links
         self._folders: dict[str, str] = {}  # page stem → its folder
         self.bi_labels: dict[tuple[str, str], Markup] = {}  # (scheme, code) → its label in both languages (figures)
 
@@ -135,7 +137,7 @@ class Links:
         return self.index.po.get(s, ())
 
     def objects(self, s, p) -> list:
-        return [o for q, o in self.predicate_objects(s) if q == p]
+        return list(self.grouped(s).get(p, ()))
 
     def value_of(self, s, p):
         return next(iter(self.objects(s, p)), None)
@@ -203,14 +205,15 @@ class Links:
         if u in ix.facts:
             return self.fact_labels(ix.facts[u])
         out: dict[str, str] = {}
+        grouped = self.grouped(u)
         for pred in LABEL_PREDICATES:
-            for o in sorted(self.objects(u, pred)):
+            for o in sorted(grouped.get(pred, ())):
                 if isinstance(o, Literal) and (o.language or "") not in out:
                     out[o.language or ""] = str(o)
         if not out and u in ix.resources and ix.resources[u].members:
             out = self.document_labels(ix.resources[u])
         if not out:
-            notation = self.value_of(u, SKOS_NOTATION)
+            notation = next(iter(grouped.get(SKOS_NOTATION, ())), None)
             out[""] = str(notation) if notation is not None else self.curie(u)
         return out
 
@@ -244,8 +247,9 @@ class Links:
 
     def definition(self, u: URIRef) -> dict[str, str]:
         out = {}
+        grouped = self.grouped(u)
         for pred in DEFINITION_PREDICATES:
-            for o in sorted(self.objects(u, pred)):
+            for o in sorted(grouped.get(pred, ())):
                 if isinstance(o, Literal) and o.language in ("en", "tr") and o.language not in out:
                     out[o.language] = str(o)
         return out
@@ -254,10 +258,12 @@ class Links:
     def term(self, from_stem: str, u: URIRef) -> dict:
         """A link to `u` from the page `from_stem`: href, labels, short name (cached per folder:
         the same links repeat on every page of a folder). Callers must not change it."""
-        key = (self.folder(from_stem), u)
-        t = self._terms.get(key)
+        terms = self._terms.get(from_stem)
+        if terms is None:  # the pages of a folder share their links
+            terms = self._terms[from_stem] = self._folder_terms.setdefault(self.folder(from_stem), {})
+        t = terms.get(u)
         if t is None:
-            t = self._terms[key] = self._term(from_stem, u)
+            t = terms[u] = self._term(from_stem, u)
         return t
 
     def _term(self, from_stem: str, u: URIRef) -> dict:
@@ -271,7 +277,7 @@ class Links:
                 "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr") or ls.get("") or ""}
 
     def _has_label(self, u: URIRef) -> bool:
-        return any(p in NAMING_PREDICATES for p, _o in self.index.po.get(u, ()))
+        return any(p in NAMING_SET for p, _o in self.index.po.get(u, ()))
 
     def grouped(self, s, graph: Graph | None = None) -> dict:
         """The properties of `s` in `graph` (default: the published triples): predicate → its

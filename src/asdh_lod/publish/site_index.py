@@ -97,16 +97,17 @@ class SiteIndex:
         incoming: dict = defaultdict(list)
         mentioned: set[URIRef] = set()
         pairs: dict = {}  # one tuple per distinct (p, o): most repeat (rdf:type, qb:dataSet, dimensions …)
+        starts = str.startswith  # rdflib's URIRef.startswith is Python: str(self).startswith(…)
         for s, p, o in mapped.triples():
             pair = (p, o)
             po[s].append(pairs.setdefault(pair, pair) if type(o) is URIRef else pair)  # literals rarely repeat
-            if type(o) is URIRef and o.startswith(base):
+            if type(o) is URIRef and starts(o, base):
                 mentioned.add(o)
                 if type(s) is not BNode:
                     incoming[o].append((p, s))
-            if type(s) is URIRef and s.startswith(base):
+            if type(s) is URIRef and starts(s, base):
                 mentioned.add(s)
-            if p.startswith(base):
+            if starts(p, base):
                 mentioned.add(p)
         del pairs
         self.po, self.incoming_links = po, incoming
