@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections import defaultdict
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -129,9 +128,6 @@ class Links:
         self.bi_labels: dict[tuple[str, str], Markup] = {}  # (scheme, code) → its label in both languages (figures)
 
     # the triples the labels come from (a description document adds its own)
-    def predicate_objects(self, s) -> list:
-        return self.index.predicate_objects(s)
-
     def pairs(self, s):
         """The (predicate, object) pairs of `s`, repeats possible (`grouped` drops them)."""
         return self.index.po.get(s, ())
@@ -344,12 +340,17 @@ class Links:
         return out
 
     def used_by(self, stem: str, u: URIRef) -> list[dict]:
-        by_pred: dict[URIRef, list[URIRef]] = defaultdict(list)
-        for p, s in self.index.incoming(u):
-            by_pred[p].append(s)
+        """The resources that link to `u`, by property (at most USED_BY_LIMIT each)."""
+        by_pred: dict[URIRef, set[URIRef]] = {}
+        for p, s in self.index.incoming_links.get(u, ()):
+            subs = by_pred.get(p)
+            if subs is None:
+                by_pred[p] = {s}
+            else:
+                subs.add(s)
         out = []
-        for p, subs in sorted(by_pred.items(), key=lambda x: self.curie(x[0])):
-            subs = sorted(set(subs))
+        for p in sorted(by_pred, key=self.curie):
+            subs = sorted(by_pred[p], key=str)  # URIs (no blank nodes): rdflib's __lt__ orders them so, in Python
             out.append({"predicate": self.term(stem, p),
                         "subjects": [self.term(stem, s) for s in subs[:USED_BY_LIMIT]],
                         "more": max(0, len(subs) - USED_BY_LIMIT)})
@@ -370,9 +371,6 @@ class DocumentLinks(Links):
         self.doc_graph = g
         extra = {str(ns): p for p, ns in g.namespaces() if p and str(ns) not in {n for n, _ in links.prefixes}}
         self.prefixes = sorted([*links.prefixes, *extra.items()], key=lambda x: (-len(x[0]), x[1]))
-
-    def predicate_objects(self, s) -> list:
-        return list(dict.fromkeys(self.pairs(s)))
 
     def pairs(self, s):
         return [*self.doc_graph.predicate_objects(s), *self.index.po.get(s, ())]

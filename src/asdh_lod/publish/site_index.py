@@ -117,8 +117,9 @@ class SiteIndex:
             if "#" in u and u not in self.files:
                 hashed[URIRef(u[:u.index("#")])].append(u)
         plain = {u for u in mentioned if "#" not in u and u not in self.files and u not in hashed}
-        self.resources = {u: Resource(u, page_stem(base, u), tuple(sorted(hashed.get(u, ()))))
-                          for u in sorted(plain | set(hashed))}
+        # sorted as their IRIs (key=str: rdflib's __lt__ is Python; the same order for URIs)
+        self.resources = {u: Resource(u, page_stem(base, u), tuple(sorted(hashed.get(u, ()), key=str)))
+                          for u in sorted(plain | set(hashed), key=str)}
         self.hash_doc = {m: r for r in self.resources.values() for m in r.members}
         self.nt, self.spans = nt, subject_spans(nt)
         self.existing = existing
@@ -151,9 +152,6 @@ class SiteIndex:
 
     def value_of(self, s, p):
         return next(iter(self.objects(s, p)), None)
-
-    def incoming(self, u: URIRef) -> list[tuple[URIRef, URIRef]]:
-        return list(dict.fromkeys(self.incoming_links.get(u, ())))
 
     # -- the facts behind the figures -----------------------------------------------------------
     @property
@@ -209,11 +207,15 @@ class SiteIndex:
             todo.extend(o for _p, o in self.po.get(s, ()) if type(o) is BNode)
         return b"".join(sorted(parts))
 
-    def jsonld_text(self, nt: bytes) -> str:
-        """The description as JSON-LD, compacted with our prefixes (the context is embedded):
-        one node a line, keys sorted (json's C encoder; an indented dump is pure Python)."""
+    def jsonld_text(self, nt) -> str:
+        """The description (sorted N-Triples, or their triples parsed: `serialise.parsed`) as
+        JSON-LD, compacted with our prefixes (the context is embedded): one node a line, keys
+        sorted (json's C encoder, `json.dumps` without making one each time; an indented dump
+        is pure Python)."""
         if not hasattr(self, "_compactor"):
             self._compactor = Compactor(self.context)
             self._context_text = json.dumps(self.context, ensure_ascii=False, sort_keys=True)
-        nodes = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, self._compactor)]
+            self._encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+        encode = self._encode
+        nodes = [encode(n) for n in jsonld_nodes(nt, self._compactor)]
         return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"

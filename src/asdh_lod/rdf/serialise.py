@@ -179,11 +179,13 @@ def turtle(g: Graph) -> bytes:
     return g.serialize(format="turtle", encoding="utf-8")
 
 
-def turtle_dump(nt: bytes, prefixes: dict[str, str]) -> bytes:
-    """Turtle of a large graph, by pyoxigraph from its sorted N-Triples: subjects in order,
-    grouped with ';' and ','. Linear and streaming, unlike rdflib's pretty serialiser. The
-    @prefix lines are written in sorted order here, not in pyoxigraph's."""
-    body = ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+def turtle_dump(nt, prefixes: dict[str, str]) -> bytes:
+    """Turtle of a large graph, by pyoxigraph from its sorted N-Triples (bytes, or its triples
+    already parsed, `parsed`): subjects in order, grouped with ';' and ','. Linear and
+    streaming, unlike rdflib's pretty serialiser. The @prefix lines are written in sorted
+    order here, not in pyoxigraph's."""
+    triples = ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes) else nt
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return _sorted_prefix_lines(body, prefixes)
 
 
@@ -253,11 +255,18 @@ class Compactor:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def parsed(nt) -> Iterator:
+    """The pyoxigraph triples of N-Triples (bytes, or a file path)."""
+    return (ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes)
+            else ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
+
+
 def jsonld_nodes(nt, c: "Compactor") -> Iterator[dict]:
-    """The JSON-LD node objects of sorted N-Triples (bytes, or a file path; parsed by pyoxigraph), compacted by `c`:
-    one node per subject, in subject order, values in N-Triples order, a single value not
-    wrapped in an array. The whole dump (`jsonld`) and each page's description use it."""
-    iri, rdf_type = c.iri, Compactor.RDF_TYPE
+    """The JSON-LD node objects of sorted N-Triples (bytes, or a file path; parsed by pyoxigraph;
+    or their triples already parsed, `parsed`), compacted by `c`: one node per subject, in
+    subject order, values in N-Triples order, a single value not wrapped in an array. The whole
+    dump (`jsonld`) and each page's description use it."""
+    iri, cache, rdf_type = c.iri, c.cache, Compactor.RDF_TYPE
     NamedNode, BlankNode = ox.NamedNode, ox.BlankNode
     node: dict = {}
     subject = None
@@ -265,35 +274,38 @@ def jsonld_nodes(nt, c: "Compactor") -> Iterator[dict]:
     def done() -> dict:
         return {k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()}
 
-    triples = (ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes)
-               else ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
-    for t in triples:
+    for t in (parsed(nt) if isinstance(nt, (bytes, str)) or hasattr(nt, "__fspath__") else nt):
         s, o = t.subject, t.object
-        sid = "_:" + s.value if isinstance(s, BlankNode) else s.value
+        sid = "_:" + s.value if type(s) is BlankNode else s.value
         if sid != subject:
             if node:
                 yield done()
             subject = sid
             node = {"@id": sid if sid.startswith("_:") else iri(sid)}
         p = t.predicate.value
-        if isinstance(o, NamedNode):
-            value = iri(o.value)
+        kind = type(o)
+        if kind is NamedNode:
+            ov = o.value
             if p == rdf_type:
-                node.setdefault("@type", []).append(value)
+                node.setdefault("@type", []).append(cache.get(ov) or iri(ov))
                 continue
-            value = {"@id": value}
-        elif isinstance(o, BlankNode):
+            value = {"@id": cache.get(ov) or iri(ov)}
+        elif kind is BlankNode:
             value = {"@id": "_:" + o.value}
             if p == rdf_type:
                 node.setdefault("@type", []).append(value["@id"])
                 continue
         elif o.language:
             value = {"@language": o.language, "@value": o.value}
-        elif o.datatype.value == _XSD_STRING:
-            value = o.value
         else:
-            value = {"@type": iri(o.datatype.value), "@value": o.value}
-        node.setdefault(iri(p), []).append(value)
+            dt = o.datatype.value
+            value = o.value if dt == _XSD_STRING else {"@type": cache.get(dt) or iri(dt), "@value": o.value}
+        key = cache.get(p) or iri(p)
+        values = node.get(key)
+        if values is None:
+            node[key] = [value]
+        else:
+            values.append(value)
     if node:
         yield done()
 
