@@ -8,6 +8,9 @@ per folder) and the property lists of a resource (`rows_html`, `used_by`).
 
 What repeats by the million (links, values, property lists) is rendered by the plain
 functions below rather than by Jinja macros: a macro call costs ten times a function call.
+A property list is written straight from the subject's triples (`rows_html`), without a
+dictionary per value; the HTML of a link, of a URI as a value and of a predicate's `<dt>`
+is cached with the link, per folder (relative hrefs depend only on the page's folder).
 """
 
 from __future__ import annotations
@@ -16,14 +19,14 @@ import json
 import posixpath
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..model.records import Fact
 from ..rdf.files import FILES
 from ..rdf.uris import Uris
-from .i18n import label
+from .i18n import html_text, label
 from .site_index import Resource, SiteIndex
 
 # file extension → media type of each RDF variant, in the order pages list them
@@ -101,10 +104,10 @@ def link_html(t: dict) -> Markup:
 
 def _link_html(t: dict) -> Markup:
     cls = ' class="ext"' if t["external"] else ""
-    head = f'<a href="{escape(t["href"])}"{cls} title="{escape(t["uri"])}">'
+    head = f'<a href="{html_text(t["href"])}"{cls} title="{html_text(t["uri"])}">'
     en, tr = t["en"], t["tr"]
     if not (en or tr):
-        return Markup(f'{head}<code>{escape(t["curie"])}</code></a>')
+        return Markup(f'{head}<code>{html_text(t["curie"])}</code></a>')
     return Markup(f"{head}{label(tr, en)}</a>")
 
 
@@ -120,6 +123,9 @@ class Links:
         self.index = index
         self.model, self.uris, self.base = index.model, index.uris, index.base
         self.prefixes = index.prefixes
+        self._namespaces: tuple[str, ...] | None = None
+        self._dt_tags: dict[URIRef, str] = {}  # datatype → its tag after a literal
+        self._row_keys: dict[URIRef, tuple] = {}  # predicate → where its row goes in a property list
         self._labels: dict[URIRef, dict[str, str]] = {}
         self._curies: dict[URIRef, str] = {}
         self._folder_terms: dict[str, dict[URIRef, dict]] = {}  # page folder → URI → its link
@@ -184,24 +190,29 @@ class Links:
 
     def _curie(self, u: URIRef) -> str:
         s = str(u)
-        for ns, p in self.prefixes:
+        if self._namespaces is None:  # one test for "under none of them" (DocumentLinks adds prefixes)
+            self._namespaces = tuple(ns for ns, _p in self.prefixes)
+        for ns, p in self.prefixes if s.startswith(self._namespaces) else ():
             if s.startswith(ns) and len(s) > len(ns):
                 return f"{p}:{s[len(ns):]}"
         if s.startswith(self.base):  # for display: our own URIs read as their path
             return s[len(self.base):] or s
         return s
 
-    def labels(self, u: URIRef) -> dict[str, str]:
-        if u not in self._labels:
-            self._labels[u] = self._find_labels(u)
-        return self._labels[u]
+    def labels(self, u: URIRef, grouped: dict | None = None) -> dict[str, str]:
+        """`u`'s labels: language ("" for none) → text. `grouped`: `self.grouped(u)`, if the caller has it."""
+        ls = self._labels.get(u)
+        if ls is None:
+            ls = self._labels[u] = self._find_labels(u, grouped)
+        return ls
 
-    def _find_labels(self, u: URIRef) -> dict[str, str]:
+    def _find_labels(self, u: URIRef, grouped: dict | None = None) -> dict[str, str]:
         ix = self.index
         if u in ix.facts:
             return self.fact_labels(ix.facts[u])
         out: dict[str, str] = {}
-        grouped = self.grouped(u)
+        if grouped is None:
+            grouped = self.grouped(u)
         for pred in LABEL_PREDICATES:
             for o in sorted(grouped.get(pred, ())):
                 if isinstance(o, Literal) and (o.language or "") not in out:
@@ -251,12 +262,18 @@ class Links:
         return out
 
     # -- links ------------------------------------------------------------------------------------
-    def term(self, from_stem: str, u: URIRef) -> dict:
-        """A link to `u` from the page `from_stem`: href, labels, short name (cached per folder:
-        the same links repeat on every page of a folder). Callers must not change it."""
+    def terms(self, from_stem: str) -> dict[URIRef, dict]:
+        """The links cached for the folder of the page `from_stem` (URI → `term`), for a caller
+        that reads many: a miss is asked of `term`."""
         terms = self._terms.get(from_stem)
         if terms is None:  # the pages of a folder share their links
             terms = self._terms[from_stem] = self._folder_terms.setdefault(self.folder(from_stem), {})
+        return terms
+
+    def term(self, from_stem: str, u: URIRef) -> dict:
+        """A link to `u` from the page `from_stem`: href, labels, short name (cached per folder:
+        the same links repeat on every page of a folder). Callers must not change it."""
+        terms = self._terms.get(from_stem) or self.terms(from_stem)
         t = terms.get(u)
         if t is None:
             t = terms[u] = self._term(from_stem, u)
@@ -297,10 +314,17 @@ class Links:
         if the caller has it. Straight from the triples, no dictionary per value: an
         observation document has thousands of them."""
         by_pred = self.grouped(s, graph) if grouped is None else grouped
-        last, curie = len(_ORDER), self.curie
+        keys, terms = self._row_keys, self.terms(from_stem)
+        for p in by_pred:
+            if p not in keys:
+                keys[p] = (_ORDER.get(p, len(_ORDER)), self.curie(p))
         out = []
-        for p in sorted(by_pred, key=lambda p: (_ORDER.get(p, last), curie(p))):
-            out.append(f"<dt>{link_html(self.term(from_stem, p))}</dt>\n")
+        for p in sorted(by_pred, key=keys.__getitem__):
+            t = terms.get(p) or self.term(from_stem, p)
+            dt = t.get("dt_html")
+            if dt is None:
+                dt = t["dt_html"] = f"<dt>{link_html(t)}</dt>\n"
+            out.append(dt)
             values = by_pred[p]
             paired = False
             if len(values) > 1:
@@ -309,7 +333,12 @@ class Links:
                 paired = "tr" in langs and "en" in langs  # a label or text in both languages: the page shows one
             for o in values:
                 if isinstance(o, URIRef):
-                    out.append(f"<dd>{self.value_link_html(from_stem, o)}</dd>\n")
+                    t = terms.get(o)
+                    html = t.get("dd_html") if t is not None else None
+                    if html is None:
+                        t = self.term(from_stem, o)
+                        html = t["dd_html"] = f"<dd>{self.value_link_html(from_stem, o)}</dd>\n"
+                    out.append(html)
                 elif isinstance(o, BNode):
                     inner = self.rows_html(from_stem, o, depth + 1, graph) if depth < 4 else ""
                     out.append(f'<dd><dl class="bnode">{inner}</dl></dd>\n')
@@ -326,17 +355,20 @@ class Links:
         if html is None:  # a link is a cached term (Links.term): so is its HTML as a value
             out = str(link_html(t))
             if t["en"] or t["tr"]:
-                out += f' <code class="curie">{escape(t["curie"])}</code>'
+                out += f' <code class="curie">{html_text(t["curie"])}</code>'
             html = t["value_html"] = Markup(out)
         return html
 
     def literal_html(self, o: Literal) -> str:
-        lang = o.language or ""
-        out = f'<span lang="{escape(lang)}">{escape(str(o))}</span> <small class="tag">@{escape(lang)}</small>' \
-            if lang else f"<span>{escape(str(o))}</span>"
+        lang = o.language
+        out = f'<span lang="{html_text(lang)}">{html_text(str(o))}</span> <small class="tag">@{html_text(lang)}</small>' \
+            if lang else f"<span>{html_text(str(o))}</span>"
         dt = o.datatype
-        if dt is not None and dt != XSD_STRING:
-            out += f' <small class="tag">{escape(self.curie(dt))}</small>'
+        if dt is not None:
+            tag = self._dt_tags.get(dt)
+            if tag is None:
+                tag = self._dt_tags[dt] = f' <small class="tag">{html_text(self.curie(dt))}</small>' if dt != XSD_STRING else ""
+            out += tag
         return out
 
     def used_by(self, stem: str, u: URIRef) -> list[dict]:

@@ -97,8 +97,10 @@ class SiteIndex:
         incoming: dict = defaultdict(list)
         mentioned: set[URIRef] = set()
         pairs: dict = {}  # one tuple per distinct (p, o): most repeat (rdf:type, qb:dataSet, dimensions …)
+        predicates: dict = {}  # one object per predicate: the pages' caches then find theirs by identity
         starts = str.startswith  # rdflib's URIRef.startswith is Python: str(self).startswith(…)
         for s, p, o in mapped.triples():
+            p = predicates.setdefault(p, p)
             pair = (p, o)
             po[s].append(pairs.setdefault(pair, pair) if type(o) is URIRef else pair)  # literals rarely repeat
             if type(o) is URIRef and starts(o, base):
@@ -109,7 +111,7 @@ class SiteIndex:
                 mentioned.add(s)
             if starts(p, base):
                 mentioned.add(p)
-        del pairs
+        del pairs, predicates
         self.po, self.incoming_links = po, incoming
         self.files = {u: str(u)[len(base):] for u in mentioned if str(u)[len(base):] in existing}
         hashed: dict[URIRef, list[URIRef]] = defaultdict(list)

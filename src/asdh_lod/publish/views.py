@@ -19,9 +19,13 @@ page is one more registered function here (and its template).
 | home                  | `index.html`                                                  | home.html         |
 | description-document  | `catalog.html`, `void.html`: a section per resource           | document.html     |
 
-What repeats by the million (observation sections, figure tables, links) is rendered by
-Python functions (`section_html`, `figures.figures_table`, `links.link_html`), which the
-one Jinja environment (`templating`) gets as filters and functions.
+What repeats by the million (observation sections, property lists, figure tables, links)
+is rendered by Python functions. An observation document's table of contents and sections
+are made in one pass over its members, each section straight from its fact and its grouped
+triples (`section_html`, `Links.rows_html`: no dictionary per section or value), and handed
+to observations.html as markup, as the property lists are to resource.html and
+document.html; links and figure tables (`links.link_html`, `figures.figures_table`) are
+filters and functions of the one Jinja environment (`templating`).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
@@ -41,7 +45,7 @@ from ..rdf.vocab import QB
 from ..stages.changes import history
 from . import figures, i18n, templating
 from .figures import figures_table
-from .i18n import bi, label, msg
+from .i18n import bi, html_text, label, msg
 from .links import HOME, RDF_TYPE, SKOS_NOTATION, DocumentLinks, Links, chrome, json_script, json_script_text, link_html
 from .maps import Outlines
 from .site_index import Resource, SiteIndex
@@ -157,12 +161,13 @@ def observation_document(p: Pages, r: Resource, jsonld: str) -> dict:
     ls = lk.labels(r.uri)
     toc, body = [], []
     for m in r.members:
-        frag = m[m.index("#") + 1:]
-        mls = lk.labels(m)
+        sid = html_text(m[m.index("#") + 1:])
+        grouped = lk.grouped(m)
+        mls = lk.labels(m, grouped)
         title = mls.get("en") or mls.get("") or lk.curie(m)
         heading = label(mls.get("tr") or title, title)
-        toc.append(f'<li><a href="#{escape(frag)}">{heading}</a></li>\n')
-        body.append(section_html(p, stem, m, frag, heading))
+        toc.append(f'<li><a href="#{sid}">{heading}</a></li>\n')
+        body.append(section_html(p, stem, m, sid, heading, grouped))
     ctx = p.common(stem, ls.get("en") or ls.get("") or lk.curie(r.uri), ls)
     facts = [ix.facts[m] for m in r.members if m in ix.facts]
     ctx.update(uri=str(r.uri), toc=Markup("".join(toc)), body=Markup("".join(body)),
@@ -246,15 +251,14 @@ def ontology_index(p: Pages, stem: str) -> list[dict]:
 
 # -- observations ---------------------------------------------------------------------------------
 
-def section_html(p: Pages, stem: str, m: URIRef, frag: str, heading: Markup) -> str:
+def section_html(p: Pages, stem: str, m: URIRef, sid: str, heading: Markup, grouped: dict) -> str:
     """One observation's section of its document (observations.html), and the newline after
     it: the figure, its quotes and source, its properties and what uses it. Straight from the
-    fact and the triples, like `figures_table`: a national build renders 100,000 of them."""
+    fact and the triples (`grouped`: `Links.grouped(m)`), like `figures_table`: a national
+    build renders 100,000 of them. `sid`: the fragment, escaped; `heading`: its label."""
     lk = p.links
-    sid = escape(frag)
     out = [f'<section id="{sid}" aria-labelledby="{sid}-h">\n<h2 id="{sid}-h">{heading}</h2>\n'
-           f'<p class="uri"><code>{escape(str(m))}</code></p>\n']
-    grouped = lk.grouped(m)
+           f'<p class="uri"><code>{html_text(str(m))}</code></p>\n']
     types = grouped.get(RDF_TYPE)
     if types:
         out.append(f'<p class="types">{", ".join(link_html(lk.term(stem, t)) for t in sorted(types))}</p>\n')
@@ -290,21 +294,21 @@ def observation_html(p: Pages, stem: str, f: Fact) -> str:
             precision = i18n.numbers(f.precision)
             to = {lang: i18n.text("nearest", lang, p=precision[lang]) for lang in i18n.LANGS}
         out.append(f"<p>{msg('approximate', to=to)}</p>\n")
-    cite = escape(lk.href(stem, p.uris.source_text(doc.id)))
+    cite = html_text(lk.href(stem, p.uris.source_text(doc.id)))
     for q in [f.quote, *f.also_quoted]:
         i = q.quote.find(q.figure)
         before, figure, after = (q.quote[:i], q.figure, q.quote[i + len(q.figure):]) if i >= 0 else (q.quote, "", "")
-        out.append(f'<blockquote lang="tr" cite="{cite}"><p>{escape(before)}<mark>{escape(figure)}</mark>'
-                   f'{escape(after)}</p></blockquote>\n')
+        out.append(f'<blockquote lang="tr" cite="{cite}"><p>{html_text(before)}<mark>{html_text(figure)}</mark>'
+                   f'{html_text(after)}</p></blockquote>\n')
     out.append(f'<p>{msg("source")} {link_html(lk.term(stem, p.uris.source(doc.id)))} '
                f'(<a href="{cite}">{msg("full-text")}</a>).</p>\n')
     if f.note:
-        out.append(f'<p class="note" lang="en">{escape(f.note)}</p>\n')
+        out.append(f'<p class="note" lang="en">{html_text(f.note)}</p>\n')
     revisions = p.history.get(str(u), ())
     if revisions:  # its values through the releases that revised it (stages/changes.py)
-        steps = " → ".join(f'{_history_html(value)} (<a href="{escape(lk.rel(stem, release_path(v, "page")))}">'
-                           f'{escape(v)}</a>)' for v, value, _note in revisions)
-        notes = "".join(f'<p class="note" lang="en">{escape(v)}: {escape(note)}</p>\n' for v, _value, note in revisions if note)
+        steps = " → ".join(f'{_history_html(value)} (<a href="{html_text(lk.rel(stem, release_path(v, "page")))}">'
+                           f'{html_text(v)}</a>)' for v, value, _note in revisions)
+        notes = "".join(f'<p class="note" lang="en">{html_text(v)}: {html_text(note)}</p>\n' for v, _value, note in revisions if note)
         out.append(f'<p class="history">{msg("revised")} {steps}.</p>\n{notes}')
     return "".join(out)
 

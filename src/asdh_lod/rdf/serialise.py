@@ -238,13 +238,14 @@ class Compactor:
     def __init__(self, context: dict[str, str]):
         # longest namespace first, so code: wins over a shorter prefix of it
         self.prefixes = sorted(((ns, p) for p, ns in context.items()), key=lambda x: -len(x[0]))
+        self.namespaces = tuple(ns for ns, _p in self.prefixes)  # one test for "under none of them"
         self.cache: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
         c = self.cache.get(iri)
         if c is None:
             c = iri
-            for ns, p in self.prefixes:
+            for ns, p in self.prefixes if iri.startswith(self.namespaces) else ():
                 if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
                     c = f"{p}:{iri[len(ns):]}"
                     break
