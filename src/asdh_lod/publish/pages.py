@@ -56,7 +56,7 @@ from . import conneg
 from ..core import parallel
 from ..core.resources import TEMPLATES
 from ..model.records import Model
-from ..rdf.serialise import jsonld_embedded, parsed, turtle_dump, turtle_prefixes
+from ..rdf.serialise import jsonld_embedded, turtle_dump, turtle_prefixes
 from ..stages.mapping import Mapped
 from ..rdf.files import FILES
 from .links import FAVICON, STYLESHEET
@@ -118,10 +118,9 @@ def _resource_files(state: tuple[Pages, dict[str, str]], chunk: list[Resource]) 
     out = []
     for r in chunk:
         desc = site.index.description_nt(r)
-        triples = list(parsed(desc))  # parsed once, for the JSON-LD and the Turtle
-        text = site.index.jsonld_text(triples)
+        text = site.index.jsonld_text(desc)
         out.append([*((unquote(path), data) for path, data in site.page(r, text)),
-                    (r.file_stem + ".ttl", turtle_dump(triples, prefixes)),  # pyoxigraph: rdflib's took most of the render stage
+                    (r.file_stem + ".ttl", turtle_dump(desc, prefixes)),  # pyoxigraph: rdflib's took most of the render stage
                     (r.file_stem + ".jsonld", (text + "\n").encode("utf-8")),
                     (r.file_stem + ".nt", desc)])
     return out

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from rdflib import BNode, Graph, URIRef
 
 from ..model.records import Fact, Model
-from ..rdf.serialise import Compactor, jsonld_nodes, ntriples
+from ..rdf.serialise import Compactor, jsonld_nodes_of_lines, ntriples
 from ..rdf.vocab import JSONLD_OWN, prefixes
 from ..stages.mapping import Mapped
 
@@ -209,15 +209,15 @@ class SiteIndex:
             todo.extend(o for _p, o in self.po.get(s, ()) if type(o) is BNode)
         return b"".join(sorted(parts))
 
-    def jsonld_text(self, nt) -> str:
-        """The description (sorted N-Triples, or their triples parsed: `serialise.parsed`) as
-        JSON-LD, compacted with our prefixes (the context is embedded): one node a line, keys
-        sorted (json's C encoder, `json.dumps` without making one each time; an indented dump
-        is pure Python)."""
+    def jsonld_text(self, nt: bytes) -> str:
+        """The description (sorted N-Triples: `description_nt`) as JSON-LD, compacted with our
+        prefixes (the context is embedded): one node a line, keys sorted (json's C encoder,
+        without making one each time; an indented dump is pure Python). The N-Triples are read
+        as text (`serialise.jsonld_nodes_of_lines`), not by pyoxigraph."""
         if not hasattr(self, "_compactor"):
             self._compactor = Compactor(self.context)
             self._context_text = json.dumps(self.context, ensure_ascii=False, sort_keys=True)
             self._encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
         encode = self._encode
-        nodes = [encode(n) for n in jsonld_nodes(nt, self._compactor)]
+        nodes = [encode(n) for n in jsonld_nodes_of_lines(nt, self._compactor)]
         return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -260,6 +261,85 @@ def parsed(nt) -> Iterator:
     """The pyoxigraph triples of N-Triples (bytes, or a file path)."""
     return (ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes)
             else ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescaped(text: str) -> str:
+    """An N-Triples string or IRI with its escapes (ECHAR, UCHAR) replaced by what they stand for."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if m.group(3) is None
+                       else _ECHARS[m.group(3)], text)
+
+
+def _triples_of_lines(nt: bytes) -> Iterator[tuple]:
+    """The triples of canonical N-Triples lines (as `ntriples` and pyoxigraph write them: one
+    triple a line, single spaces, no comments) read as text, without a pyoxigraph object per
+    term: (subject as written, predicate IRI, object kind, object value, language, datatype
+    IRI), the kind being "<" (IRI), "_" (blank node) or '"' (literal). Lines end at "\\n"
+    only (a literal may hold U+2028, which `str.splitlines` would take for a line end)."""
+    for line in nt.decode("utf-8").split("\n"):
+        if not line:
+            continue
+        i = line.index(" ")
+        j = line.index(" ", i + 1)
+        subject, predicate, o = line[:i], _unescaped(line[i + 2:j - 1]), line[j + 1:-2]
+        kind = o[0]
+        if kind == "<":
+            yield subject, predicate, kind, _unescaped(o[1:-1]), None, None
+        elif kind == "_":
+            yield subject, predicate, kind, o, None, None
+        else:
+            q = o.rindex('"')
+            suffix = o[q + 1:]
+            if suffix[:1] == "@":
+                yield subject, predicate, kind, _unescaped(o[1:q]), suffix[1:], None
+            else:
+                yield subject, predicate, kind, _unescaped(o[1:q]), None, _unescaped(suffix[3:-1]) if suffix else _XSD_STRING
+
+
+def jsonld_nodes_of_lines(nt: bytes, c: "Compactor") -> Iterator[dict]:
+    """`jsonld_nodes` of canonical N-Triples bytes (`ntriples`, or a slice of the sorted dump),
+    read as text (`_triples_of_lines`): the same nodes, without a pyoxigraph object per term.
+    For the pages' descriptions, a few thousand small documents."""
+    iri, cache, rdf_type = c.iri, c.cache, Compactor.RDF_TYPE
+    node: dict = {}
+    subject = None
+
+    def done() -> dict:
+        return {k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()}
+
+    for s, p, kind, ov, lang, dt in _triples_of_lines(nt):
+        if s != subject:
+            if node:
+                yield done()
+            subject = s
+            node = {"@id": s if s[0] == "_" else iri(_unescaped(s[1:-1]))}
+        if kind == "<":
+            if p == rdf_type:
+                node.setdefault("@type", []).append(cache.get(ov) or iri(ov))
+                continue
+            value = {"@id": cache.get(ov) or iri(ov)}
+        elif kind == "_":
+            if p == rdf_type:
+                node.setdefault("@type", []).append(ov)
+                continue
+            value = {"@id": ov}
+        elif lang:
+            value = {"@language": lang, "@value": ov}
+        else:
+            value = ov if dt == _XSD_STRING else {"@type": cache.get(dt) or iri(dt), "@value": ov}
+        key = cache.get(p) or iri(p)
+        values = node.get(key)
+        if values is None:
+            node[key] = [value]
+        else:
+            values.append(value)
+    if node:
+        yield done()
 
 
 def jsonld_nodes(nt, c: "Compactor") -> Iterator[dict]:
