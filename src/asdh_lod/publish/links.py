@@ -4,27 +4,29 @@ and property lists. No I/O.
 Pages link relatively (the site works from any host or folder, offline): `relative` gives
 the path from a page's folder to a site path, `chrome` the links of the frame around every
 page, `Links` the link to any URI from any page (`term`: href, labels, short name, cached
-per folder) and the property lists of a resource (`rows`, `used_by`).
+per folder) and the property lists of a resource (`rows_html`, `used_by`).
 
 What repeats by the million (links, values, property lists) is rendered by the plain
 functions below rather than by Jinja macros: a macro call costs ten times a function call.
+A property list is written straight from the subject's triples (`rows_html`), without a
+dictionary per value; the HTML of a link, of a URI as a value and of a predicate's `<dt>`
+is cached with the link, per folder (relative hrefs depend only on the page's folder).
 """
 
 from __future__ import annotations
 
 import json
 import posixpath
-from collections import defaultdict
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..model.records import Fact
 from ..rdf.files import FILES
 from ..rdf.uris import Uris
-from .i18n import label
+from .i18n import html_text, label
 from .site_index import Resource, SiteIndex
 
 # file extension → media type of each RDF variant, in the order pages list them
@@ -45,6 +47,7 @@ _ORDER = {p: i for i, p in enumerate(PREDICATE_ORDER)}
 RDF_TYPE = RDF.type
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 NAMING_PREDICATES = (RDFS.label, SKOS.prefLabel)  # a URI "has a label" (`Links._has_label`)
+NAMING_SET = frozenset(NAMING_PREDICATES)  # (`in` a tuple compares with rdflib's __eq__, in Python)
 DEFINITION_PREDICATES = (SKOS.definition, DCTERMS.description, RDFS.comment)
 SKOS_NOTATION = SKOS.notation
 XSD_STRING = XSD.string
@@ -101,46 +104,11 @@ def link_html(t: dict) -> Markup:
 
 def _link_html(t: dict) -> Markup:
     cls = ' class="ext"' if t["external"] else ""
-    head = f'<a href="{escape(t["href"])}"{cls} title="{escape(t["uri"])}">'
+    head = f'<a href="{html_text(t["href"])}"{cls} title="{html_text(t["uri"])}">'
     en, tr = t["en"], t["tr"]
     if not (en or tr):
-        return Markup(f'{head}<code>{escape(t["curie"])}</code></a>')
+        return Markup(f'{head}<code>{html_text(t["curie"])}</code></a>')
     return Markup(f"{head}{label(tr, en)}</a>")
-
-
-def value_html(v: dict) -> Markup:
-    if v["kind"] == "link":
-        html = v.get("value_html")
-        if html is None:  # a link is a cached term (Links.term): so is its HTML as a value
-            out = str(link_html(v))
-            if v["en"] or v["tr"]:
-                out += f' <code class="curie">{escape(v["curie"])}</code>'
-            html = v["value_html"] = Markup(out)
-        return html
-    if v["kind"] == "literal":
-        lang = v["lang"]
-        out = f'<span lang="{escape(lang)}">' if lang else "<span>"
-        out += f'{escape(v["text"])}</span>'
-        if lang:
-            out += f' <small class="tag">@{escape(lang)}</small>'
-        if v["datatype"]:
-            out += f' <small class="tag">{escape(v["datatype"])}</small>'
-        return Markup(out)
-    return Markup(f'<dl class="bnode">{rows_html(v["rows"])}</dl>')
-
-
-def rows_html(rows: list[dict]) -> Markup:
-    out = []
-    for r in rows:
-        out.append(f"<dt>{link_html(r['predicate'])}</dt>\n")
-        langs = {v["lang"] for v in r["values"] if v["kind"] == "literal"}
-        paired = "tr" in langs and "en" in langs  # a label or text in both languages: the page shows one
-        for v in r["values"]:
-            if paired and v["kind"] == "literal" and v["lang"] in ("tr", "en"):
-                out.append(f'<dd class="l-{v["lang"]}">{value_html(v)}</dd>\n')
-            else:
-                out.append(f"<dd>{value_html(v)}</dd>\n")
-    return Markup("".join(out))
 
 
 def _sort_key(o) -> tuple:
@@ -155,18 +123,23 @@ class Links:
         self.index = index
         self.model, self.uris, self.base = index.model, index.uris, index.base
         self.prefixes = index.prefixes
+        self._namespaces: tuple[str, ...] | None = None
+        self._dt_tags: dict[URIRef, str] = {}  # datatype → its tag after a literal
+        self._row_keys: dict[URIRef, tuple] = {}  # predicate → where its row goes in a property list
         self._labels: dict[URIRef, dict[str, str]] = {}
         self._curies: dict[URIRef, str] = {}
-        self._terms: dict[tuple[str, URIRef], dict] = {}  # (page folder, URI) → its link
+        self._folder_terms: dict[str, dict[URIRef, dict]] = {}  # page folder → URI → its link
+        self._terms: dict[str, dict[URIRef, dict]] = {}  # page stem → its folder's links
         self._folders: dict[str, str] = {}  # page stem → its folder
         self.bi_labels: dict[tuple[str, str], Markup] = {}  # (scheme, code) → its label in both languages (figures)
 
     # the triples the labels come from (a description document adds its own)
-    def predicate_objects(self, s) -> list:
-        return self.index.predicate_objects(s)
+    def pairs(self, s):
+        """The (predicate, object) pairs of `s`, repeats possible (`grouped` drops them)."""
+        return self.index.po.get(s, ())
 
     def objects(self, s, p) -> list:
-        return [o for q, o in self.predicate_objects(s) if q == p]
+        return list(self.grouped(s).get(p, ()))
 
     def value_of(self, s, p):
         return next(iter(self.objects(s, p)), None)
@@ -217,31 +190,37 @@ class Links:
 
     def _curie(self, u: URIRef) -> str:
         s = str(u)
-        for ns, p in self.prefixes:
+        if self._namespaces is None:  # one test for "under none of them" (DocumentLinks adds prefixes)
+            self._namespaces = tuple(ns for ns, _p in self.prefixes)
+        for ns, p in self.prefixes if s.startswith(self._namespaces) else ():
             if s.startswith(ns) and len(s) > len(ns):
                 return f"{p}:{s[len(ns):]}"
         if s.startswith(self.base):  # for display: our own URIs read as their path
             return s[len(self.base):] or s
         return s
 
-    def labels(self, u: URIRef) -> dict[str, str]:
-        if u not in self._labels:
-            self._labels[u] = self._find_labels(u)
-        return self._labels[u]
+    def labels(self, u: URIRef, grouped: dict | None = None) -> dict[str, str]:
+        """`u`'s labels: language ("" for none) → text. `grouped`: `self.grouped(u)`, if the caller has it."""
+        ls = self._labels.get(u)
+        if ls is None:
+            ls = self._labels[u] = self._find_labels(u, grouped)
+        return ls
 
-    def _find_labels(self, u: URIRef) -> dict[str, str]:
+    def _find_labels(self, u: URIRef, grouped: dict | None = None) -> dict[str, str]:
         ix = self.index
         if u in ix.facts:
             return self.fact_labels(ix.facts[u])
         out: dict[str, str] = {}
+        if grouped is None:
+            grouped = self.grouped(u)
         for pred in LABEL_PREDICATES:
-            for o in sorted(self.objects(u, pred)):
+            for o in sorted(grouped.get(pred, ())):
                 if isinstance(o, Literal) and (o.language or "") not in out:
                     out[o.language or ""] = str(o)
         if not out and u in ix.resources and ix.resources[u].members:
             out = self.document_labels(ix.resources[u])
         if not out:
-            notation = self.value_of(u, SKOS_NOTATION)
+            notation = next(iter(grouped.get(SKOS_NOTATION, ())), None)
             out[""] = str(notation) if notation is not None else self.curie(u)
         return out
 
@@ -275,20 +254,29 @@ class Links:
 
     def definition(self, u: URIRef) -> dict[str, str]:
         out = {}
+        grouped = self.grouped(u)
         for pred in DEFINITION_PREDICATES:
-            for o in sorted(self.objects(u, pred)):
+            for o in sorted(grouped.get(pred, ())):
                 if isinstance(o, Literal) and o.language in ("en", "tr") and o.language not in out:
                     out[o.language] = str(o)
         return out
 
     # -- links ------------------------------------------------------------------------------------
+    def terms(self, from_stem: str) -> dict[URIRef, dict]:
+        """The links cached for the folder of the page `from_stem` (URI → `term`), for a caller
+        that reads many: a miss is asked of `term`."""
+        terms = self._terms.get(from_stem)
+        if terms is None:  # the pages of a folder share their links
+            terms = self._terms[from_stem] = self._folder_terms.setdefault(self.folder(from_stem), {})
+        return terms
+
     def term(self, from_stem: str, u: URIRef) -> dict:
         """A link to `u` from the page `from_stem`: href, labels, short name (cached per folder:
         the same links repeat on every page of a folder). Callers must not change it."""
-        key = (self.folder(from_stem), u)
-        t = self._terms.get(key)
+        terms = self._terms.get(from_stem) or self.terms(from_stem)
+        t = terms.get(u)
         if t is None:
-            t = self._terms[key] = self._term(from_stem, u)
+            t = terms[u] = self._term(from_stem, u)
         return t
 
     def _term(self, from_stem: str, u: URIRef) -> dict:
@@ -302,36 +290,99 @@ class Links:
                 "en": ls.get("en") or ls.get("") or "", "tr": ls.get("tr") or ls.get("") or ""}
 
     def _has_label(self, u: URIRef) -> bool:
-        return any(p in NAMING_PREDICATES for p, _o in self.index.po.get(u, ()))
+        return any(p in NAMING_SET for p, _o in self.index.po.get(u, ()))
 
-    def value(self, from_stem: str, o, depth: int = 0, graph: Graph | None = None) -> dict:
-        if isinstance(o, URIRef):
-            return self.term(from_stem, o)
-        if isinstance(o, BNode):
-            return {"kind": "bnode", "rows": self.rows(from_stem, o, depth + 1, graph) if depth < 4 else []}
+    def grouped(self, s, graph: Graph | None = None) -> dict:
+        """The properties of `s` in `graph` (default: the published triples): predicate → its
+        values, each once, in the order of the triples (a triple may repeat across graphs)."""
+        by_pred: dict = {}
+        for p, o in (self.pairs(s) if graph is None else graph.predicate_objects(s)):
+            values = by_pred.get(p)
+            if values is None:
+                by_pred[p] = [o]
+            else:
+                values.append(o)
+        for p, values in by_pred.items():
+            if len(values) > 1:
+                by_pred[p] = list(dict.fromkeys(values))
+        return by_pred
+
+    def rows_html(self, from_stem: str, s, depth: int = 0, graph: Graph | None = None,
+                  grouped: dict | None = None) -> Markup:
+        """The property list of `s` (`<dt>`/`<dd>` pairs) in `graph` (default: the published
+        triples), values linked from the page `from_stem`; `grouped`: `self.grouped(s, graph)`,
+        if the caller has it. Straight from the triples, no dictionary per value: an
+        observation document has thousands of them."""
+        by_pred = self.grouped(s, graph) if grouped is None else grouped
+        keys, terms = self._row_keys, self.terms(from_stem)
+        for p in by_pred:
+            if p not in keys:
+                keys[p] = (_ORDER.get(p, len(_ORDER)), self.curie(p))
+        out = []
+        for p in sorted(by_pred, key=keys.__getitem__):
+            t = terms.get(p) or self.term(from_stem, p)
+            dt = t.get("dt_html")
+            if dt is None:
+                dt = t["dt_html"] = f"<dt>{link_html(t)}</dt>\n"
+            out.append(dt)
+            values = by_pred[p]
+            paired = False
+            if len(values) > 1:
+                values = sorted(values, key=_sort_key)
+                langs = {o.language for o in values if isinstance(o, Literal)}
+                paired = "tr" in langs and "en" in langs  # a label or text in both languages: the page shows one
+            for o in values:
+                if isinstance(o, URIRef):
+                    t = terms.get(o)
+                    html = t.get("dd_html") if t is not None else None
+                    if html is None:
+                        t = self.term(from_stem, o)
+                        html = t["dd_html"] = f"<dd>{self.value_link_html(from_stem, o)}</dd>\n"
+                    out.append(html)
+                elif isinstance(o, BNode):
+                    inner = self.rows_html(from_stem, o, depth + 1, graph) if depth < 4 else ""
+                    out.append(f'<dd><dl class="bnode">{inner}</dl></dd>\n')
+                elif paired and o.language in ("tr", "en"):
+                    out.append(f'<dd class="l-{o.language}">{self.literal_html(o)}</dd>\n')
+                else:
+                    out.append(f"<dd>{self.literal_html(o)}</dd>\n")
+        return Markup("".join(out))
+
+    def value_link_html(self, from_stem: str, u: URIRef) -> Markup:
+        """A URI as a value: its link and, when the link shows a label, its short name."""
+        t = self.term(from_stem, u)
+        html = t.get("value_html")
+        if html is None:  # a link is a cached term (Links.term): so is its HTML as a value
+            out = str(link_html(t))
+            if t["en"] or t["tr"]:
+                out += f' <code class="curie">{html_text(t["curie"])}</code>'
+            html = t["value_html"] = Markup(out)
+        return html
+
+    def literal_html(self, o: Literal) -> str:
+        lang = o.language
+        out = f'<span lang="{html_text(lang)}">{html_text(str(o))}</span> <small class="tag">@{html_text(lang)}</small>' \
+            if lang else f"<span>{html_text(str(o))}</span>"
         dt = o.datatype
-        return {"kind": "literal", "text": str(o), "lang": o.language or "",
-                "datatype": self.curie(dt) if dt is not None and dt != XSD_STRING else ""}
-
-    def rows(self, from_stem: str, s, depth: int = 0, graph: Graph | None = None) -> list[dict]:
-        """The properties of `s` in `graph` (default: the published triples), with linked values."""
-        by_pred: dict[URIRef, list] = defaultdict(list)
-        for p, o in (self.predicate_objects(s) if graph is None else graph.predicate_objects(s)):
-            by_pred[p].append(o)
-        last = len(_ORDER)
-        preds = sorted(by_pred, key=lambda p: (_ORDER.get(p, last), self.curie(p)))
-        return [{"predicate": self.term(from_stem, p),
-                 "values": [self.value(from_stem, o, depth, graph)
-                            for o in (sorted(by_pred[p], key=_sort_key) if len(by_pred[p]) > 1 else by_pred[p])]}
-                for p in preds]
+        if dt is not None:
+            tag = self._dt_tags.get(dt)
+            if tag is None:
+                tag = self._dt_tags[dt] = f' <small class="tag">{html_text(self.curie(dt))}</small>' if dt != XSD_STRING else ""
+            out += tag
+        return out
 
     def used_by(self, stem: str, u: URIRef) -> list[dict]:
-        by_pred: dict[URIRef, list[URIRef]] = defaultdict(list)
-        for p, s in self.index.incoming(u):
-            by_pred[p].append(s)
+        """The resources that link to `u`, by property (at most USED_BY_LIMIT each)."""
+        by_pred: dict[URIRef, set[URIRef]] = {}
+        for p, s in self.index.incoming_links.get(u, ()):
+            subs = by_pred.get(p)
+            if subs is None:
+                by_pred[p] = {s}
+            else:
+                subs.add(s)
         out = []
-        for p, subs in sorted(by_pred.items(), key=lambda x: self.curie(x[0])):
-            subs = sorted(set(subs))
+        for p in sorted(by_pred, key=self.curie):
+            subs = sorted(by_pred[p], key=str)  # URIs (no blank nodes): rdflib's __lt__ orders them so, in Python
             out.append({"predicate": self.term(stem, p),
                         "subjects": [self.term(stem, s) for s in subs[:USED_BY_LIMIT]],
                         "more": max(0, len(subs) - USED_BY_LIMIT)})
@@ -353,8 +404,8 @@ class DocumentLinks(Links):
         extra = {str(ns): p for p, ns in g.namespaces() if p and str(ns) not in {n for n, _ in links.prefixes}}
         self.prefixes = sorted([*links.prefixes, *extra.items()], key=lambda x: (-len(x[0]), x[1]))
 
-    def predicate_objects(self, s) -> list:
-        return list(dict.fromkeys([*self.doc_graph.predicate_objects(s), *self.index.po.get(s, ())]))
+    def pairs(self, s):
+        return [*self.doc_graph.predicate_objects(s), *self.index.po.get(s, ())]
 
     def _has_label(self, u: URIRef) -> bool:
         return super()._has_label(u) or any(

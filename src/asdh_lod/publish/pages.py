@@ -22,7 +22,10 @@ FIGURE_LIMIT of them and CHART_LIMIT charts, and say where the rest are.
 Everything is made from the mapper's triples and the sorted N-Triples of the whole (a
 resource's description is a slice of it): no rdflib graph is built. What repeats by the
 million (links, property lists, figure tables, observation sections) is rendered by Python
-functions rather than by Jinja macros; the page frames are Jinja templates.
+functions rather than by Jinja macros (an observation document's sections reach its
+template as one piece of markup); the page frames are Jinja templates. A description's
+JSON-LD (also embedded in its page) is read from its N-Triples as text
+(`serialise.jsonld_nodes_of_lines`); its Turtle is pyoxigraph's.
 
 A resource is described by its concise bounded description (its outgoing triples, with
 the closure over blank nodes); the namespace `def/` is described by the whole ontology.

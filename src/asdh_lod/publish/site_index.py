@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from rdflib import BNode, Graph, URIRef
 
 from ..model.records import Fact, Model
-from ..rdf.serialise import Compactor, jsonld_nodes, ntriples
+from ..rdf.serialise import Compactor, jsonld_nodes_of_lines, ntriples
 from ..rdf.vocab import JSONLD_OWN, prefixes
 from ..stages.mapping import Mapped
 
@@ -97,18 +97,21 @@ class SiteIndex:
         incoming: dict = defaultdict(list)
         mentioned: set[URIRef] = set()
         pairs: dict = {}  # one tuple per distinct (p, o): most repeat (rdf:type, qb:dataSet, dimensions …)
+        predicates: dict = {}  # one object per predicate: the pages' caches then find theirs by identity
+        starts = str.startswith  # rdflib's URIRef.startswith is Python: str(self).startswith(…)
         for s, p, o in mapped.triples():
+            p = predicates.setdefault(p, p)
             pair = (p, o)
             po[s].append(pairs.setdefault(pair, pair) if type(o) is URIRef else pair)  # literals rarely repeat
-            if type(o) is URIRef and o.startswith(base):
+            if type(o) is URIRef and starts(o, base):
                 mentioned.add(o)
                 if type(s) is not BNode:
                     incoming[o].append((p, s))
-            if type(s) is URIRef and s.startswith(base):
+            if type(s) is URIRef and starts(s, base):
                 mentioned.add(s)
-            if p.startswith(base):
+            if starts(p, base):
                 mentioned.add(p)
-        del pairs
+        del pairs, predicates
         self.po, self.incoming_links = po, incoming
         self.files = {u: str(u)[len(base):] for u in mentioned if str(u)[len(base):] in existing}
         hashed: dict[URIRef, list[URIRef]] = defaultdict(list)
@@ -116,8 +119,9 @@ class SiteIndex:
             if "#" in u and u not in self.files:
                 hashed[URIRef(u[:u.index("#")])].append(u)
         plain = {u for u in mentioned if "#" not in u and u not in self.files and u not in hashed}
-        self.resources = {u: Resource(u, page_stem(base, u), tuple(sorted(hashed.get(u, ()))))
-                          for u in sorted(plain | set(hashed))}
+        # sorted as their IRIs (key=str: rdflib's __lt__ is Python; the same order for URIs)
+        self.resources = {u: Resource(u, page_stem(base, u), tuple(sorted(hashed.get(u, ()), key=str)))
+                          for u in sorted(plain | set(hashed), key=str)}
         self.hash_doc = {m: r for r in self.resources.values() for m in r.members}
         self.nt, self.spans = nt, subject_spans(nt)
         self.existing = existing
@@ -150,9 +154,6 @@ class SiteIndex:
 
     def value_of(self, s, p):
         return next(iter(self.objects(s, p)), None)
-
-    def incoming(self, u: URIRef) -> list[tuple[URIRef, URIRef]]:
-        return list(dict.fromkeys(self.incoming_links.get(u, ())))
 
     # -- the facts behind the figures -----------------------------------------------------------
     @property
@@ -209,10 +210,14 @@ class SiteIndex:
         return b"".join(sorted(parts))
 
     def jsonld_text(self, nt: bytes) -> str:
-        """The description as JSON-LD, compacted with our prefixes (the context is embedded):
-        one node a line, keys sorted (json's C encoder; an indented dump is pure Python)."""
+        """The description (sorted N-Triples: `description_nt`) as JSON-LD, compacted with our
+        prefixes (the context is embedded): one node a line, keys sorted (json's C encoder,
+        without making one each time; an indented dump is pure Python). The N-Triples are read
+        as text (`serialise.jsonld_nodes_of_lines`), not by pyoxigraph."""
         if not hasattr(self, "_compactor"):
             self._compactor = Compactor(self.context)
             self._context_text = json.dumps(self.context, ensure_ascii=False, sort_keys=True)
-        nodes = [json.dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, self._compactor)]
+            self._encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+        encode = self._encode
+        nodes = [encode(n) for n in jsonld_nodes_of_lines(nt, self._compactor)]
         return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"

@@ -19,9 +19,13 @@ page is one more registered function here (and its template).
 | home                  | `index.html`                                                  | home.html         |
 | description-document  | `catalog.html`, `void.html`: a section per resource           | document.html     |
 
-What repeats by the million (observation sections, figure tables, links) is rendered by
-Python functions (`section_html`, `figures.figures_table`, `links.link_html`), which the
-one Jinja environment (`templating`) gets as filters and functions.
+What repeats by the million (observation sections, property lists, figure tables, links)
+is rendered by Python functions. An observation document's table of contents and sections
+are made in one pass over its members, each section straight from its fact and its grouped
+triples (`section_html`, `Links.rows_html`: no dictionary per section or value), and handed
+to observations.html as markup, as the property lists are to resource.html and
+document.html; links and figure tables (`links.link_html`, `figures.figures_table`) are
+filters and functions of the one Jinja environment (`templating`).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from jinja2 import Environment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
@@ -41,8 +45,8 @@ from ..rdf.vocab import QB
 from ..stages.changes import history
 from . import figures, i18n, templating
 from .figures import figures_table
-from .i18n import bi, label, msg
-from .links import HOME, RDF_TYPE, SKOS_NOTATION, DocumentLinks, Links, chrome, json_script, json_script_text, link_html, rows_html
+from .i18n import bi, html_text, label, msg
+from .links import HOME, RDF_TYPE, SKOS_NOTATION, DocumentLinks, Links, chrome, json_script, json_script_text, link_html
 from .maps import Outlines
 from .site_index import Resource, SiteIndex
 
@@ -54,8 +58,7 @@ DOCUMENT_PAGES = [("catalog", {"tr": "DCAT-AP katalog kaydı, sayfa olarak: veri
 
 
 def environment() -> Environment:
-    return templating.environment(filters={"json_script": json_script, "link": link_html, "rows": rows_html,
-                                           "section": section_html},
+    return templating.environment(filters={"json_script": json_script, "link": link_html},
                                   functions={"figures_table": figures_table, "map_table": figures.map_table})
 
 
@@ -132,7 +135,7 @@ class Pages:
         types = set(self.index.objects(u, RDF_TYPE))
         ls = lk.labels(u)
         ctx = self.common(stem, ls.get("en") or ls.get("") or lk.curie(u), ls)
-        ctx.update(uri=str(u), curie=lk.curie(u), rows=lk.rows(stem, u), used_by=lk.used_by(stem, u),
+        ctx.update(uri=str(u), curie=lk.curie(u), rows=lk.rows_html(stem, u), used_by=lk.used_by(stem, u),
                    alternates=lk.alternates(stem),
                    types=[lk.term(stem, t) for t in sorted(types)], jsonld=json_script_text(jsonld),
                    figures=None, figures_total=0, csv_href=None, obs_docs=None,
@@ -152,22 +155,24 @@ def _notation(p: Pages, r: Resource) -> str:
 @view("observation-document", "observations.html", matches=lambda p, r, types: bool(r.members))
 def observation_document(p: Pages, r: Resource, jsonld: str) -> dict:
     """The page of a document of hash IRIs (the observations of one province and period):
-    a section per observation, whose `id` is the fragment, so the hash IRI lands on it."""
+    a section per observation, whose `id` is the fragment, so the hash IRI lands on it. The
+    table of contents (`toc`) and the sections (`body`) are made here, in one pass (`section_html`)."""
     lk, ix, stem = p.links, p.index, r.stem
     ls = lk.labels(r.uri)
-    sections = []
+    toc, body = [], []
     for m in r.members:
-        frag = m[m.index("#") + 1:]
-        mls = lk.labels(m)
-        f = ix.facts.get(m)
-        sections.append({"id": frag, "uri": str(m), "title": mls.get("en") or mls.get("") or lk.curie(m),
-                         "tr": mls.get("tr") or mls.get("en") or mls.get("") or lk.curie(m), "types": [lk.term(stem, t) for t in sorted(ix.objects(m, RDF_TYPE))],
-                         "observation": observation(p, stem, f) if f is not None else None,
-                         "rows": lk.rows(stem, m), "used_by": lk.used_by(stem, m)})
+        sid = html_text(m[m.index("#") + 1:])
+        grouped = lk.grouped(m)
+        mls = lk.labels(m, grouped)
+        title = mls.get("en") or mls.get("") or lk.curie(m)
+        heading = label(mls.get("tr") or title, title)
+        toc.append(f'<li><a href="#{sid}">{heading}</a></li>\n')
+        body.append(section_html(p, stem, m, sid, heading, grouped))
     ctx = p.common(stem, ls.get("en") or ls.get("") or lk.curie(r.uri), ls)
     facts = [ix.facts[m] for m in r.members if m in ix.facts]
-    ctx.update(uri=str(r.uri), sections=sections, alternates=lk.alternates(stem), jsonld=json_script_text(jsonld),
-               dataset=lk.term(stem, p.uris.dataset), n_sections=len(sections),
+    ctx.update(uri=str(r.uri), toc=Markup("".join(toc)), body=Markup("".join(body)),
+               alternates=lk.alternates(stem), jsonld=json_script_text(jsonld),
+               dataset=lk.term(stem, p.uris.dataset), n_sections=len(r.members),
                province=lk.term(stem, p.uris.concept("province", facts[0].province)) if facts else None,
                period=lk.term(stem, p.uris.period(facts[0].period)) if facts else None)
     return ctx
@@ -246,74 +251,75 @@ def ontology_index(p: Pages, stem: str) -> list[dict]:
 
 # -- observations ---------------------------------------------------------------------------------
 
-def observation(p: Pages, stem: str, f: Fact) -> dict:
-    lk, ix = p.links, p.index
-    doc = ix.fact_doc[ix.fact_uri(f)]
-    quotes = []
-    for q in [f.quote, *f.also_quoted]:
-        i = q.quote.find(q.figure)
-        parts = (q.quote[:i], q.figure, q.quote[i + len(q.figure):]) if i >= 0 else (q.quote, "", "")
-        quotes.append({"before": parts[0], "figure": parts[1], "after": parts[2]})
-    return {"value": i18n.numbers(f.value), "unit": lk.concept_label("unit", f.unit),
-            "unit_tr": lk.concept_label("unit", f.unit, "tr"), "approximate": f.approximate,
-            "precision": i18n.numbers(f.precision) if f.precision is not None else None,
-            "quotes": quotes, "document": lk.term(stem, p.uris.source(doc.id)),
-            "text_href": lk.href(stem, p.uris.source_text(doc.id)), "note": f.note or "",
-            "history": [{"release": v, "value": _history_value(value), "note": note,
-                         "href": lk.rel(stem, release_path(v, "page"))}
-                        for v, value, note in p.history.get(str(ix.fact_uri(f)), ())]}
-
-
-def _history_value(text: str) -> dict[str, str]:
-    """A value of the change log as people read it, in both languages (5939 → 5.939 / 5,939)."""
-    try:
-        return i18n.numbers(Fraction(text))
-    except (ValueError, ZeroDivisionError):
-        return {"tr": text, "en": text}
-
-
-def section_html(s: dict) -> Markup:
-    """One observation's section of its document (observations.html): the figure, its quotes
-    and source, its properties and what uses it. In Python, like `figures_table`: a national
-    build renders 100,000 of them."""
-    sid = escape(s["id"])
-    out = [f'<section id="{sid}" aria-labelledby="{sid}-h">\n<h2 id="{sid}-h">{label(s["tr"], s["title"])}</h2>\n'
-           f'<p class="uri"><code>{escape(s["uri"])}</code></p>\n']
-    if s["types"]:
-        out.append(f'<p class="types">{", ".join(link_html(t) for t in s["types"])}</p>\n')
-    o = s["observation"]
-    if o:
-        approx = "≈ " if o["approximate"] else ""
-        out.append(f'<p class="figure">{approx}<strong>{bi(o["value"]["tr"], o["value"]["en"])}</strong> '
-                   f'{label(o["unit_tr"], o["unit"])}</p>\n')
-        if o["approximate"]:
-            to = {"tr": "", "en": ""}
-            if o["precision"]:
-                to = {lang: i18n.text("nearest", lang, p=o["precision"][lang]) for lang in i18n.LANGS}
-            out.append(f"<p>{msg('approximate', to=to)}</p>\n")
-        cite = escape(o["text_href"])
-        for q in o["quotes"]:
-            out.append(f'<blockquote lang="tr" cite="{cite}"><p>{escape(q["before"])}<mark>{escape(q["figure"])}</mark>'
-                       f'{escape(q["after"])}</p></blockquote>\n')
-        out.append(f'<p>{msg("source")} {link_html(o["document"])} (<a href="{cite}">{msg("full-text")}</a>).</p>\n')
-        if o["note"]:
-            out.append(f'<p class="note" lang="en">{escape(o["note"])}</p>\n')
-        if o["history"]:  # its values through the releases that revised it (stages/changes.py)
-            steps = " → ".join(f'{bi(h["value"]["tr"], h["value"]["en"])} (<a href="{escape(h["href"])}">'
-                               f'{escape(h["release"])}</a>)' for h in o["history"])
-            notes = "".join(f'<p class="note" lang="en">{escape(h["release"])}: {escape(h["note"])}</p>\n'
-                            for h in o["history"] if h["note"])
-            out.append(f'<p class="history">{msg("revised")} {steps}.</p>\n{notes}')
-    out.append(f'<details>\n<summary>{msg("properties")}</summary>\n<dl class="props">\n{rows_html(s["rows"])}</dl>\n</details>\n')
-    if s["used_by"]:
+def section_html(p: Pages, stem: str, m: URIRef, sid: str, heading: Markup, grouped: dict) -> str:
+    """One observation's section of its document (observations.html), and the newline after
+    it: the figure, its quotes and source, its properties and what uses it. Straight from the
+    fact and the triples (`grouped`: `Links.grouped(m)`), like `figures_table`: a national
+    build renders 100,000 of them. `sid`: the fragment, escaped; `heading`: its label."""
+    lk = p.links
+    out = [f'<section id="{sid}" aria-labelledby="{sid}-h">\n<h2 id="{sid}-h">{heading}</h2>\n'
+           f'<p class="uri"><code>{html_text(str(m))}</code></p>\n']
+    types = grouped.get(RDF_TYPE)
+    if types:
+        out.append(f'<p class="types">{", ".join(link_html(lk.term(stem, t)) for t in sorted(types))}</p>\n')
+    f = p.index.facts.get(m)
+    if f is not None:
+        out.append(observation_html(p, stem, f))
+    out.append(f'<details>\n<summary>{msg("properties")}</summary>\n<dl class="props">\n'
+               f'{lk.rows_html(stem, m, grouped=grouped)}</dl>\n</details>\n')
+    used_by = lk.used_by(stem, m)
+    if used_by:
         parts = []
-        for u in s["used_by"]:
+        for u in used_by:
             more = f' {msg("and-more", n=i18n.count(u["more"]))}' if u["more"] else ""
             parts.append(f'{link_html(u["predicate"])} <span class="muted">{msg("of")}</span> '
                          f'{", ".join(link_html(x) for x in u["subjects"])}{more}')
         out.append(f'<p class="used-by">{msg("used-by")}:\n{"; ".join(parts)}\n</p>\n')
-    out.append("</section>\n")
-    return Markup("".join(out))
+    out.append("</section>\n\n")
+    return "".join(out)
+
+
+def observation_html(p: Pages, stem: str, f: Fact) -> str:
+    """An observation's figure, its quotes, source, note and history (the part of its section
+    that comes from the fact rather than from its triples)."""
+    lk, ix = p.links, p.index
+    u = ix.fact_uri(f)
+    doc = ix.fact_doc[u]
+    value = i18n.numbers(f.value)
+    out = [f'<p class="figure">{"≈ " if f.approximate else ""}<strong>{bi(value["tr"], value["en"])}</strong> '
+           f'{label(lk.concept_label("unit", f.unit, "tr"), lk.concept_label("unit", f.unit))}</p>\n']
+    if f.approximate:
+        to = {"tr": "", "en": ""}
+        if f.precision is not None:
+            precision = i18n.numbers(f.precision)
+            to = {lang: i18n.text("nearest", lang, p=precision[lang]) for lang in i18n.LANGS}
+        out.append(f"<p>{msg('approximate', to=to)}</p>\n")
+    cite = html_text(lk.href(stem, p.uris.source_text(doc.id)))
+    for q in [f.quote, *f.also_quoted]:
+        i = q.quote.find(q.figure)
+        before, figure, after = (q.quote[:i], q.figure, q.quote[i + len(q.figure):]) if i >= 0 else (q.quote, "", "")
+        out.append(f'<blockquote lang="tr" cite="{cite}"><p>{html_text(before)}<mark>{html_text(figure)}</mark>'
+                   f'{html_text(after)}</p></blockquote>\n')
+    out.append(f'<p>{msg("source")} {link_html(lk.term(stem, p.uris.source(doc.id)))} '
+               f'(<a href="{cite}">{msg("full-text")}</a>).</p>\n')
+    if f.note:
+        out.append(f'<p class="note" lang="en">{html_text(f.note)}</p>\n')
+    revisions = p.history.get(str(u), ())
+    if revisions:  # its values through the releases that revised it (stages/changes.py)
+        steps = " → ".join(f'{_history_html(value)} (<a href="{html_text(lk.rel(stem, release_path(v, "page")))}">'
+                           f'{html_text(v)}</a>)' for v, value, _note in revisions)
+        notes = "".join(f'<p class="note" lang="en">{html_text(v)}: {html_text(note)}</p>\n' for v, _value, note in revisions if note)
+        out.append(f'<p class="history">{msg("revised")} {steps}.</p>\n{notes}')
+    return "".join(out)
+
+
+def _history_html(text: str) -> Markup:
+    """A value of the change log as people read it, in both languages (5939 → 5.939 / 5,939)."""
+    try:
+        value = i18n.numbers(Fraction(text))
+    except (ValueError, ZeroDivisionError):
+        return bi(text, text)
+    return bi(value["tr"], value["en"])
 
 
 # -- pages that are not a resource's ---------------------------------------------------------------
@@ -381,7 +387,7 @@ def description_document(p: Pages, what: tuple[str, Graph], jsonld: str) -> dict
                          "title": ls.get("en") or ls.get("") or lk.curie(s), "tr": ls.get("tr", ""),
                          "href": lk.href(stem, s) if own else None,
                          "types": [lk.term(stem, t) for t in sorted(g.objects(s, RDF.type))],
-                         "rows": lk.rows(stem, s, graph=g)})
+                         "rows": lk.rows_html(stem, s, graph=g)})
     ls = lk.labels(doc)
     ctx = p.common(stem, ls.get("en") or ls.get("") or name, ls)
     ctx.update(uri=str(doc), sections=sections, jsonld=json_script_text(jsonld),

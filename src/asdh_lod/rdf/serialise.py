@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -179,11 +180,13 @@ def turtle(g: Graph) -> bytes:
     return g.serialize(format="turtle", encoding="utf-8")
 
 
-def turtle_dump(nt: bytes, prefixes: dict[str, str]) -> bytes:
-    """Turtle of a large graph, by pyoxigraph from its sorted N-Triples: subjects in order,
-    grouped with ';' and ','. Linear and streaming, unlike rdflib's pretty serialiser. The
-    @prefix lines are written in sorted order here, not in pyoxigraph's."""
-    body = ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+def turtle_dump(nt, prefixes: dict[str, str]) -> bytes:
+    """Turtle of a large graph, by pyoxigraph from its sorted N-Triples (bytes, or its triples
+    already parsed, `parsed`): subjects in order, grouped with ';' and ','. Linear and
+    streaming, unlike rdflib's pretty serialiser. The @prefix lines are written in sorted
+    order here, not in pyoxigraph's."""
+    triples = ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes) else nt
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return _sorted_prefix_lines(body, prefixes)
 
 
@@ -236,13 +239,14 @@ class Compactor:
     def __init__(self, context: dict[str, str]):
         # longest namespace first, so code: wins over a shorter prefix of it
         self.prefixes = sorted(((ns, p) for p, ns in context.items()), key=lambda x: -len(x[0]))
+        self.namespaces = tuple(ns for ns, _p in self.prefixes)  # one test for "under none of them"
         self.cache: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
         c = self.cache.get(iri)
         if c is None:
             c = iri
-            for ns, p in self.prefixes:
+            for ns, p in self.prefixes if iri.startswith(self.namespaces) else ():
                 if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
                     c = f"{p}:{iri[len(ns):]}"
                     break
@@ -253,11 +257,97 @@ class Compactor:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def parsed(nt) -> Iterator:
+    """The pyoxigraph triples of N-Triples (bytes, or a file path)."""
+    return (ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes)
+            else ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescaped(text: str) -> str:
+    """An N-Triples string or IRI with its escapes (ECHAR, UCHAR) replaced by what they stand for."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if m.group(3) is None
+                       else _ECHARS[m.group(3)], text)
+
+
+def _triples_of_lines(nt: bytes) -> Iterator[tuple]:
+    """The triples of canonical N-Triples lines (as `ntriples` and pyoxigraph write them: one
+    triple a line, single spaces, no comments) read as text, without a pyoxigraph object per
+    term: (subject as written, predicate IRI, object kind, object value, language, datatype
+    IRI), the kind being "<" (IRI), "_" (blank node) or '"' (literal). Lines end at "\\n"
+    only (a literal may hold U+2028, which `str.splitlines` would take for a line end)."""
+    for line in nt.decode("utf-8").split("\n"):
+        if not line:
+            continue
+        i = line.index(" ")
+        j = line.index(" ", i + 1)
+        subject, predicate, o = line[:i], _unescaped(line[i + 2:j - 1]), line[j + 1:-2]
+        kind = o[0]
+        if kind == "<":
+            yield subject, predicate, kind, _unescaped(o[1:-1]), None, None
+        elif kind == "_":
+            yield subject, predicate, kind, o, None, None
+        else:
+            q = o.rindex('"')
+            suffix = o[q + 1:]
+            if suffix[:1] == "@":
+                yield subject, predicate, kind, _unescaped(o[1:q]), suffix[1:], None
+            else:
+                yield subject, predicate, kind, _unescaped(o[1:q]), None, _unescaped(suffix[3:-1]) if suffix else _XSD_STRING
+
+
+def jsonld_nodes_of_lines(nt: bytes, c: "Compactor") -> Iterator[dict]:
+    """`jsonld_nodes` of canonical N-Triples bytes (`ntriples`, or a slice of the sorted dump),
+    read as text (`_triples_of_lines`): the same nodes, without a pyoxigraph object per term.
+    For the pages' descriptions, a few thousand small documents."""
+    iri, cache, rdf_type = c.iri, c.cache, Compactor.RDF_TYPE
+    node: dict = {}
+    subject = None
+
+    def done() -> dict:
+        return {k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()}
+
+    for s, p, kind, ov, lang, dt in _triples_of_lines(nt):
+        if s != subject:
+            if node:
+                yield done()
+            subject = s
+            node = {"@id": s if s[0] == "_" else iri(_unescaped(s[1:-1]))}
+        if kind == "<":
+            if p == rdf_type:
+                node.setdefault("@type", []).append(cache.get(ov) or iri(ov))
+                continue
+            value = {"@id": cache.get(ov) or iri(ov)}
+        elif kind == "_":
+            if p == rdf_type:
+                node.setdefault("@type", []).append(ov)
+                continue
+            value = {"@id": ov}
+        elif lang:
+            value = {"@language": lang, "@value": ov}
+        else:
+            value = ov if dt == _XSD_STRING else {"@type": cache.get(dt) or iri(dt), "@value": ov}
+        key = cache.get(p) or iri(p)
+        values = node.get(key)
+        if values is None:
+            node[key] = [value]
+        else:
+            values.append(value)
+    if node:
+        yield done()
+
+
 def jsonld_nodes(nt, c: "Compactor") -> Iterator[dict]:
-    """The JSON-LD node objects of sorted N-Triples (bytes, or a file path; parsed by pyoxigraph), compacted by `c`:
-    one node per subject, in subject order, values in N-Triples order, a single value not
-    wrapped in an array. The whole dump (`jsonld`) and each page's description use it."""
-    iri, rdf_type = c.iri, Compactor.RDF_TYPE
+    """The JSON-LD node objects of sorted N-Triples (bytes, or a file path; parsed by pyoxigraph;
+    or their triples already parsed, `parsed`), compacted by `c`: one node per subject, in
+    subject order, values in N-Triples order, a single value not wrapped in an array. The whole
+    dump (`jsonld`) and each page's description use it."""
+    iri, cache, rdf_type = c.iri, c.cache, Compactor.RDF_TYPE
     NamedNode, BlankNode = ox.NamedNode, ox.BlankNode
     node: dict = {}
     subject = None
@@ -265,35 +355,38 @@ def jsonld_nodes(nt, c: "Compactor") -> Iterator[dict]:
     def done() -> dict:
         return {k: (v[0] if len(v) == 1 else v) if k != "@id" else v for k, v in node.items()}
 
-    triples = (ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes)
-               else ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
-    for t in triples:
+    for t in (parsed(nt) if isinstance(nt, (bytes, str)) or hasattr(nt, "__fspath__") else nt):
         s, o = t.subject, t.object
-        sid = "_:" + s.value if isinstance(s, BlankNode) else s.value
+        sid = "_:" + s.value if type(s) is BlankNode else s.value
         if sid != subject:
             if node:
                 yield done()
             subject = sid
             node = {"@id": sid if sid.startswith("_:") else iri(sid)}
         p = t.predicate.value
-        if isinstance(o, NamedNode):
-            value = iri(o.value)
+        kind = type(o)
+        if kind is NamedNode:
+            ov = o.value
             if p == rdf_type:
-                node.setdefault("@type", []).append(value)
+                node.setdefault("@type", []).append(cache.get(ov) or iri(ov))
                 continue
-            value = {"@id": value}
-        elif isinstance(o, BlankNode):
+            value = {"@id": cache.get(ov) or iri(ov)}
+        elif kind is BlankNode:
             value = {"@id": "_:" + o.value}
             if p == rdf_type:
                 node.setdefault("@type", []).append(value["@id"])
                 continue
         elif o.language:
             value = {"@language": o.language, "@value": o.value}
-        elif o.datatype.value == _XSD_STRING:
-            value = o.value
         else:
-            value = {"@type": iri(o.datatype.value), "@value": o.value}
-        node.setdefault(iri(p), []).append(value)
+            dt = o.datatype.value
+            value = o.value if dt == _XSD_STRING else {"@type": cache.get(dt) or iri(dt), "@value": o.value}
+        key = cache.get(p) or iri(p)
+        values = node.get(key)
+        if values is None:
+            node[key] = [value]
+        else:
+            values.append(value)
     if node:
         yield done()
 
