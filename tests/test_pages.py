@@ -7,6 +7,7 @@ import gzip
 import json
 import posixpath
 import re
+import shutil
 from fractions import Fraction
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,6 +23,7 @@ from asdh_lod.publish import charts
 from asdh_lod.publish import figures, i18n, links, maps, views
 from asdh_lod.build.pipeline import build
 from asdh_lod.publish.site_index import subject_spans
+from helpers import DATA
 
 class _Page(HTMLParser):
     """What the checks need from one page: links, ids, landmarks, languages, scripts."""
@@ -702,3 +704,18 @@ def test_a_document_of_hash_iris_is_one_slice_equal_to_its_members_lines():
     assert nt[slice(*spans[b"<http://x/d>"])] == b"<http://x/d> <http://x/p> \"4\" .\n"
     assert nt[slice(*spans[b"_:b1"])] == b"_:b1 <http://x/p> \"7\" .\n"
     assert b"<http://x/d#m1>" not in spans
+
+
+def test_bounded_caches_do_not_change_a_byte(built, tmp_path, monkeypatch):
+    """The link, label and compaction caches are emptied past a bound (memory stays flat at
+    national scale); emptied after every few entries, the site is the same, byte for byte."""
+    from asdh_lod.rdf.serialise import Compactor
+
+    monkeypatch.setattr(links.Links, "CACHED", 8)
+    monkeypatch.setattr(Compactor, "CACHED", 8)
+    monkeypatch.setenv("ASDH_LOD_WORKERS", "1")
+    out = tmp_path / "site"
+    shutil.copytree(built.out / "releases", out / "releases")
+    build(DATA, out)
+    files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}  # noqa: E731
+    assert files(out) == files(built.out)

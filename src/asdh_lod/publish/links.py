@@ -131,7 +131,24 @@ class Links:
         self._folder_terms: dict[str, dict[URIRef, dict]] = {}  # page folder → URI → its link
         self._terms: dict[str, dict[URIRef, dict]] = {}  # page stem → its folder's links
         self._folders: dict[str, str] = {}  # page stem → its folder
+        self._cached_terms = 0  # links made since the caches were last emptied (`trim`)
         self.bi_labels: dict[tuple[str, str], Markup] = {}  # (scheme, code) → its label in both languages (figures)
+
+    CACHED = 1 << 16  # entries a cache may hold before `trim` empties it
+
+    def trim(self) -> None:
+        """Empty the caches of links, labels and short names that have grown past CACHED: a
+        national site asks for millions of them, each page mostly its own (pages are rendered
+        in URI order, folder by folder), so bounded caches lose little and keep memory flat.
+        Called between pages; what is cached is a function of the index alone, so the output
+        does not change."""
+        if self._cached_terms > self.CACHED:
+            self._folder_terms.clear()
+            self._terms.clear()
+            self._cached_terms = 0
+        for cache in (self._labels, self._curies, self._folders):
+            if len(cache) > self.CACHED:
+                cache.clear()
 
     # the triples the labels come from (a description document adds its own)
     def pairs(self, s):
@@ -277,6 +294,7 @@ class Links:
         t = terms.get(u)
         if t is None:
             t = terms[u] = self._term(from_stem, u)
+            self._cached_terms += 1
         return t
 
     def _term(self, from_stem: str, u: URIRef) -> dict:

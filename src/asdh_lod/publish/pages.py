@@ -171,6 +171,7 @@ def _resource_files(state: tuple[Pages, dict[str, str]], chunk: list[Resource]) 
     site, prefixes = state
     out = []
     for r in chunk:
+        site.links.trim()  # bounded caches
         desc = site.index.description_nt(r)
         text = site.index.jsonld_text(desc)
         out.append([*((unquote(path), data) for path, data in site.page(r, text)),

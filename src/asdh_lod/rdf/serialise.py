@@ -240,11 +240,15 @@ class Compactor:
         # longest namespace first, so code: wins over a shorter prefix of it
         self.prefixes = sorted(((ns, p) for p, ns in context.items()), key=lambda x: -len(x[0]))
         self.namespaces = tuple(ns for ns, _p in self.prefixes)  # one test for "under none of them"
-        self.cache: dict[str, str] = {}
+        self.cache: dict[str, str] = {}  # IRI → compacted; emptied past CACHED (a national site has millions)
+
+    CACHED = 1 << 16
 
     def iri(self, iri: str) -> str:
         c = self.cache.get(iri)
         if c is None:
+            if len(self.cache) >= self.CACHED:  # bounded memory: the same dict, emptied (callers hold it)
+                self.cache.clear()
             c = iri
             for ns, p in self.prefixes if iri.startswith(self.namespaces) else ():
                 if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
