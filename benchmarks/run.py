@@ -100,19 +100,16 @@ def child(kind: str, data: str, out: str, validator: str = "") -> None:
 
 
 def _tree(pid: int) -> list[int]:
-    """`pid` and its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    """`pid` and its descendants (Linux: /proc/PID/task/TID/children, no scan of every process)."""
     out, todo = [], [pid]
     while todo:
         p = todo.pop()
         out.append(p)
-        todo += children.get(p, [])
+        for children in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in children.read_text().split()]
+            except OSError:
+                pass
     return out
 
 
@@ -132,7 +129,7 @@ class TreeMemory:
     peak: the memory of the whole build, a page shared copy-on-write by a forked worker
     counted once, not once per process as RSS counts it."""
 
-    def __init__(self, pid: int, every: float = 0.25):
+    def __init__(self, pid: int, every: float = 0.5):
         self.pid, self.every, self.peak = pid, every, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
