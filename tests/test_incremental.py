@@ -122,9 +122,12 @@ def test_cli_cache_option(national, tmp_path):
     args = ["build", "--data", "data", "--out", "site", "--cache", ".asdh-cache"]
     first = runner.invoke(main, args)
     assert first.exit_code == 0, first.output
-    assert first.stdout.endswith("SHACL: valid; 0 of 4 sources unchanged\n")
+    assert first.stdout.endswith("SHACL: valid; 0 of 4 sources unchanged, 0 pages linked from the previous site\n")
     again = runner.invoke(main, args)
-    assert again.stdout.endswith("SHACL: valid; 4 of 4 sources unchanged\n")
+    pages = len(list(Path("site").rglob("*.html")))
+    linked = int(again.stdout.rsplit(", ", 1)[1].split()[0])
+    assert again.stdout.endswith(f"SHACL: valid; 4 of 4 sources unchanged, {linked} pages linked from the previous site\n")
+    assert 0 < linked < pages  # nothing changed: every resource's page (not the home, catalogue … pages)
 
 
 def _replace_fact(yaml_file: Path, fact_id: str, new: str) -> str:

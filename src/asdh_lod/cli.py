@@ -89,8 +89,9 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit: 
     a progress bar per stage and a summary line (time, peak memory) go to stderr.
 
     With --cache, sources whose files did not change are not loaded, checked or mapped
-    again; validation and every output are always redone over everything, so the site is
-    byte-identical to a full build.
+    again, and the pages the changed sources cannot touch are linked from the previous site
+    instead of rendered; validation and the dumps are always redone over everything, and the
+    site is byte-identical to a full build.
 
     Examples:
 
@@ -121,8 +122,8 @@ def _build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit:
     if fmt == "json":
         _emit(result.report, fmt)
     else:
-        reused = (f"; {result.cache.reused} of {len(result.model.sources)} sources unchanged"
-                  if result.cache is not None else "")
+        reused = (f"; {result.cache.reused} of {len(result.model.sources)} sources unchanged, "
+                  f"{result.pages_reused} pages linked from the previous site" if result.cache is not None else "")
         click.echo(f"published {out_dir}/: {result.observations} observations, {result.triples} triples, "
                    f"{len(result.paths)} files; SHACL: valid{reused}")
         if release is not None:
