@@ -154,9 +154,10 @@ def test_pages_the_change_does_not_touch_are_linked_and_the_site_equals_a_full_b
     # 1. one figure corrected: the quote in the text, the figure and the value of the fact
     _edit(txt_file, "Adana ilinden 123 başvuru", "Adana ilinden 124 başvuru")
     block = _replace_fact(yaml_file, "asdep-applications-year", "")
-    _replace_fact_text = block.replace("Adana ilinden 123 başvuru", "Adana ilinden 124 başvuru").replace(
+    corrected = block.replace("Adana ilinden 123 başvuru", "Adana ilinden 124 başvuru").replace(
         'figure: "123"', 'figure: "124"').replace("value: 123\n", "value: 124\n")
-    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + "\n" + _replace_fact_text, encoding="utf-8")
+    assert corrected != block
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + "\n" + corrected, encoding="utf-8")
     before = _inodes(site)
     result = build(national, site, cache_dir=cache)
     assert result.cache.reused == 3
