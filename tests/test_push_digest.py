@@ -253,6 +253,20 @@ def test_wrong_password_fails_clearly_and_never_sends_it(server, built):
     assert counts(server) == {}
 
 
+def test_a_refusal_that_resets_a_large_body_still_says_credentials(server):
+    """A server that answers 401 at once and closes without reading the body: a body larger
+    than the sockets' buffers meets a reset, not the 401. push asks once more without a body
+    and reports the refusal, not "Broken pipe"."""
+    body = b"<a:x> <a:y> <a:z> .\n" * 1_600_000  # 32 MB: more than any socket buffer holds
+    with DigestProxy(server.url, "publisher", "right") as proxy:
+        client = p.Client(None, **fast())
+        with pytest.raises(p.PushError, match=r"^uploading x: 401 Unauthorized from http://127.0.0.1:\d+/store: "
+                                              r"the endpoint needs credentials: set ASDH_LOD_ENDPOINT_USER"):
+            client.send("PUT", proxy.store + "?graph=urn:x", body, "application/n-triples", what="uploading x")
+        assert [(m, s) for m, s, a in proxy.log] == [("PUT", 401), ("HEAD", 401)]
+    assert counts(server) == {}
+
+
 def test_a_digest_challenge_after_basic_was_sent(server, built):
     """A server that lets HEAD through but wants Digest for writes: the HEAD says nothing,
     push sends Basic as before, and answers the Digest challenge once."""

@@ -368,11 +368,7 @@ class Client:
                     attempt -= 1
                     continue
                 if err.code in (401, 403):
-                    raise PushError(
-                        f"{what}: {err.code} {err.reason} from {_public(url)}: "
-                        + ("wrong credentials" if self.auth else "the endpoint needs credentials")
-                        + f": set {ENV_USER}/{ENV_PASSWORD} (or {ENV_TOKEN}) or a netrc entry for "
-                          f"{urllib.parse.urlsplit(url).hostname}") from err
+                    raise self._credentials(what, url, err) from err
                 if err.code < 500 or attempt > retries:
                     tail = f" after {attempt} attempts" if err.code >= 500 else ""
                     raise PushError(f"{what}: {err.code} {err.reason} from {_public(url)}{tail}"
@@ -387,6 +383,8 @@ class Client:
                     answered_challenge = True
                     attempt -= 1
                     continue
+                if isinstance(reason, (ConnectionResetError, BrokenPipeError)) and body:
+                    self._refused(method, url, what, err)
                 if isinstance(reason, ssl.SSLError):
                     raise PushError(f"{what}: TLS problem with {_public(url)}: {getattr(reason, 'verify_message', None) or reason}"
                                     " (check the certificate, or point SSL_CERT_FILE at your CA bundle)") from err
@@ -405,6 +403,8 @@ class Client:
             except ssl.SSLError as err:
                 raise PushError(f"{what}: TLS problem with {_public(url)}: {err}") from err
             except (ConnectionError, http.client.HTTPException) as err:  # reset, closed without an answer
+                if body:
+                    self._refused(method, url, what, err)
                 if attempt > retries:
                     raise PushError(f"{what}: the connection to {_public(url)} failed: {_reason(err)}",
                                     answered=False) from err
@@ -438,6 +438,32 @@ class Client:
                 progress(-sent)  # a retry sends it again
             raise
         self.result.bytes += len(body)
+
+    def _refused(self, method: str, url: str, what: str, err: BaseException) -> None:
+        """A connection reset while a body was being sent may hide a refusal: a server may
+        answer 401 at once and close the connection without reading the body. Ask once more
+        without a body (a HEAD with the same credentials); if that is refused, say so."""
+        self.result.requests += 1
+        req = urllib.request.Request(url, method="HEAD")
+        authorization = self._authorization(req, b"")
+        if authorization:
+            req.add_header("Authorization", authorization)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                resp.read()
+        except urllib.error.HTTPError as refusal:
+            _body(refusal)
+            if refusal.code in (401, 403):
+                raise self._credentials(what, url, refusal) from err
+        except (OSError, http.client.HTTPException):
+            pass  # unreachable now: the caller reports the first failure
+
+    def _credentials(self, what: str, url: str, err: urllib.error.HTTPError) -> PushError:
+        return PushError(
+            f"{what}: {err.code} {err.reason} from {_public(url)}: "
+            + ("wrong credentials" if self.auth else "the endpoint needs credentials")
+            + f": set {ENV_USER}/{ENV_PASSWORD} (or {ENV_TOKEN}) or a netrc entry for "
+              f"{urllib.parse.urlsplit(url).hostname}")
 
     def _authorization(self, req: urllib.request.Request, body: bytes) -> str | None:
         if not isinstance(self.auth, Login):

@@ -175,13 +175,8 @@ class BuildCache:
         key = self.key(file)
         if key is None:
             return None
-        path = self.folder / f"{key}.pickle"
-        try:
-            with open(path, "rb") as fh:
-                entry = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None  # absent or unreadable: load it again
-        if not isinstance(entry, Entry) or entry.source.document.id != file.stem:
+        entry = self._entry(key)  # absent or unreadable: load it again
+        if entry is None or entry.source.document.id != file.stem:
             return None
         self.hits[entry.source.document.id] = entry
         return entry.source
@@ -220,24 +215,24 @@ class BuildCache:
         return len(self.hits)
 
     # -- the pages -----------------------------------------------------------------------
-    def _entry(self, key: str) -> Entry | None:
+    def _unpickled(self, name: str, kind: type):
+        """The object pickled in the cache file `name`, if it is readable and a `kind`; else None."""
         try:
-            with open(self.folder / f"{key}.pickle", "rb") as fh:
-                entry = pickle.load(fh)
+            with open(self.folder / name, "rb") as fh:
+                obj = pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
-        return entry if isinstance(entry, Entry) else None
+        return obj if isinstance(obj, kind) else None
+
+    def _entry(self, key: str) -> Entry | None:
+        return self._unpickled(f"{key}.pickle", Entry)
 
     def page_reuse(self, out_dir: Path, parts: dict[str, MappedSource], shared: list) -> PageReuse | None:
         """What of the site last published into `out_dir` with this cache may be reused (None:
         nothing: no such site, an entry of it gone, a source not cached). The renderer checks
         the fingerprint."""
-        try:
-            with open(self.folder / SITE_STATE, "rb") as fh:
-                state = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
-        if not isinstance(state, SiteState) or state.out_dir != str(Path(out_dir).absolute()):
+        state = self._unpickled(SITE_STATE, SiteState)
+        if state is None or state.out_dir != str(Path(out_dir).absolute()):
             return None
         now = {doc: self.keys.get(doc) for doc in parts}
         triples: list = []
