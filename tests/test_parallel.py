@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
@@ -59,3 +60,30 @@ def test_pages_rendered_by_workers_are_the_pages_rendered_here(tiny, tmp_path, m
     two = build(tiny, tmp_path / "two")
     assert two.paths == one.paths
     assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in one.paths)
+
+
+# --- Background: one function in a thread ------------------------------------------------
+
+def test_background_gives_the_result_and_raises_what_the_function_raised():
+    assert parallel.Background(lambda stop: sum(range(10))).result() == 45
+
+    def fails(stop):
+        raise ValueError("bad piece")
+
+    with pytest.raises(ValueError, match="bad piece"):
+        parallel.Background(fails).result()
+
+
+def test_background_cancel_stops_a_function_that_checks_and_waits_for_it():
+    started, seen = threading.Event(), []
+
+    def steps(stop):
+        started.set()
+        while not stop.wait(0.01):
+            pass
+        seen.append("stopped")
+
+    job = parallel.Background(steps)
+    started.wait(5)
+    job.cancel()
+    assert seen == ["stopped"] and not job._thread.is_alive()

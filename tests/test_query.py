@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import shutil
+import threading
 
 import pyoxigraph as ox
 import pytest
@@ -208,6 +209,30 @@ def test_bulk_load_in_pieces_keeps_blank_nodes_together(tmp_path, monkeypatch):
         engine.bulk_load(store, source, ox.RdfFormat.N_TRIPLES, ox.NamedNode("http://x/g"))
         (row,) = list(store.query(count))
         assert (row["n"].value, row["b"].value) == ("202", "1")
+
+
+def test_bulk_load_stops_between_pieces_once_asked(monkeypatch):
+    """The example-query store is loaded in a thread (publish.render); a failed build sets
+    `stop`, and the load gives up at the next piece instead of reading on."""
+
+    nt = b"".join(f"<http://x/s{i:03d}> <http://x/p> \"{i}\" .\n".encode() for i in range(200))
+    monkeypatch.setattr(engine, "LOAD_BYTES", 256)
+    stop = threading.Event()
+    pieces = []
+    real = engine._pieces
+
+    def counted(source):
+        for piece in real(source):
+            pieces.append(piece)
+            if len(pieces) == 3:
+                stop.set()
+            yield piece
+
+    monkeypatch.setattr(engine, "_pieces", counted)
+    store = ox.Store()
+    with pytest.raises(engine.Stopped):
+        engine.bulk_load(store, nt, ox.RdfFormat.N_TRIPLES, stop=stop)
+    assert len(pieces) == 3 and 0 < len(store) < 200  # two pieces loaded, the third refused
 
 
 @pytest.mark.parametrize("text, says", [

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from itertools import islice
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 
 T = TypeVar("T")
@@ -121,3 +122,34 @@ def ordered(fn: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], state
             pool.shutdown(wait=True, cancel_futures=True)
     for c in chunks[done:]:
         yield from fn(state, c)
+
+
+class Background(Generic[R]):
+    """`fn(stop)` run in a thread while the caller goes on: for native work that releases the
+    GIL (pyoxigraph's bulk loader), which then uses the second core while this one does
+    Python work. `result()` waits for it and raises what it raised; `cancel()` sets `stop`
+    (a function that checks it between steps returns early) and waits, so that nothing still
+    runs when the caller removes what the function reads. Join it before forking workers."""
+
+    def __init__(self, fn: Callable[[threading.Event], R]):
+        self.stop = threading.Event()
+        self._value: R | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[threading.Event], R]) -> None:
+        try:
+            self._value = fn(self.stop)
+        except BaseException as err:  # handed to the caller by result()
+            self._error = err
+
+    def result(self) -> R:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        self.stop.set()
+        self._thread.join()

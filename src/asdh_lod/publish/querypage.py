@@ -126,13 +126,18 @@ def check_queries(queries: list[ExampleQuery], report: Report) -> Report:
     return report
 
 
+def needs_default_graph(queries: list[ExampleQuery]) -> bool:
+    """Whether the store for `queries` needs the union default graph, a copy of every quad:
+    only if one of them reads it (`query.reads_default_graph`)."""
+    return any(q.reads_default_graph(eq.text) for eq in queries)
+
+
 def run_all(nq: bytes | Callable[[bool], ox.Store], queries: list[ExampleQuery],
             prefixes: dict[str, str]) -> list[Rendered]:
     """Each query's answer as display cells; raise ProblemsFound naming the failing files.
     `nq`: the edition's N-Quads, or a function making its store (given whether the store
     needs the union default graph)."""
-    # the union default graph is a copy of every quad: made only if a query reads it
-    default_graph = any(q.reads_default_graph(eq.text) for eq in queries)
+    default_graph = needs_default_graph(queries)
     store = nq(default_graph) if callable(nq) else q.edition_store(nq, default_graph=default_graph)
     report, out = Report(), []
     for eq in queries:

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from ..core.parallel import Background
 from ..core.fsio import (Digest, FileBytes, GzipWriter, Linked, Scratch, digest, in_memory, open_for_writing,
                          read_lines, sorted_unique_lines, unique_merge, write_chunks)
 from ..core.problems import Report
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
-from ..rdf.query import edition_store_of
+from ..rdf.query import edition_store_of, load_graphs
 from ..rdf.serialise import (batched, jsonld_chunks, jsonld_context, ntriple_lines, ntriples, quad_lines, trig_stream,
                              turtle, turtle_prefixes, turtle_stream)
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
@@ -134,69 +135,80 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     for name, g in named_graphs(model, mapped).items():
         parts[str(name)] = scratch.file("graph.nt")
         write_chunks(parts[str(name)], batched(sorted_unique_lines(ntriple_lines(g), scratch)))
-    nt_path, nt_gz = scratch.file("dump.nt"), GzipWriter(scratch.file("dump.nt.gz"))
-    counted = [0]
+    # the example queries' store, on disk, is loaded from the sorted files in a thread while
+    # the dumps are made here (pyoxigraph's loader releases the GIL): each release in its own
+    # named graphs too (not in the default graph); the catalogue's graph is added when made
+    union = querypage.needs_default_graph(list(queries))
+    loading = Background(lambda stop: edition_store_of(
+        dict(parts), union, scratch.file("store"), stop=stop,
+        more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])) if queries else None
+    try:
+        nt_path, nt_gz = scratch.file("dump.nt"), GzipWriter(scratch.file("dump.nt.gz"))
+        counted = [0]
 
-    def count(lines: Iterator[bytes]) -> Iterator[bytes]:
-        for counted[0], line in enumerate(lines, 1):
-            yield line
+        def count(lines: Iterator[bytes]) -> Iterator[bytes]:
+            for counted[0], line in enumerate(lines, 1):
+                yield line
 
-    write_chunks(nt_path, batched(count(unique_merge([read_lines(p) for p in parts.values()]))), also=nt_gz.write)
-    nt_gz.close()
-    if stats is not None:
-        stats["triples"] = counted[0]
-    nt = FileBytes(nt_path)  # the pages' descriptions are slices of it
-    held[FILES["n-triples"].path] = digest(nt_path)  # the file itself is moved in last
-    yield out(FILES["n-triples-gzip"].path, nt_gz.path)
-    ttl = scratch.file("dump.ttl")
-    with open_for_writing(ttl) as f:
-        turtle_stream(nt_path, turtle_prefixes(base), f)
-    yield out(FILES["turtle"].path, ttl)
-    jl = scratch.file("dump.jsonld")
-    write_chunks(jl, jsonld_chunks(nt_path, context))  # self-contained: the context embedded
-    yield out(FILES["json-ld"].path, jl)
-    yield out(FILES["ontology"].path, turtle(mapped.ontology))
-    yield out(FILES["codelists"].path, turtle(mapped.codelists))
-    yield out(FILES["shapes"].path, shapes_turtle(shapes, mapped))
-    yield out(FILES["context"].path, (json.dumps(context, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-    for src in model.sources:
-        yield out(source_text(src.document.id), src.document.text.encode("utf-8"))
-    for path, data in csvw.csv_files(model, mapped.uris).items():
-        yield out(path, data)
-    for path, data in sdmx.sdmx_files(model, mapped.uris).items():
-        yield out(path, data)
-    # the catalogue describes the downloads above by their bytes, so it comes after them …
-    documents, descriptions = catalog.description_files(
-        model, mapped, held, extra=(versions.catalog_versions(releases, mapped), versions.void_versions(releases, mapped)))
-    held.clear()
-    described.clear()
-    for path, data in descriptions.items():
-        yield out(path, data)
-    # … and the named-graph dumps, which hold it in its own graph, after it
-    parts[str(mapped.uris.graph(CATALOG_GRAPH))] = ntriples(documents[catalog.CATALOG])
-    nq_gz = GzipWriter(scratch.file("dump.nq.gz"))
-    for chunk in batched(unique_merge([quad_lines(p.splitlines(keepends=True) if isinstance(p, bytes) else read_lines(p),
-                                                  name) for name, p in parts.items()])):
-        nq_gz.write(chunk)
-    nq_gz.close()
-    yield out(FILES["n-quads-gzip"].path, nq_gz.path)
-    tg = scratch.file("dump.trig")
-    with open_for_writing(tg) as f:
-        trig_stream(parts.items(), base, f)
-    yield out(FILES["trig"].path, tg)
+        write_chunks(nt_path, batched(count(unique_merge([read_lines(p) for p in parts.values()]))), also=nt_gz.write)
+        nt_gz.close()
+        if stats is not None:
+            stats["triples"] = counted[0]
+        nt = FileBytes(nt_path)  # the pages' descriptions are slices of it
+        held[FILES["n-triples"].path] = digest(nt_path)  # the file itself is moved in last
+        yield out(FILES["n-triples-gzip"].path, nt_gz.path)
+        ttl = scratch.file("dump.ttl")
+        with open_for_writing(ttl) as f:
+            turtle_stream(nt_path, turtle_prefixes(base), f)
+        yield out(FILES["turtle"].path, ttl)
+        jl = scratch.file("dump.jsonld")
+        write_chunks(jl, jsonld_chunks(nt_path, context))  # self-contained: the context embedded
+        yield out(FILES["json-ld"].path, jl)
+        yield out(FILES["ontology"].path, turtle(mapped.ontology))
+        yield out(FILES["codelists"].path, turtle(mapped.codelists))
+        yield out(FILES["shapes"].path, shapes_turtle(shapes, mapped))
+        yield out(FILES["context"].path, (json.dumps(context, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        for src in model.sources:
+            yield out(source_text(src.document.id), src.document.text.encode("utf-8"))
+        for path, data in csvw.csv_files(model, mapped.uris).items():
+            yield out(path, data)
+        for path, data in sdmx.sdmx_files(model, mapped.uris).items():
+            yield out(path, data)
+        # the catalogue describes the downloads above by their bytes, so it comes after them …
+        documents, descriptions = catalog.description_files(
+            model, mapped, held, extra=(versions.catalog_versions(releases, mapped), versions.void_versions(releases, mapped)))
+        held.clear()
+        described.clear()
+        for path, data in descriptions.items():
+            yield out(path, data)
+        # … and the named-graph dumps, which hold it in its own graph, after it
+        parts[str(mapped.uris.graph(CATALOG_GRAPH))] = ntriples(documents[catalog.CATALOG])
+        nq_gz = GzipWriter(scratch.file("dump.nq.gz"))
+        for chunk in batched(unique_merge([quad_lines(p.splitlines(keepends=True) if isinstance(p, bytes) else read_lines(p),
+                                                      name) for name, p in parts.items()])):
+            nq_gz.write(chunk)
+        nq_gz.close()
+        yield out(FILES["n-quads-gzip"].path, nq_gz.path)
+        tg = scratch.file("dump.trig")
+        with open_for_writing(tg) as f:
+            trig_stream(parts.items(), base, f)
+        yield out(FILES["trig"].path, tg)
 
-    def store(default_graph: bool):
-        """The edition's store for the example queries, on disk, loaded from the sorted files; each
-        release in its own named graphs too (not in the default graph)."""
-        return edition_store_of(parts, default_graph, scratch.file("store"),
-                                more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])
+        def store(default_graph: bool):
+            """The edition's store, once loaded; the catalogue's graph added (it is made last)."""
+            assert loading is not None and default_graph == union
+            catalog_part = str(mapped.uris.graph(CATALOG_GRAPH))
+            return load_graphs(loading.result(), {catalog_part: parts[catalog_part]}, default_graph)
 
-    query_pages = querypage.pages(store, list(queries), base=base, prefixes=sparql_prefixes(base),
-                                  title=model.dataset.title.get("en") or model.dataset.id,
-                                  graphs=list(parts), dump=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
-                                  nq_name=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
-                                  web_assets=web_assets,
-                                  chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
+        query_pages = querypage.pages(store, list(queries), base=base, prefixes=sparql_prefixes(base),
+                                      title=model.dataset.title.get("en") or model.dataset.id,
+                                      graphs=list(parts), dump=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
+                                      nq_name=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
+                                      web_assets=web_assets,
+                                      chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
+    finally:
+        if loading is not None:
+            loading.cancel()  # done by now, unless something failed: then stopped before the scratch goes
     for path, data in query_pages.items():
         yield out(path, data)
     del query_pages

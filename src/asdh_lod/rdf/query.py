@@ -16,6 +16,7 @@ example-query page (`publish.querypage`) runs the example queries with it.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,14 +91,22 @@ def _pieces(source: Path | bytes) -> Iterator[bytes]:
             yield piece + f.readline()
 
 
-def bulk_load(store: ox.Store, source: Path | bytes, fmt: ox.RdfFormat, graph=None) -> None:
+class Stopped(Exception):
+    """A load given up half-way (its `stop` event was set): the store is to be thrown away."""
+
+
+def bulk_load(store: ox.Store, source: Path | bytes, fmt: ox.RdfFormat, graph=None,
+              stop: threading.Event | None = None) -> None:
     """Bulk-load `source` piece by piece, so that memory stays bounded at any size (given a
     whole 100k-observation edition at once, the loader held about 3 GB). Every call names
     its blank nodes afresh, so the lines that mention one are kept and loaded together last
-    (the ontology's few: the data has none)."""
+    (the ontology's few: the data has none). With `stop`, checked between pieces: raises
+    `Stopped` once it is set."""
     extra = {} if graph is None else {"to_graph": graph}
     blank: list[bytes] = []
     for piece in _pieces(source):
+        if stop is not None and stop.is_set():
+            raise Stopped()
         if b"_:" in piece:
             lines = piece.splitlines(keepends=True)
             blank += [line for line in lines if b"_:" in line]
@@ -107,19 +116,27 @@ def bulk_load(store: ox.Store, source: Path | bytes, fmt: ox.RdfFormat, graph=No
         store.bulk_load(b"".join(blank), format=fmt, **extra)
 
 
-def edition_store_of(graphs: dict[str, Path | bytes], default_graph: bool, path: Path | None = None,
-                     more: Iterable[bytes] = ()) -> ox.Store:
-    """`edition_store` of named graphs given as sorted N-Triples (a file or bytes each),
-    bulk-loaded by pyoxigraph piece by piece (`bulk_load`); at `path`, on disk (memory stays
-    small at any size). `more`: N-Quads loaded into their own named graphs only (the
-    releases' editions)."""
-    store = ox.Store(str(path)) if path is not None else ox.Store()
-    for nq in more:
-        bulk_load(store, nq, ox.RdfFormat.N_QUADS)
+def load_graphs(store: ox.Store, graphs: dict[str, Path | bytes], default_graph: bool,
+                stop: threading.Event | None = None) -> ox.Store:
+    """Named graphs given as N-Triples (a file or bytes each) bulk-loaded into `store`
+    (`bulk_load`), each into its graph and, with `default_graph`, into the default graph too
+    (the union, as a copy: see `edition_store`)."""
     for name, nt in graphs.items():
         for graph in (ox.NamedNode(name),) + ((ox.DefaultGraph(),) if default_graph else ()):
-            bulk_load(store, nt, ox.RdfFormat.N_TRIPLES, graph)
+            bulk_load(store, nt, ox.RdfFormat.N_TRIPLES, graph, stop)
     return store
+
+
+def edition_store_of(graphs: dict[str, Path | bytes], default_graph: bool, path: Path | None = None,
+                     more: Iterable[bytes] = (), stop: threading.Event | None = None) -> ox.Store:
+    """`edition_store` of named graphs given as sorted N-Triples (a file or bytes each),
+    bulk-loaded by pyoxigraph piece by piece (`load_graphs`); at `path`, on disk (memory stays
+    small at any size). `more`: N-Quads loaded into their own named graphs only (the
+    releases' editions). `stop`: see `bulk_load`."""
+    store = ox.Store(str(path)) if path is not None else ox.Store()
+    for nq in more:
+        bulk_load(store, nq, ox.RdfFormat.N_QUADS, stop=stop)
+    return load_graphs(store, graphs, default_graph, stop)
 
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
