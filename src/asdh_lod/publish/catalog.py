@@ -228,8 +228,9 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
     g.add((u.structure, RDF.type, DCTERMS.Standard))
     g.add((u.structure, RDF.type, QB.DataStructureDefinition))
     g.add((ds, QB.structure, u.structure))
+    is_structure = {u.structure: True}.get  # a str hash look-up, not rdflib's == (Python code)
     for s, p, o in mapped.part("data"):  # the triple lists: no graph of the data is built
-        if s == u.structure and (p == SKOS.prefLabel or str(p).endswith("#label")):
+        if is_structure(s) and (p == SKOS.prefLabel or str(p).endswith("#label")):
             g.add((s, DCTERMS.title, o))
     # the source documents: dct:relation (DCAT-AP keeps dct:source for datasets; the cube's
     # own graph says dct:source)

@@ -135,13 +135,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     for name, g in named_graphs(model, mapped).items():
         parts[str(name)] = scratch.file("graph.nt")
         write_chunks(parts[str(name)], batched(sorted_unique_lines(ntriple_lines(g), scratch)))
-    # the example queries' store, on disk, is loaded from the sorted files in a thread while
-    # the dumps are made here (pyoxigraph's loader releases the GIL): each release in its own
-    # named graphs too (not in the default graph); the catalogue's graph is added when made
-    union = querypage.needs_default_graph(list(queries))
-    loading = Background(lambda stop: edition_store_of(
-        dict(parts), union, scratch.file("store"), stop=stop,
-        more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])) if queries else None
+    loading = None
     try:
         nt_path, nt_gz = scratch.file("dump.nt"), GzipWriter(scratch.file("dump.nt.gz"))
         counted = [0]
@@ -152,6 +146,14 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
 
         write_chunks(nt_path, batched(count(unique_merge([read_lines(p) for p in parts.values()]))), also=nt_gz.write)
         nt_gz.close()
+        # the example queries' store, on disk, is loaded from the sorted files in a thread while
+        # the other dumps are made here (pyoxigraph's loader releases the GIL; started once the
+        # compressing thread is done, so that three do not share two cores): each release in its
+        # own named graphs too (not in the default graph); the catalogue's graph is added when made
+        union = querypage.needs_default_graph(list(queries))
+        loading = Background(lambda stop: edition_store_of(
+            dict(parts), union, scratch.file("store"), stop=stop,
+            more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])) if queries else None
         if stats is not None:
             stats["triples"] = counted[0]
         nt = FileBytes(nt_path)  # the pages' descriptions are slices of it
