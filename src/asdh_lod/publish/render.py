@@ -15,9 +15,9 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ..core.parallel import Background
 from ..core.fsio import (Digest, FileBytes, GzipWriter, Linked, Scratch, digest, in_memory, open_for_writing,
                          read_lines, sorted_unique_lines, unique_merge, write_chunks)
+from ..core.parallel import Background
 from ..core.problems import Report
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
@@ -150,9 +150,9 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         # the other dumps are made here (pyoxigraph's loader releases the GIL; started once the
         # compressing thread is done, so that three do not share two cores): each release in its
         # own named graphs too (not in the default graph); the catalogue's graph is added when made
-        union = querypage.needs_default_graph(list(queries))
+        union, store_path = querypage.needs_default_graph(list(queries)), scratch.file("store")
         loading = Background(lambda stop: edition_store_of(
-            dict(parts), union, scratch.file("store"), stop=stop,
+            dict(parts), union, store_path, stop=stop,
             more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])) if queries else None
         if stats is not None:
             stats["triples"] = counted[0]
