@@ -87,18 +87,3 @@ def test_background_cancel_stops_a_function_that_checks_and_waits_for_it():
     started.wait(5)
     job.cancel()
     assert seen == ["stopped"] and not job._thread.is_alive()
-
-
-def test_handoff_gives_the_value_put_or_stops_when_asked():
-    """The example queries' thread waits for the catalogue's graph (publish.render): it gets
-    it once put, and gives up (Stopped) when the build fails before."""
-    given = parallel.Handoff()
-    job = parallel.Background(lambda stop: given.get(stop) * 2)
-    given.put(21)
-    assert job.result() == 42
-
-    never = parallel.Handoff()
-    job = parallel.Background(never.get)
-    job.cancel()
-    with pytest.raises(parallel.Stopped):
-        job.result()

@@ -124,29 +124,6 @@ def ordered(fn: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], state
         yield from fn(state, c)
 
 
-class Stopped(Exception):
-    """Work given up half-way because its `stop` event was set (`Background.cancel`)."""
-
-
-class Handoff(Generic[T]):
-    """One value handed from the caller to a `Background` function, which waits for it."""
-
-    def __init__(self):
-        self._ready = threading.Event()
-        self._value: T | None = None
-
-    def put(self, value: T) -> None:
-        self._value = value
-        self._ready.set()
-
-    def get(self, stop: threading.Event, poll: float = 0.05) -> T:
-        """The value once put; raises `Stopped` if `stop` is set first."""
-        while not self._ready.wait(poll):
-            if stop.is_set():
-                raise Stopped()
-        return self._value  # type: ignore[return-value]
-
-
 class Background(Generic[R]):
     """`fn(stop)` run in a thread while the caller goes on: for native work that releases the
     GIL (pyoxigraph's bulk loader), which then uses the second core while this one does

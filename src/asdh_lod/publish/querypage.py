@@ -176,27 +176,18 @@ def rebase(queries: list[ExampleQuery], base: str) -> list[ExampleQuery]:
     return [ExampleQuery(eq.name, eq.text.replace(DEFAULT_BASE, base)) for eq in queries]
 
 
-class Answers(list):
-    """The example queries' answers already computed (`run_all` of the rebased queries), for
-    `pages` to render: the build computes them in a thread (publish.render)."""
-
-
-def pages(nq: bytes | Callable[[bool], ox.Store] | Answers, queries: list[ExampleQuery], *, base: str,
-          prefixes: dict[str, str], title: str,
+def pages(nq: bytes | Callable[[bool], ox.Store], queries: list[ExampleQuery], *, base: str, prefixes: dict[str, str], title: str,
           graphs: list[str], dump: str, nq_name: str, web_assets: dict[str, bytes] | None = None,
           chrome: Callable[[str, set[str]], dict] | None = None) -> dict[str, bytes]:
     """{relative path: bytes} for queries/index.html, queries/*.rq and, given the vendored
     web assets, sparql/index.html and sparql/vendor/…
-
-    `nq`: the edition (N-Quads, or a function making its store: see `run_all`), or the
-    queries' `Answers` already computed on it.
 
     `chrome(stem, pages)` gives what the site's base template needs around the page at
     `stem`, given the query pages that exist (pages.chrome)."""
     if not queries:
         return {}
     queries = rebase(queries, base)
-    rendered = nq if isinstance(nq, Answers) else run_all(nq, queries, prefixes)
+    rendered = run_all(nq, queries, prefixes)
     env = environment()
     own = {"queries/index.html"} | ({"sparql/index.html"} if web_assets else set())
     chrome = chrome or (lambda stem, existing: _plain_chrome(stem, existing, title))

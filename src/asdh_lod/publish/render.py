@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from ..core.fsio import (Digest, FileBytes, GzipWriter, Linked, Scratch, digest, in_memory, open_for_writing,
                          read_lines, sorted_unique_lines, unique_merge, write_chunks)
-from ..core.parallel import Background, Handoff
+from ..core.parallel import Background
 from ..core.problems import Report
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
@@ -137,7 +135,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     for name, g in named_graphs(model, mapped).items():
         parts[str(name)] = scratch.file("graph.nt")
         write_chunks(parts[str(name)], batched(sorted_unique_lines(ntriple_lines(g), scratch)))
-    answering = None
+    loading = None
     try:
         nt_path, nt_gz = scratch.file("dump.nt"), GzipWriter(scratch.file("dump.nt.gz"))
         counted = [0]
@@ -148,12 +146,14 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
 
         write_chunks(nt_path, batched(count(unique_merge([read_lines(p) for p in parts.values()]))), also=nt_gz.write)
         nt_gz.close()
-        # the example queries are answered in a thread while the other dumps are made here
-        # (pyoxigraph releases the GIL while it loads and while it evaluates a query on disk;
-        # started once the compressing thread is done, so that three do not share two cores)
-        catalog_part, catalog_nt = str(mapped.uris.graph(CATALOG_GRAPH)), Handoff()
-        answering = Background(partial(_answers, queries, dict(parts), releases, scratch.file("store"),
-                                       catalog_part, catalog_nt, base)) if queries else None
+        # the example queries' store, on disk, is loaded from the sorted files in a thread while
+        # the other dumps are made here (pyoxigraph's loader releases the GIL; started once the
+        # compressing thread is done, so that three do not share two cores): each release in its
+        # own named graphs too (not in the default graph); the catalogue's graph is added when made
+        union, store_path = querypage.needs_default_graph(list(queries)), scratch.file("store")
+        loading = Background(lambda stop: edition_store_of(
+            dict(parts), union, store_path, stop=stop,
+            more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])) if queries else None
         if stats is not None:
             stats["triples"] = counted[0]
         nt = FileBytes(nt_path)  # the pages' descriptions are slices of it
@@ -184,8 +184,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         for path, data in descriptions.items():
             yield out(path, data)
         # … and the named-graph dumps, which hold it in its own graph, after it
-        parts[catalog_part] = ntriples(documents[catalog.CATALOG])
-        catalog_nt.put(parts[catalog_part])
+        parts[str(mapped.uris.graph(CATALOG_GRAPH))] = ntriples(documents[catalog.CATALOG])
         nq_gz = GzipWriter(scratch.file("dump.nq.gz"))
         for chunk in batched(unique_merge([quad_lines(p.splitlines(keepends=True) if isinstance(p, bytes) else read_lines(p),
                                                       name) for name, p in parts.items()])):
@@ -196,16 +195,22 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         with open_for_writing(tg) as f:
             trig_stream(parts.items(), base, f)
         yield out(FILES["trig"].path, tg)
-        answers = querypage.Answers(answering.result()) if answering is not None else querypage.Answers()
-        query_pages = querypage.pages(answers, list(queries), base=base, prefixes=sparql_prefixes(base),
+
+        def store(default_graph: bool):
+            """The edition's store, once loaded; the catalogue's graph added (it is made last)."""
+            assert loading is not None and default_graph == union
+            catalog_part = str(mapped.uris.graph(CATALOG_GRAPH))
+            return load_graphs(loading.result(), {catalog_part: parts[catalog_part]}, default_graph)
+
+        query_pages = querypage.pages(store, list(queries), base=base, prefixes=sparql_prefixes(base),
                                       title=model.dataset.title.get("en") or model.dataset.id,
                                       graphs=list(parts), dump=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
                                       nq_name=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
                                       web_assets=web_assets,
                                       chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
     finally:
-        if answering is not None:
-            answering.cancel()  # done by now, unless something failed: then stopped before the scratch goes
+        if loading is not None:
+            loading.cancel()  # done by now, unless something failed: then stopped before the scratch goes
     for path, data in query_pages.items():
         yield out(path, data)
     del query_pages
@@ -219,20 +224,6 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     # last: the sitemap lists every page
     for path, data in catalog.index_files(paths, base).items():
         yield out(path, data)
-
-
-def _answers(queries: Sequence[ExampleQuery], graphs: dict[str, Path], releases: Sequence[Release], path: Path,
-             catalog_part: str, catalog_nt: Handoff, base: str, stop: threading.Event) -> list:
-    """The example queries' answers (`querypage.run_all`), computed in a `Background` thread:
-    the edition's store, on disk, loaded from the sorted files of its graphs, each release in
-    its own named graphs too (not in the default graph), then the catalogue's graph once the
-    render has made it (`catalog_nt`). Raises `Stopped` when `stop` is set meanwhile."""
-    queries = querypage.rebase(list(queries), base)
-    union = querypage.needs_default_graph(queries)
-    store = edition_store_of(graphs, union, path, stop=stop,
-                             more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])
-    load_graphs(store, {catalog_part: catalog_nt.get(stop)}, union, stop)
-    return querypage.run_all(lambda default_graph: store, queries, sparql_prefixes(base))
 
 
 def _with_prefixes(g: Graph, mapped: Mapped) -> Graph:

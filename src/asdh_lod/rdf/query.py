@@ -27,8 +27,6 @@ from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from ..core.parallel import Stopped
-
 FORMATS = ("table", "csv", "tsv", "json", "turtle", "ntriples")
 SOLUTION_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                     "json": ox.QueryResultsFormat.JSON}
@@ -93,13 +91,17 @@ def _pieces(source: Path | bytes) -> Iterator[bytes]:
             yield piece + f.readline()
 
 
+class Stopped(Exception):
+    """A load given up half-way (its `stop` event was set): the store is to be thrown away."""
+
+
 def bulk_load(store: ox.Store, source: Path | bytes, fmt: ox.RdfFormat, graph=None,
               stop: threading.Event | None = None) -> None:
     """Bulk-load `source` piece by piece, so that memory stays bounded at any size (given a
     whole 100k-observation edition at once, the loader held about 3 GB). Every call names
     its blank nodes afresh, so the lines that mention one are kept and loaded together last
     (the ontology's few: the data has none). With `stop`, checked between pieces: raises
-    `core.parallel.Stopped` once it is set (the store is then to be thrown away)."""
+    `Stopped` once it is set."""
     extra = {} if graph is None else {"to_graph": graph}
     blank: list[bytes] = []
     for piece in _pieces(source):
