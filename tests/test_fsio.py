@@ -81,3 +81,17 @@ def test_write_file_replaces_a_file_whole(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert target.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]  # no temporary file left
+
+
+def test_merge_files_merges_in_groups_when_there_are_more_than_it_may_open(tmp_path):
+    lines = [f"<s{i % 37:02d}> <p> \"{i % 11}\" .\n".encode() for i in range(400)]
+    files = []
+    for n in range(9):  # nine sorted files with repeats across and within them
+        files.append(tmp_path / f"in-{n}.nt")
+        files[-1].write_bytes(b"".join(sorted(set(lines[n::9]) | {lines[0]})))
+    before = {f: f.read_bytes() for f in files}
+    with fsio.Scratch(near=tmp_path / "x") as scratch:
+        merged = list(fsio.merge_files(files, scratch, fan_in=2))  # 9 → 5 → 3 → 2 → 1
+        assert merged == sorted(set(lines))
+        assert list(scratch.path.iterdir()) == []  # the runs of each level are removed
+    assert {f: f.read_bytes() for f in files} == before  # the inputs are left as they are

@@ -13,6 +13,7 @@ from helpers import DATA
 from asdh_lod.build.pipeline import build
 from asdh_lod.core.problems import ProblemsFound
 from asdh_lod.build.synth import write_synth
+from asdh_lod.rdf.serialise import ntriple_lines
 
 ADANA = "adana-2025-faaliyet-raporu"
 AGRI = "agri-2025-faaliyet-raporu"
@@ -76,6 +77,25 @@ def test_one_changed_source_is_rebuilt_and_the_site_equals_a_full_build(national
     assert _files(tmp_path / "site") == _full(national, tmp_path / "full")
     assert "12 bin 345 gönüllü" in (tmp_path / "site" / "downloads" / "asdh-lod.ttl").read_text(encoding="utf-8")
     assert len(list(cache.glob("*.pickle"))) == 4  # the old Adana entry is gone
+    assert len(list(cache.glob("*.nt"))) == 4  # and its sorted lines
+
+
+def test_each_sources_sorted_lines_are_kept_and_the_dump_is_merged_from_them(national, tmp_path):
+    cache = tmp_path / "cache"
+    first = build(national, tmp_path / "site", cache_dir=cache)
+    keys = dict(first.cache.keys)
+    for doc, part in first.mapped.sources.items():
+        assert (cache / f"{keys[doc]}.nt").read_bytes() == b"".join(sorted(set(ntriple_lines(part.triples))))
+    # a republish reads the unchanged sources' lines back (a line planted in Ağrı's shows in
+    # the dump) and makes the changed source's afresh (Adana's old file is gone)
+    planted = b'<http://example.org/planted> <http://example.org/p> "x" .\n'
+    agri = cache / f"{keys[AGRI]}.nt"
+    agri.write_bytes(b"".join(sorted([planted, *agri.read_bytes().splitlines(keepends=True)])))
+    _edit(national / "sources" / f"{ADANA}.txt", "raporunu yayımladı.", "raporunu yayımladı (düzeltilmiş).")
+    second = build(national, tmp_path / "site", cache_dir=cache)
+    assert planted in (tmp_path / "site" / "downloads" / "asdh-lod.nt").read_bytes()
+    assert second.cache.keys[ADANA] != keys[ADANA] and not (cache / f"{keys[ADANA]}.nt").exists()
+    assert (cache / f"{second.cache.keys[ADANA]}.nt").is_file()
 
 
 def test_a_failed_build_publishes_nothing_and_caches_nothing(national, tmp_path):

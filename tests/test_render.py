@@ -8,7 +8,10 @@ import threading
 import pytest
 
 from asdh_lod.build.pipeline import build, prepare
+from asdh_lod.core.fsio import Scratch
 from asdh_lod.publish import catalog
+from asdh_lod.publish.render import sorted_data_lines
+from asdh_lod.rdf.serialise import ntriple_lines
 
 
 def test_a_build_streams_the_same_files_prepare_makes_in_memory(tiny, tmp_path):
@@ -53,3 +56,39 @@ def test_a_failure_while_the_query_store_loads_stops_it_and_leaves_nothing(tiny,
     assert threading.active_count() == threads
     assert {p: p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]
+
+
+class _Kept:
+    """Keeps sorted lines per document in a folder, counting what it was asked to keep."""
+
+    def __init__(self, folder):
+        self.folder, self.kept = folder, []
+        folder.mkdir()
+
+    def sorted_lines(self, doc):
+        path = self.folder / f"{doc}.nt"
+        return path if path.is_file() else None
+
+    def keep_sorted_lines(self, doc, data):
+        self.kept.append(doc)
+        (self.folder / f"{doc}.nt").write_bytes(data)
+        return self.folder / f"{doc}.nt"
+
+
+def test_the_data_graphs_lines_are_the_merge_of_each_sources_sorted_lines(tiny_build, tmp_path):
+    mapped = tiny_build.mapped
+    whole = sorted(set(ntriple_lines(mapped.part("data"))))
+    assert [doc for doc, _ in mapped.pieces()] == ["tiny-haber", None]
+    kept = _Kept(tmp_path / "kept")
+    with Scratch(near=tmp_path / "x") as scratch:
+        assert list(sorted_data_lines(mapped, scratch)) == whole  # no cache: each source sorted in scratch
+        assert list(sorted_data_lines(mapped, scratch, kept)) == whole
+        assert kept.kept == ["tiny-haber"]
+        assert (tmp_path / "kept" / "tiny-haber.nt").read_bytes() == b"".join(
+            sorted(set(ntriple_lines(mapped.sources["tiny-haber"].triples))))
+        # kept lines are read back, not made again: a line planted in them is in the merge
+        planted = b"<http://example.org/planted> <http://example.org/p> \"x\" .\n"
+        own = tmp_path / "kept" / "tiny-haber.nt"
+        own.write_bytes(b"".join(sorted([planted, *own.read_bytes().splitlines(keepends=True)])))
+        assert list(sorted_data_lines(mapped, scratch, kept)) == sorted([*whole, planted])
+        assert kept.kept == ["tiny-haber"]

@@ -247,7 +247,7 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
                                 inputs.web_assets, stats=stats, scratch=scratch, releases=result.releases,
                                 outlines=inputs.outlines, reuse=reuse, made=made,
-                                depends=_page_inputs(cache, inputs, result.releases) if cache else b"")
+                                depends=_page_inputs(cache, inputs, result.releases) if cache else b"", kept=cache)
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]
         result.pages_reused = made.reused

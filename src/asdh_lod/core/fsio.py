@@ -236,6 +236,26 @@ def unique_merge(streams: list[Iterable[bytes]]) -> Iterator[bytes]:
             prev = line
 
 
+def merge_files(paths: Iterable[Path], scratch: Scratch, fan_in: int = 256) -> Iterator[bytes]:
+    """The lines of sorted files (each line ending in b"\\n") merged bytewise, repeats dropped,
+    with at most `fan_in` files open at once: beyond that, groups of `fan_in` are first merged
+    into runs in `scratch` (and those merged, …). The input files are left as they are."""
+    paths, made = list(paths), []
+    try:
+        while len(paths) > fan_in:
+            runs = []
+            for i in range(0, len(paths), fan_in):
+                runs.append(scratch.file("run.nt"))
+                write_chunks(runs[-1], unique_merge([read_lines(p) for p in paths[i:i + fan_in]]))
+            for r in made:  # the previous level's runs, merged now
+                r.unlink()
+            paths = made = runs
+        yield from unique_merge([read_lines(p) for p in paths])
+    finally:
+        for r in made:
+            r.unlink(missing_ok=True)
+
+
 class FileBytes:
     """Read-only bytes of a (large) file, for code written against `bytes`: slices are read
     from the file (`os.pread`), `splitlines(keepends=True)` streams its lines. Nothing but

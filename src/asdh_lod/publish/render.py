@@ -12,11 +12,12 @@ import gzip
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import Graph, URIRef
 
-from ..core.fsio import (Digest, FileBytes, GzipWriter, Linked, Scratch, digest, in_memory, open_for_writing,
-                         read_lines, sorted_unique_lines, unique_merge, write_chunks)
+from ..core.fsio import (Digest, FileBytes, GzipWriter, Linked, Scratch, digest, in_memory, merge_files,
+                         open_for_writing, read_lines, sorted_unique_lines, unique_merge, write_chunks)
 from ..core.parallel import Background
 from ..core.problems import Report
 from ..model.records import Model
@@ -68,6 +69,35 @@ def check_outputs(model: Model, queries: Sequence[ExampleQuery], report: Report)
     return report
 
 
+class KeptLines(Protocol):
+    """Where an incremental build keeps each source's sorted N-Triples lines
+    (`stages.incremental.BuildCache`)."""
+
+    def sorted_lines(self, doc: str) -> Path | None: ...
+
+    def keep_sorted_lines(self, doc: str, data: bytes) -> Path | None: ...
+
+
+def sorted_data_lines(mapped: Mapped, scratch: Scratch, kept: KeptLines | None = None) -> Iterator[bytes]:
+    """The data graph's N-Triples lines, sorted, repeats dropped: the merge of each source's
+    lines, sorted on their own (kept by `kept` and read back by the next build while the
+    source is unchanged, else in `scratch`), and the shared triples' (sorted on disk)."""
+    files = []
+    for doc, triples in mapped.pieces():
+        path = kept.sorted_lines(doc) if kept is not None and doc is not None else None
+        if path is None and doc is not None:  # one source: a few thousand lines, sorted in memory
+            data = b"".join(sorted(set(ntriple_lines(triples))))
+            path = kept.keep_sorted_lines(doc, data) if kept is not None else None
+            if path is None:
+                path = scratch.file("source.nt")
+                write_chunks(path, [data])
+        elif path is None:
+            path = scratch.file("shared.nt")
+            write_chunks(path, batched(sorted_unique_lines(ntriple_lines(triples), scratch)))
+        files.append(path)
+    return merge_files(files, scratch)
+
+
 def render(model: Model, mapped: Mapped, shapes: Graph,
            queries: Sequence[ExampleQuery] = (), web_assets: dict[str, bytes] | None = None,
            stats: dict | None = None, releases: Sequence[Release] = (),
@@ -90,13 +120,14 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 progress=None, stats: dict | None = None, scratch: Scratch | None = None,
                 releases: Sequence[Release] = (), outlines: Outlines | None = None,
                 reuse: PageReuse | None = None, made: PagesMade | None = None, depends: bytes = b"",
-                ) -> Iterator[tuple[str, bytes | Path | Linked]]:
+                kept: KeptLines | None = None) -> Iterator[tuple[str, bytes | Path | Linked]]:
     """Every output file of the site, one (relative path, bytes) at a time; the whole-dataset
     dumps as the `Path` of a finished file in the `scratch` folder (`core.fsio.stage_site`
     moves it in; the caller keeps `scratch` until the files are moved).
 
     Bounded memory: the dumps are never held whole. Each named graph's N-Triples are sorted on
-    disk (an external merge sort: `fsio.sorted_unique_lines`); the plain dump and the N-Quads
+    disk (an external merge sort: `fsio.sorted_unique_lines`; the data graph's are the merge of
+    each source's, `sorted_data_lines`); the plain dump and the N-Quads
     are merges of those sorted files, compressed as they are written (in a thread); Turtle,
     TriG and JSON-LD are streamed from them by pyoxigraph; the example-query store is loaded
     from them, on disk; each page's description is a slice read from the N-Triples file.
@@ -107,11 +138,13 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     unchanged, and described by the catalogue, VoID, the pages and the query page; `outlines`
     the provinces' outlines for the maps (maps.load_outlines; None: no maps). `stats`, if
     given, gets "triples": the number of triples in the published whole. `reuse`, `made` and
-    `depends`: an incremental build's reuse of the previous site's pages (`pages.render_pages`)."""
+    `depends`: an incremental build's reuse of the previous site's pages (`pages.render_pages`);
+    `kept`: where it keeps each source's sorted N-Triples (`sorted_data_lines`)."""
     if scratch is None:
         with Scratch() as own:
             yield from render_iter(model, mapped, shapes, queries, web_assets, progress, stats, own,
-                                   releases=releases, outlines=outlines, reuse=reuse, made=made, depends=depends)
+                                   releases=releases, outlines=outlines, reuse=reuse, made=made, depends=depends,
+                                   kept=kept)
         return
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
@@ -132,9 +165,12 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     # each named graph's N-Triples once, sorted on disk; the plain dump is their sorted union
     # (a triple can be in two), compressed as it is written
     parts: dict[str, Path | bytes] = {}
+    data_graph = mapped.uris.graph("data")
     for name, g in named_graphs(model, mapped).items():
         parts[str(name)] = scratch.file("graph.nt")
-        write_chunks(parts[str(name)], batched(sorted_unique_lines(ntriple_lines(g), scratch)))
+        lines = (sorted_data_lines(mapped, scratch, kept) if name == data_graph
+                 else sorted_unique_lines(ntriple_lines(g), scratch))
+        write_chunks(parts[str(name)], batched(lines))
     loading = None
     try:
         nt_path, nt_gz = scratch.file("dump.nt"), GzipWriter(scratch.file("dump.nt.gz"))

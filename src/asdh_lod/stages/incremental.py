@@ -6,13 +6,20 @@ everything they depend on:
 
 - the source's YAML and its text file, and the path problems would name them by;
 - the code lists, dataset.yaml, the ontology, the shapes, the base IRI;
-- the code of this package and the Python and rdflib versions (pickles are not portable).
+- the code of this package and the Python, rdflib and pyoxigraph versions (pickles are not
+  portable; pyoxigraph writes the N-Triples terms).
+
+Beside each entry, `{key}.nt` keeps the source's N-Triples lines, sorted (made by the render
+stage: `sorted_lines`, `keep_sorted_lines`): the data graph's sorted N-Triples, from which
+every dump is made, are the merge of those files and the shared triples', so a republish
+writes the lines of the changed sources only.
 
 When one source changes, only that source is loaded, checked and mapped again. What depends
 on all sources is always redone: the checks across sources (duplicate keys), SHACL validation
-with every shape, the dumps, the catalogue and the other files about the whole edition — so
-nothing stale or unvalidated is published. Entries are written only after a build has been
-validated and published, and entries of sources that are gone are removed.
+with every shape, the dumps (from the kept sorted lines), the catalogue and the other files
+about the whole edition — so nothing stale or unvalidated is published. Entries are written
+only after a build has been validated and published (the sorted lines when made, after
+validation: they depend on their key alone), and entries of sources that are gone are removed.
 
 The pages are reused too (`SiteState`, `PageReuse`): after a published build the cache keeps
 which files each resource's page made and what the pages depended on beyond the data (the
@@ -41,6 +48,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
@@ -147,7 +155,7 @@ class BuildCache:
         self.folder = Path(folder)
         self.data_dir = Path(data_dir)
         self.global_key = _digest(
-            b"asdh-lod incremental 1", sys.version.encode(), rdflib.__version__.encode(),
+            b"asdh-lod incremental 1", sys.version.encode(), rdflib.__version__.encode(), ox.__version__.encode(),
             (base_iri or "").encode(), Path(ontology).read_bytes(),
             *_files((CODE, "**/*.py"), (self.data_dir / "codelists", "*.yaml"),
                     (shapes_dir, "*.ttl")),
@@ -191,6 +199,25 @@ class BuildCache:
         entry = self.hits.get(src.document.id)
         return entry.mapped if entry is not None and entry.source is src else None
 
+    # -- the render stage: each source's sorted N-Triples --------------------------------
+    def sorted_lines(self, doc: str) -> Path | None:
+        """The file of a source's sorted N-Triples lines, kept by an earlier build with the same
+        key (the data graph's dump is their merge), if any."""
+        key = self.keys.get(doc)
+        path = self.folder / f"{key}.nt"
+        return path if key is not None and path.is_file() else None
+
+    def keep_sorted_lines(self, doc: str, data: bytes) -> Path | None:
+        """Keep a source's sorted N-Triples lines under its key (None: it cannot be cached).
+        Written when made, before the build is published: the file depends on the key alone,
+        so a failed build leaves only what a later build may use (or `store` removes)."""
+        key = self.keys.get(doc)
+        if key is None:
+            return None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_file(self.folder / f"{key}.nt", data)
+        return self.folder / f"{key}.nt"
+
     # -- after a published build ---------------------------------------------------------
     def store(self, model: Model, parts: dict[str, MappedSource]) -> None:
         """Write entries for the sources built afresh; drop entries of sources that are gone."""
@@ -201,12 +228,12 @@ class BuildCache:
             key = self.key(file) if file.is_file() else None
             if key is None:
                 continue
-            keep.add(f"{key}.pickle")
+            keep |= {f"{key}.pickle", f"{key}.nt"}
             target = self.folder / f"{key}.pickle"
             if src.document.id in self.hits and target.is_file():
                 continue
             write_file(target, pickle.dumps(Entry(src, parts[src.document.id]), protocol=pickle.HIGHEST_PROTOCOL))
-        for f in self.folder.glob("*.pickle"):
+        for f in [*self.folder.glob("*.pickle"), *self.folder.glob("*.nt")]:
             if f.name not in keep:
                 f.unlink()
 

@@ -95,6 +95,14 @@ class Mapped:
         may repeat) or a graph; no graph is built."""
         return self.ontology if name == "ontology" else self._parts[name]
 
+    def pieces(self) -> list[tuple[str | None, list]]:
+        """The data's triples in pieces: each source's (document id, its triples), in document
+        order, then (None, the shared rest); just (None, the data) for a mapping that did not
+        record its sources. Together they are `part("data")`."""
+        if not self.sources:
+            return [(None, self._parts["data"])]
+        return [*((doc, src.triples) for doc, src in sorted(self.sources.items())), (None, self.shared)]
+
     def triples(self):
         """Every triple of ontology, code lists and data (a triple may repeat across parts)."""
         yield from self.ontology
