@@ -16,6 +16,7 @@ import hashlib
 import heapq
 import os
 import queue
+import resource
 import shutil
 import tempfile
 import threading
@@ -236,10 +237,19 @@ def unique_merge(streams: list[Iterable[bytes]]) -> Iterator[bytes]:
             prev = line
 
 
-def merge_files(paths: Iterable[Path], scratch: Scratch, fan_in: int = 256) -> Iterator[bytes]:
+def merge_fan_in() -> int:
+    """How many files `merge_files` opens at once: half of what this process may open (a
+    merge level costs a pass over every line, so as few levels as the limit allows)."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return 4096 if soft == resource.RLIM_INFINITY else max(16, min(4096, soft // 2))
+
+
+def merge_files(paths: Iterable[Path], scratch: Scratch, fan_in: int | None = None) -> Iterator[bytes]:
     """The lines of sorted files (each line ending in b"\\n") merged bytewise, repeats dropped,
-    with at most `fan_in` files open at once: beyond that, groups of `fan_in` are first merged
-    into runs in `scratch` (and those merged, …). The input files are left as they are."""
+    with at most `fan_in` files open at once (`merge_fan_in()`): beyond that, groups of
+    `fan_in` are first merged into runs in `scratch` (and those merged, …). The input files
+    are left as they are."""
+    fan_in = fan_in or merge_fan_in()
     paths, made = list(paths), []
     try:
         while len(paths) > fan_in:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urljoin
@@ -34,7 +35,7 @@ from ..core.fsio import Digest
 from ..ingest.load import EU_DATA_THEMES
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, RDF_DISTRIBUTIONS
-from ..rdf.serialise import jsonld_embedded, ntriples, turtle
+from ..rdf.serialise import jsonld_embedded, ntriple_lines, ntriples, turtle
 from ..rdf.vocab import EU, EU_LANGUAGE, LANGUAGE_CODES, QB, SPDX, VCARD, VOCABULARIES, add_labels, bind_prefixes
 from ..stages.mapping import Mapped
 
@@ -360,38 +361,56 @@ def catalog_graph(model: Model, mapped: Mapped, files: dict[str, bytes]) -> Grap
 
 @dataclass
 class _Summary:
-    """What VoID says of a set of distinct triples, from one pass over them."""
+    """What VoID says of a set of distinct triples, from one pass over their sorted N-Triples."""
 
     triples: int
-    subjects: set
-    objects: set
-    predicates: set
-    classes: dict            # class → number of instances (rdf:type triples)
-    observations: list       # subjects typed qb:Observation
+    subjects: int
+    entities: int            # subjects that are IRIs in the base's URI space
+    objects: int
+    predicates: set          # predicate IRIs (str)
+    classes: dict            # class IRI (str) → number of instances (rdf:type triples)
+    example: str | None      # the least IRI of a qb:Observation
     wikidata: int            # owl:sameAs links to Wikidata
 
 
-def _summary(triples) -> _Summary:
-    """One pass over `triples`, which must be distinct (a set, or an rdflib Graph)."""
-    n, subjects, objects, predicates, classes, observations, wikidata = 0, set(), set(), set(), {}, [], 0
-    # dict look-ups, not `p == RDF.type`: rdflib's == is Python code, a str hash is not
-    special = {RDF.type: "type", OWL.sameAs: "sameAs"}.get
-    observation = {QB.Observation: True}.get
-    for s, p, o in triples:
+_TYPE = f"<{RDF.type}>".encode()
+_SAME_AS = f"<{OWL.sameAs}>".encode()
+_OBSERVATION = f"<{QB.Observation}>".encode()
+_WIKIDATA = b"<http://www.wikidata.org/"
+
+
+def _summary(lines: Iterable[bytes], base: str) -> _Summary:
+    """One pass over sorted, distinct N-Triples lines (a dump's file: a subject's lines are
+    together, so subjects are counted where they change; subjects and predicates never hold a
+    space). Bytes, not rdflib terms: a bytes object hashes in C."""
+    n = subjects = entities = wikidata = 0
+    objects: set[bytes] = set()
+    predicates: set[bytes] = set()
+    classes: dict[bytes, int] = {}
+    observations: list[bytes] = []
+    own, prev = b"<" + base.encode(), None
+    add_object, add_predicate = objects.add, predicates.add
+    for line in lines:
         n += 1
-        subjects.add(s)
-        objects.add(o)
-        predicates.add(p)
-        kind = special(p)
-        if kind is None:
-            continue
-        if kind == "type":
+        s, p, o = line[:-3].split(b" ", 2)  # each line ends " .\n"
+        if s != prev:
+            prev = s
+            subjects += 1
+            entities += s.startswith(own)
+        add_object(o)
+        add_predicate(p)
+        if p == _TYPE:
             classes[o] = classes.get(o, 0) + 1
-            if observation(o):
+            if o == _OBSERVATION:
                 observations.append(s)
-        elif str(o).startswith("http://www.wikidata.org/"):
+        elif p == _SAME_AS and o.startswith(_WIKIDATA):
             wikidata += 1
-    return _Summary(n, subjects, objects, predicates, classes, observations, wikidata)
+    def iri(term: bytes) -> str:
+        return term[1:-1].decode("utf-8")
+
+    return _Summary(n, subjects, entities, len(objects), {iri(p) for p in predicates},
+                    {iri(c): k for c, k in classes.items() if c.startswith(b"<")},
+                    min((iri(s) for s in observations), default=None), wikidata)
 
 
 def _vocabularies(summary: _Summary, mapped: Mapped) -> list[URIRef]:
@@ -401,61 +420,49 @@ def _vocabularies(summary: _Summary, mapped: Mapped) -> list[URIRef]:
     out = set()
     for term in used:
         for ns in namespaces:
-            if str(term).startswith(ns):
+            if term.startswith(ns):
                 out.add(URIRef(ns))
                 break
     return sorted(out)
 
 
-def _stats(summary: _Summary | Graph, base: str) -> dict[URIRef, int]:
-    if not isinstance(summary, _Summary):
-        summary = _summary(summary)
+def _stats(summary: _Summary) -> dict[URIRef, int]:
     return {
         VOID.triples: summary.triples,
-        VOID.entities: sum(1 for s in summary.subjects if isinstance(s, URIRef) and str(s).startswith(base)),
-        VOID.distinctSubjects: len(summary.subjects),
-        VOID.distinctObjects: len(summary.objects),
+        VOID.entities: summary.entities,
+        VOID.distinctSubjects: summary.subjects,
+        VOID.distinctObjects: summary.objects,
         VOID.properties: len(summary.predicates),
         VOID.classes: len(summary.classes),
     }
 
 
-def _summaries(mapped: Mapped) -> tuple[_Summary, dict[str, _Summary]]:
-    """The whole published graph's summary and each part's, from the mapper's triple lists:
-    no rdflib graph is built. Counts are of distinct triples, as in a graph (a triple may
-    repeat within a list and across parts). The data part, by far the largest, is read once:
-    the whole's summary is the data's plus that of the other parts' triples not yet counted."""
-    parts: dict[str, _Summary] = {}
-    seen: set | None = None
-    whole: _Summary | None = None
-    for name in ("data", "codelists", "ontology"):
-        distinct = set(mapped.part(name))
-        parts[name] = part = _summary(distinct)
-        if seen is None:
-            seen = distinct
-            whole = _Summary(part.triples, set(part.subjects), set(part.objects), set(part.predicates),
-                             dict(part.classes), list(part.observations), part.wikidata)
-            continue
-        new = distinct - seen
-        extra = _summary(new)
-        seen |= new
-        whole.triples += extra.triples
-        whole.subjects |= extra.subjects
-        whole.objects |= extra.objects
-        whole.predicates |= extra.predicates
-        for cls, n in extra.classes.items():
-            whole.classes[cls] = whole.classes.get(cls, 0) + n
-        whole.observations += extra.observations
-        whole.wikidata += extra.wikidata
-    return whole, parts
+# what VoID counts: the whole published graph (the plain dumps) and each part of it
+SUMMARISED = ("whole", "data", "codelists", "ontology")
 
 
-def void_graph(model: Model, mapped: Mapped) -> Graph:
+def sorted_lines_in_memory(mapped: Mapped) -> Callable[[str], list[bytes]]:
+    """The sorted, distinct N-Triples lines of the whole and of each part (`SUMMARISED`), made
+    in memory from the mapper's triple lists: what `description_files` reads when it is not
+    given the build's sorted files (a triple may repeat within a list and across parts)."""
+    return lambda name: sorted(set(ntriple_lines(mapped.triples() if name == "whole" else mapped.part(name))))
+
+
+def _summaries(lines: Callable[[str], Iterable[bytes]], base: str) -> tuple[_Summary, dict[str, _Summary]]:
+    """The whole published graph's summary and each part's, each from one pass over its
+    sorted N-Triples (`lines(name)`): counts are of distinct triples, as in a graph."""
+    whole, *parts = (_summary(lines(name), base) for name in SUMMARISED)
+    return whole, dict(zip(SUMMARISED[1:], parts))
+
+
+def void_graph(model: Model, mapped: Mapped, lines: Callable[[str], Iterable[bytes]] | None = None) -> Graph:
     """VoID: the dataset's dumps, statistics, URI space and vocabularies, one subset a graph.
 
-    The statistics come from `mapped`'s triple lists in one pass each (`_summaries`)."""
+    The statistics come from one pass each over the sorted N-Triples of the whole and of each
+    part (`lines(name)`, name in `SUMMARISED`: the build's sorted files; by default made in
+    memory from `mapped`, `sorted_lines_in_memory`)."""
     info, u = model.dataset, mapped.uris
-    summary, parts = _summaries(mapped)
+    summary, parts = _summaries(lines or sorted_lines_in_memory(mapped), u.base)
     g = Graph()
     bind_prefixes(g, u.base)
     g.bind("void", VOID)
@@ -478,11 +485,10 @@ def void_graph(model: Model, mapped: Mapped) -> Graph:
     g.add((ds, VOID.uriSpace, Literal(u.base)))
     for vocab in _vocabularies(summary, mapped):
         g.add((ds, VOID.vocabulary, vocab))
-    for pred, n in _stats(summary, u.base).items():
+    for pred, n in _stats(summary).items():
         g.add((ds, pred, Literal(n, datatype=XSD.integer)))
-    example = min(summary.observations, default=None)
-    if example is not None:
-        g.add((ds, VOID.exampleResource, example))
+    if summary.example is not None:
+        g.add((ds, VOID.exampleResource, URIRef(summary.example)))
     g.add((ds, VOID.rootResource, ds))
     # one subset per published graph; the ontology and the code lists have their own dumps
     for name, dump in (("ontology", FILES["ontology"].path), ("codelists", FILES["codelists"].path),
@@ -496,18 +502,18 @@ def void_graph(model: Model, mapped: Mapped) -> Graph:
                                             lang="en")))
         if dump:
             g.add((sub, VOID.dataDump, u.file(dump)))
-        for pred, n in _stats(parts[name], u.base).items():
+        for pred, n in _stats(parts[name]).items():
             g.add((sub, pred, Literal(n, datatype=XSD.integer)))
     # class partitions of the data: how many observations, facilities, … there are
     classes = summary.classes
-    for cls in sorted(c for c in classes if isinstance(c, URIRef)):
-        local = str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        prefix = next((p for p, ns in sorted(VOCABULARIES.items()) if str(cls) == ns + local), None)
-        if prefix is None and str(cls) == str(u.asdh) + local:
+    for cls in sorted(classes):
+        local = cls.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        prefix = next((p for p, ns in sorted(VOCABULARIES.items()) if cls == ns + local), None)
+        if prefix is None and cls == str(u.asdh) + local:
             prefix = "asdh"
         part = u.void_part(f"class-{prefix or 'other'}-{local}")
         g.add((ds, VOID.classPartition, part))
-        g.add((part, VOID["class"], cls))
+        g.add((part, VOID["class"], URIRef(cls)))
         g.add((part, VOID.entities, Literal(classes[cls], datatype=XSD.integer)))
     # links out: owl:sameAs to Wikidata
     if summary.wikidata:
@@ -559,17 +565,20 @@ def robots(base: str) -> bytes:
 
 
 def description_files(model: Model, mapped: Mapped, files: dict[str, bytes],
-                      extra: tuple[Graph, Graph] | None = None) -> tuple[dict[str, Graph], dict[str, bytes]]:
+                      extra: tuple[Graph, Graph] | None = None,
+                      lines: Callable[[str], Iterable[bytes]] | None = None,
+                      ) -> tuple[dict[str, Graph], dict[str, bytes]]:
     """The description documents as graphs ({"catalog": …, "void": …}), and their RDF files:
     Turtle, JSON-LD and N-Triples of each, and VoID's well-known copy. Their HTML pages come
     from `pages.render_pages`.
 
     Call it once the downloads are in `files`: it describes them by their bytes. The
-    statistics come from `mapped`'s triple lists. `extra`: triples to add to the catalogue and
+    statistics come from the sorted N-Triples `lines(name)` of the whole and of each part
+    (`void_graph`; by default made in memory from `mapped`). `extra`: triples to add to the catalogue and
     to VoID (the releases: publish/releases.py). Raises `ProblemsFound` if the catalogue
     breaks DCAT-AP's mandatory or range shapes (`check_catalogue`): the build then writes nothing."""
     cat = catalog_graph(model, mapped, files)
-    void_g = void_graph(model, mapped)
+    void_g = void_graph(model, mapped, lines)
     for g, more in zip((cat, void_g), extra or ()):
         for p, ns in more.namespaces():
             if p in ("adms", "spdx", "prov"):

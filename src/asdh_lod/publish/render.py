@@ -213,8 +213,10 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         for path, data in sdmx.sdmx_files(model, mapped.uris).items():
             yield out(path, data)
         # the catalogue describes the downloads above by their bytes, so it comes after them …
+        sorted_files = {"whole": nt_path, **{name: parts[str(mapped.uris.graph(name))] for name, _ in NAMED_GRAPHS}}
         documents, descriptions = catalog.description_files(
-            model, mapped, held, extra=(versions.catalog_versions(releases, mapped), versions.void_versions(releases, mapped)))
+            model, mapped, held, extra=(versions.catalog_versions(releases, mapped), versions.void_versions(releases, mapped)),
+            lines=lambda name: read_lines(sorted_files[name]))  # VoID's statistics: one pass over each sorted file
         held.clear()
         described.clear()
         for path, data in descriptions.items():
