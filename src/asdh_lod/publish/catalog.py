@@ -405,6 +405,7 @@ def _summary(lines: Iterable[bytes], base: str) -> _Summary:
                 observations.append(s)
         elif p == _SAME_AS and o.startswith(_WIKIDATA):
             wikidata += 1
+
     def iri(term: bytes) -> str:
         return term[1:-1].decode("utf-8")
 
