@@ -24,10 +24,10 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from ..rdf.vocab import QB, SDMX_ATTRIBUTE, SDMX_MEASURE
-from ..stages.mapping import number_literal
+from ..stages.mapping import number_text
 from ..model.records import Model
 from ..core.problems import Report, problem
 from ..rdf.files import FILES
@@ -117,10 +117,10 @@ def observation_template(uris: Uris) -> str:
 
 
 def _decimal_text(value: Fraction) -> str:
-    lit = number_literal(value, "decimal")
-    if "/" in str(lit):
+    text, _datatype = number_text(value, "decimal")
+    if "/" in text:
         raise ValueError(f"{value} has no finite decimal form; it cannot be a CSV decimal")
-    return str(lit)
+    return text
 
 
 def _plain(text: str) -> str:
@@ -141,8 +141,8 @@ def rows(model: Model, uris: Uris) -> list[dict[str, str]]:
 
     out = []
     for f in model.facts:
-        lit = number_literal(f.value, unit_kinds[f.unit])
-        is_int = lit.datatype is not None and str(lit.datatype).endswith("#integer")
+        text, datatype = number_text(f.value, unit_kinds[f.unit])
+        is_int = datatype == XSD.integer
         quotes = [q.quote for q in [f.quote, *f.also_quoted]]
         if any(QUOTE_SEPARATOR in q for q in quotes):  # check_csv reports it before rendering
             raise ValueError(f"{f.origin}: quote contains the CSV separator {QUOTE_SEPARATOR!r}")
@@ -157,7 +157,7 @@ def rows(model: Model, uris: Uris) -> list[dict[str, str]]:
         row["period_end"] = f.period.end.isoformat()
         decimal = _decimal_text(f.value)
         row["value"] = _plain(decimal)
-        row["value_integer"] = str(lit) if is_int else ""
+        row["value_integer"] = text if is_int else ""
         row["value_decimal"] = "" if is_int else decimal
         row["approximate"] = "true" if f.approximate else "false"
         row["precision"] = _decimal_text(f.precision) if f.precision is not None else ""

@@ -118,17 +118,21 @@ class Mapped:
         return g
 
 
-def number_literal(value: Fraction, unit_kind: str) -> Literal:
-    """xsd:integer for counts, xsd:decimal for money and terminating fractions, owl:rational otherwise."""
+def number_text(value: Fraction, unit_kind: str) -> tuple[str, URIRef]:
+    """The lexical form and datatype of `number_literal` (for tables, without a Literal)."""
     if unit_kind == "count" and value.denominator == 1:
-        return Literal(value.numerator, datatype=XSD.integer)
+        return str(value.numerator), XSD.integer
     dec = exact_decimal(value)
     if dec is None:
-        return Literal(f"{value.numerator}/{value.denominator}", datatype=OWL.rational)
+        return f"{value.numerator}/{value.denominator}", OWL.rational
     text = format(dec.normalize(), "f")
-    if "." not in text:
-        text += ".0"
-    return Literal(text, datatype=XSD.decimal)
+    return (text if "." in text else text + ".0"), XSD.decimal
+
+
+def number_literal(value: Fraction, unit_kind: str) -> Literal:
+    """xsd:integer for counts, xsd:decimal for money and terminating fractions, owl:rational otherwise."""
+    text, datatype = number_text(value, unit_kind)
+    return Literal(text, datatype=datatype)
 
 
 def _unit_literal(unit: Unit) -> Literal:
