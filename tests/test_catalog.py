@@ -332,6 +332,17 @@ def test_void_and_catalog_come_from_the_triple_lists_and_count_distinct_triples(
         "ontology": len(m.ontology), "codelists": len(m.codelists), "data": len(m.data) + len(m.ontology)}
 
 
+def test_void_counts_every_object_of_rdf_type_as_a_class_and_partitions_the_iris():
+    rdf_type = f"<{RDF.type}>".encode()
+    lines = sorted([b"<http://x/a> " + rdf_type + b" <http://x/C> .\n",
+                    b"<http://x/b> " + rdf_type + b" _:k .\n",
+                    b'<http://x/b> <http://x/p> "a b . c" .\n',
+                    b"_:k <http://x/p> <http://x/C> .\n"])
+    s = K._summary(lines, "http://x/")
+    assert (s.triples, s.subjects, s.entities, s.objects, s.types) == (4, 3, 2, 3, 2)
+    assert s.classes == {"http://x/C": 1} and s.predicates == {str(RDF.type), "http://x/p"}
+
+
 # --- sitemap and robots -------------------------------------------------------------------------
 
 def test_sitemap_lists_every_html_page_sorted():

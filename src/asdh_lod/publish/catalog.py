@@ -369,6 +369,7 @@ class _Summary:
     objects: int
     predicates: set          # predicate IRIs (str)
     classes: dict            # class IRI (str) → number of instances (rdf:type triples)
+    types: int               # distinct objects of rdf:type (IRIs or not)
     example: str | None      # the least IRI of a qb:Observation
     wikidata: int            # owl:sameAs links to Wikidata
 
@@ -410,7 +411,7 @@ def _summary(lines: Iterable[bytes], base: str) -> _Summary:
         return term[1:-1].decode("utf-8")
 
     return _Summary(n, subjects, entities, len(objects), {iri(p) for p in predicates},
-                    {iri(c): k for c, k in classes.items() if c.startswith(b"<")},
+                    {iri(c): k for c, k in classes.items() if c.startswith(b"<")}, len(classes),
                     min((iri(s) for s in observations), default=None), wikidata)
 
 
@@ -434,7 +435,7 @@ def _stats(summary: _Summary) -> dict[URIRef, int]:
         VOID.distinctSubjects: summary.subjects,
         VOID.distinctObjects: summary.objects,
         VOID.properties: len(summary.predicates),
-        VOID.classes: len(summary.classes),
+        VOID.classes: summary.types,
     }
 
 

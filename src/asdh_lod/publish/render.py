@@ -84,16 +84,17 @@ def sorted_data_lines(mapped: Mapped, scratch: Scratch, kept: KeptLines | None =
     source is unchanged, else in `scratch`), and the shared triples' (sorted on disk)."""
     files = []
     for doc, triples in mapped.pieces():
-        path = kept.sorted_lines(doc) if kept is not None and doc is not None else None
-        if path is None and doc is not None:  # one source: a few thousand lines, sorted in memory
+        if doc is None:  # the shared triples: sorted on disk
+            files.append(scratch.file("shared.nt"))
+            write_chunks(files[-1], batched(sorted_unique_lines(ntriple_lines(triples), scratch)))
+            continue
+        path = kept.sorted_lines(doc) if kept is not None else None
+        if path is None:  # one source: a few thousand lines, sorted in memory
             data = b"".join(sorted(set(ntriple_lines(triples))))
             path = kept.keep_sorted_lines(doc, data) if kept is not None else None
-            if path is None:
+            if path is None:  # not kept (no cache, or a source that cannot be cached)
                 path = scratch.file("source.nt")
                 write_chunks(path, [data])
-        elif path is None:
-            path = scratch.file("shared.nt")
-            write_chunks(path, batched(sorted_unique_lines(ntriple_lines(triples), scratch)))
         files.append(path)
     return merge_files(files, scratch)
 
