@@ -8,7 +8,7 @@ IRI (`own_namespaces`). A consumer that must leave one out says which and why.
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, ClosedNamespace, Namespace
 
 DEFAULT_BASE = "https://w3id.org/asdh-lod/"
 
@@ -20,7 +20,12 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: where in its source a quote stands
+# W3C Web Annotation: where in its source a quote stands. Closed: each term is one object
+# (an open Namespace makes a new URIRef at each `OA.x`, and annotations are a third of the
+# data's terms), and a misspelt term raises
+OA = ClosedNamespace("http://www.w3.org/ns/oa#", [
+    "Annotation", "motivatedBy", "describing", "hasBody", "hasTarget", "SpecificResource", "hasSource",
+    "hasSelector", "TextQuoteSelector", "exact", "prefix", "suffix", "TextPositionSelector", "start", "end"])
 QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")  # QUDT units (QUDT 3: currencies are unit:CCY_…)
 QUDT_CURRENCY = Namespace("http://qudt.org/vocab/currency/")  # QUDT 2's currency units (cur:TRY)
 EU = "http://publications.europa.eu/resource/authority/"

@@ -200,23 +200,25 @@ class BuildCache:
         return entry.mapped if entry is not None and entry.source is src else None
 
     # -- the render stage: each source's sorted N-Triples --------------------------------
+    def _lines_file(self, doc: str) -> Path | None:
+        key = self.keys.get(doc)
+        return None if key is None else self.folder / f"{key}.nt"
+
     def sorted_lines(self, doc: str) -> Path | None:
         """The file of a source's sorted N-Triples lines, kept by an earlier build with the same
         key (the data graph's dump is their merge), if any."""
-        key = self.keys.get(doc)
-        path = self.folder / f"{key}.nt"
-        return path if key is not None and path.is_file() else None
+        path = self._lines_file(doc)
+        return path if path is not None and path.is_file() else None
 
     def keep_sorted_lines(self, doc: str, data: bytes) -> Path | None:
         """Keep a source's sorted N-Triples lines under its key (None: it cannot be cached).
         Written when made, before the build is published: the file depends on the key alone,
         so a failed build leaves only what a later build may use (or `store` removes)."""
-        key = self.keys.get(doc)
-        if key is None:
-            return None
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_file(self.folder / f"{key}.nt", data)
-        return self.folder / f"{key}.nt"
+        path = self._lines_file(doc)
+        if path is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_file(path, data)
+        return path
 
     # -- after a published build ---------------------------------------------------------
     def store(self, model: Model, parts: dict[str, MappedSource]) -> None:

@@ -172,12 +172,6 @@ class _Mapper:
             sourceDocument=A.sourceDocument, sourceQuote=A.sourceQuote, identifier=DCTERMS.identifier,
             wasDerivedFrom=PROV.wasDerivedFrom, isReplacedBy=DCTERMS.isReplacedBy, true=Literal(True),
             false=Literal(False))
-        # the Web Annotation terms, made once: `OA.x` makes a new URIRef at each use (a third
-        # of the data's terms are annotations': one object per term, not per triple)
-        self._oa = SimpleNamespace(**{name: OA[name] for name in (
-            "Annotation", "motivatedBy", "describing", "hasBody", "hasTarget", "SpecificResource", "hasSource",
-            "hasSelector", "TextQuoteSelector", "exact", "prefix", "suffix", "TextPositionSelector", "start", "end")})
-        self._non_negative = XSD.nonNegativeInteger
         kinds = model.schemes["period-kind"].concepts if "period-kind" in model.schemes else {}
         self._retired = {new: (old, fits) for new, (old, fits) in RETIRED_KINDS.items()
                          if old in kinds and kinds[old].deprecated and kinds[old].replaced_by == new}
@@ -361,7 +355,7 @@ class _Mapper:
         it and by its position in Unicode code points (a Python str index), at its first
         occurrence (the check stage proved it occurs). The observation is the body: it describes,
         as data, what the span says."""
-        add, u, oa, non_negative = self.data.add, self.u, self._oa, self._non_negative
+        add, u = self.data.add, self.u
         source_text = u.source_text(fact.document)
         for n, q in enumerate([fact.quote, *fact.also_quoted], start=1):
             start = text.find(q.quote)
@@ -370,23 +364,23 @@ class _Mapper:
             end = start + len(q.quote)
             a, target = u.annotation(o, n), u.annotation(o, n, "target")
             by_quote, by_position = u.annotation(o, n, "text-quote"), u.annotation(o, n, "text-position")
-            add((a, RDF.type, oa.Annotation))
-            add((a, oa.motivatedBy, oa.describing))
-            add((a, oa.hasBody, o))
-            add((a, oa.hasTarget, target))
-            add((target, RDF.type, oa.SpecificResource))
-            add((target, oa.hasSource, source_text))
-            add((target, oa.hasSelector, by_quote))
-            add((target, oa.hasSelector, by_position))
-            add((by_quote, RDF.type, oa.TextQuoteSelector))
-            add((by_quote, oa.exact, Literal(q.quote)))
+            add((a, RDF.type, OA.Annotation))
+            add((a, OA.motivatedBy, OA.describing))
+            add((a, OA.hasBody, o))
+            add((a, OA.hasTarget, target))
+            add((target, RDF.type, OA.SpecificResource))
+            add((target, OA.hasSource, source_text))
+            add((target, OA.hasSelector, by_quote))
+            add((target, OA.hasSelector, by_position))
+            add((by_quote, RDF.type, OA.TextQuoteSelector))
+            add((by_quote, OA.exact, Literal(q.quote)))
             if start:
-                add((by_quote, oa.prefix, Literal(text[max(0, start - QUOTE_CONTEXT):start])))
+                add((by_quote, OA.prefix, Literal(text[max(0, start - QUOTE_CONTEXT):start])))
             if end < len(text):
-                add((by_quote, oa.suffix, Literal(text[end:end + QUOTE_CONTEXT])))
-            add((by_position, RDF.type, oa.TextPositionSelector))
-            add((by_position, oa.start, Literal(start, datatype=non_negative)))
-            add((by_position, oa.end, Literal(end, datatype=non_negative)))
+                add((by_quote, OA.suffix, Literal(text[end:end + QUOTE_CONTEXT])))
+            add((by_position, RDF.type, OA.TextPositionSelector))
+            add((by_position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+            add((by_position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
 
     def _concept(self, scheme: str, code: str) -> URIRef:
         key = (scheme, code)
