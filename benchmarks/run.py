@@ -86,6 +86,7 @@ def child(kind: str, data: str, out: str, validator: str = "") -> None:
         cache = Path(out).parent / f"cache-{Path(out).name}" if kind == "cache" else None
         result = pipeline.build(Path(data), Path(out), timings=timings, cache_dir=cache)
         info = {"observations": result.observations, "triples": result.triples, "pages_reused": result.pages_reused,
+                "pieces_reused": result.pieces_reused,
                 "validator": f"{pipeline.VALIDATE.__module__}.{pipeline.VALIDATE.__name__}"}
     else:
         from naive import naive_build
@@ -375,7 +376,8 @@ def main() -> None:
             rp = run_child("cache", edition, work / f"site-inc-{n}", args.fast_cap)
             rp["changed"] = what
             print(f"  republish after one changed figure ({what}): {rp['total']:.2f} s, peak RSS {mb(rp['peak'])} MB, "
-                  f"{rp.get('pages_reused', 0):,} pages linked", file=sys.stderr)
+                  f"{rp.get('pages_reused', 0):,} pages linked, {rp.get('pieces_reused', 0):,} dump pieces reused",
+                  file=sys.stderr)
         results.append({"observations": n, "fast": fast, "naive": naive, "floor": fl, "republish": rp})
     text = table(results)
     print(text)

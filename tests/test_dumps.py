@@ -4,7 +4,9 @@ same bytes as the in-memory reference serialisers of rdf/serialise.py (issue 15)
 from __future__ import annotations
 
 import gzip
+import os
 import random
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -13,8 +15,10 @@ from asdh_lod.build.pipeline import build
 from asdh_lod.build.synth import write_synth
 from asdh_lod.core.fsio import FileBytes, Scratch, sorted_unique_lines, unique_merge
 from asdh_lod.publish import catalog
+from asdh_lod.publish.dumps import JsonLd, Turtle, write_chunked, write_trig
 from asdh_lod.publish.render import CATALOG_GRAPH, named_graphs
 from asdh_lod.rdf.files import FILES
+from asdh_lod.stages.incremental import DumpPieces
 from asdh_lod.rdf.serialise import jsonld, jsonld_context, nquads, ntriples, trig, turtle_dump, turtle_prefixes
 from helpers import DATA
 
@@ -64,3 +68,52 @@ def test_streamed_dumps_equal_the_in_memory_serialisers(national):
     assert (d / FILES["trig"].path).read_bytes() == trig(nq, base)
     assert r.triples == nt.count(b"\n")
     assert catalog.CATALOG == "catalog"
+
+
+def _write(kind, nt, site: Path, path: str, pieces, base: str, context: dict, graph: str) -> tuple[int, int]:
+    """One dump of `nt` written chunk by chunk into `site`/`path`: (pieces reused, pieces made)."""
+    (site / path).parent.mkdir(parents=True, exist_ok=True)
+    with open(site / path, "wb") as f:
+        if kind == "trig":
+            return write_trig([(graph, nt)], f, base, path, pieces, 7)
+        dump = Turtle(f, base, path, pieces) if kind == "ttl" else JsonLd(f, context, path, pieces)
+        write_chunked(nt, [dump], 7)  # about 7 subjects a chunk: dozens of chunks
+        return dump.reused, dump.made
+
+
+def _published(site: Path, made: DumpPieces) -> DumpPieces:
+    """What the next build gets back (`BuildCache.store_site` then `dump_pieces`)."""
+    old = {}
+    for path, spans in made.new.items():
+        st = os.stat(site / path)
+        old[path] = ((path, st.st_ino, st.st_size, st.st_mtime_ns), spans)
+    return DumpPieces(site, old)
+
+
+def test_chunked_dumps_equal_the_whole_and_reuse_the_unchanged_chunks(national, tmp_path):
+    nt = (national.out / FILES["n-triples"].path).read_bytes()
+    base = national.mapped.uris.base
+    context = jsonld_context(base)
+    graph = str(national.mapped.uris.graph("data"))
+    fixed = nt.replace(b'"Adana"@tr', b'"Adana (corrected)"@tr')  # the province's label: a few subjects
+    assert fixed != nt
+    references = {"ttl": lambda d: turtle_dump(d, turtle_prefixes(base)),
+                  "jsonld": lambda d: jsonld(None, context, nt=d),
+                  "trig": lambda d: trig(b"".join(line[:-2] + f"<{graph}> .\n".encode()
+                                                  for line in d.splitlines(keepends=True)), base)}
+    made = {}
+    for kind, reference in references.items():
+        first, again, third = tmp_path / f"first-{kind}", tmp_path / f"again-{kind}", tmp_path / f"third-{kind}"
+        pieces = DumpPieces(None, {})
+        reused, made_first = _write(kind, nt, first, "dump", pieces, base, context, graph)
+        assert (first / "dump").read_bytes() == reference(nt)  # chunk by chunk: the same bytes as the whole
+        assert reused == 0 and made_first == len(pieces.new["dump"]) > 20
+        old = _published(first, pieces)
+        reused, made[kind] = _write(kind, fixed, again, "dump", old, base, context, graph)
+        assert (again / "dump").read_bytes() == reference(fixed)
+        assert made[kind] >= 1 and reused >= 20 and made[kind] < reused / 5  # only the changed chunks made
+        # a file of the previous site edited since it was published: nothing is read back from it
+        (first / "dump").write_bytes((first / "dump").read_bytes() + b"\n")
+        reused, _ = _write(kind, fixed, third, "dump", old, base, context, graph)
+        assert reused == 0 and (third / "dump").read_bytes() == reference(fixed)
+    assert made["ttl"] == made["jsonld"]

@@ -3,6 +3,7 @@ is byte-identical to a full build; a failed build neither publishes nor caches a
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from asdh_lod.build.pipeline import build
 from asdh_lod.core.problems import ProblemsFound
 from asdh_lod.build.synth import write_synth
 from asdh_lod.rdf.serialise import ntriple_lines
+from asdh_lod.stages.incremental import SITE_STATE
 
 ADANA = "adana-2025-faaliyet-raporu"
 AGRI = "agri-2025-faaliyet-raporu"
@@ -50,6 +52,14 @@ def test_cold_and_warm_builds_equal_a_full_build(national, tmp_path):
     warm = build(national, tmp_path / "site", cache_dir=tmp_path / "cache")
     assert warm.cache.reused == 4
     assert _files(tmp_path / "site") == full
+    assert cold.pieces_reused == 0 and warm.pieces_reused == _pieces(tmp_path / "cache", tmp_path / "site") > 3
+
+
+def _pieces(cache: Path, site: Path) -> int:
+    """The dumps' pieces the last build published into `site` recorded (publish/dumps.py)."""
+    state = pickle.loads((cache / SITE_STATE).read_bytes())
+    assert state.out_dir == str(site.absolute())
+    return sum(len(spans) for _stamp, spans in state.dumps[1].values())
 
 
 def test_one_changed_source_is_rebuilt_and_the_site_equals_a_full_build(national, tmp_path):
@@ -142,11 +152,14 @@ def test_cli_cache_option(national, tmp_path):
     args = ["build", "--data", "data", "--out", "site", "--cache", ".asdh-cache"]
     first = runner.invoke(main, args)
     assert first.exit_code == 0, first.output
-    assert first.stdout.endswith("SHACL: valid; 0 of 4 sources unchanged, 0 pages linked from the previous site\n")
+    assert first.stdout.endswith("SHACL: valid; 0 of 4 sources unchanged, 0 pages linked from the previous site, "
+                                 "0 pieces of the dumps reused\n")
     again = runner.invoke(main, args)
     pages = len(list(Path("site").rglob("*.html")))
-    linked = int(again.stdout.rsplit(", ", 1)[1].split()[0])
-    assert again.stdout.endswith(f"SHACL: valid; 4 of 4 sources unchanged, {linked} pages linked from the previous site\n")
+    linked, pieces = (int(part.split()[0]) for part in again.stdout.rsplit(", ", 2)[1:])
+    assert again.stdout.endswith(f"SHACL: valid; 4 of 4 sources unchanged, {linked} pages linked from the previous "
+                                 f"site, {pieces} pieces of the dumps reused\n")
+    assert pieces == _pieces(Path(".asdh-cache"), Path("site"))  # nothing changed: every piece
     assert 0 < linked < pages  # nothing changed: every resource's page (not the home, catalogue … pages)
 
 
@@ -182,6 +195,7 @@ def test_pages_the_change_does_not_touch_are_linked_and_the_site_equals_a_full_b
     result = build(national, site, cache_dir=cache)
     assert result.cache.reused == 3
     assert 0 < result.pages_reused
+    assert 0 < result.pieces_reused < _pieces(cache, site)  # the dumps' chunks without Adana's figure
     after = _inodes(site)
     linked = {p for p, ino in after.items() if before.get(p) == ino}
     rendered = set(_page_files(site)) - linked
@@ -208,9 +222,11 @@ def test_pages_the_change_does_not_touch_are_linked_and_the_site_equals_a_full_b
     _edit(txt_file, "Adana ilinden 124 başvuru", "Adana ilinden 125 başvuru")
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("Adana ilinden 124 başvuru", "Adana ilinden 125 başvuru")
                          .replace('figure: "124"', 'figure: "125"').replace("value: 124\n", "value: 125\n"), encoding="utf-8")
+    ttl = site / "downloads/asdh-lod.ttl"  # and a dump edited by hand: none of its pieces is read back
+    ttl.write_bytes(ttl.read_bytes() + b"# edited\n")
     result = build(national, site, cache_dir=cache)
     assert result.pages_reused > 0
-    assert b"<!-- edited -->" not in agri_page.read_bytes()
+    assert b"<!-- edited -->" not in agri_page.read_bytes() and not ttl.read_bytes().endswith(b"# edited\n")
     assert _files(site) == _full(national, tmp_path / "full-3")
 
 

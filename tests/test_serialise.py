@@ -49,17 +49,20 @@ def _sorted_nt() -> bytes:
     return serialise.ntriples(g)
 
 
-def test_subject_blocks_end_where_a_subject_ends(tmp_path):
+def test_subject_chunks_hold_whole_subjects_and_their_bounds_depend_on_the_subjects_alone():
     nt = _sorted_nt()
-    path = tmp_path / "d.nt"
-    path.write_bytes(nt)
-    blocks = list(serialise.subject_blocks(path, size=200))
-    assert len(blocks) > 20 and b"".join(blocks) == nt
-    firsts = [b[:b.index(b" ")] for b in blocks]
-    lasts = [b.rstrip(b"\n").rsplit(b"\n", 1)[-1].split(b" ", 1)[0] for b in blocks]
+    lines = nt.splitlines(keepends=True)
+    chunks = list(serialise.subject_chunks(lines, every=3))
+    assert len(chunks) > 10 and b"".join(chunks) == nt
+    firsts = [c[:c.index(b" ")] for c in chunks]
+    lasts = [c.rstrip(b"\n").rsplit(b"\n", 1)[-1].split(b" ", 1)[0] for c in chunks]
     assert all(last != first for last, first in zip(lasts, firsts[1:]))  # no subject split
-    # a block smaller than one subject's lines grows until the subject is whole
-    assert b"".join(serialise.subject_blocks(path, size=8)) == nt
+    # one subject's lines changed, one subject removed: every other chunk is the same bytes
+    changed = [line.replace(b"figure 12", b"figure 12 (corrected)") for line in lines]
+    gone = next(line for line in lines if b"figure 30" in line).split(b" ", 1)[0]
+    changed = [line for line in changed if not line.startswith(gone + b" ")]
+    after = list(serialise.subject_chunks(changed, every=3))
+    assert 1 <= len(set(chunks) - set(after)) <= 3 and len(set(after) - set(chunks)) <= 3
 
 
 def test_jsonld_of_a_file_read_as_text_equals_pyoxigraph_parsing(tmp_path):
@@ -70,7 +73,8 @@ def test_jsonld_of_a_file_read_as_text_equals_pyoxigraph_parsing(tmp_path):
     from_file = b"".join(serialise.jsonld_chunks(path, context))
     assert from_file == b"".join(serialise.jsonld_chunks(nt, context))  # bytes: pyoxigraph's parser
     c = serialise.Compactor(context["@context"])
-    text = [n for block in serialise.subject_blocks(path, size=100) for n in serialise.jsonld_nodes_of_lines(block, c)]
+    chunks = serialise.subject_chunks(nt.splitlines(keepends=True), every=4)
+    text = [n for chunk in chunks for n in serialise.jsonld_nodes_of_lines(chunk, c)]
     assert text == list(serialise.jsonld_nodes(nt, serialise.Compactor(context["@context"])))
     ids = [n["@id"] for n in json.loads(from_file)["@graph"]]
     assert len(ids) == 80 and "_:b0" in ids and ids == sorted(set(ids), key=ids.index)  # one node a subject

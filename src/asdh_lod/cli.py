@@ -123,7 +123,8 @@ def _build(data_dir: Path, out_dir: Path, base_iri: str | None, fmt: str, limit:
         _emit(result.report, fmt)
     else:
         reused = (f"; {result.cache.reused} of {len(result.model.sources)} sources unchanged, "
-                  f"{result.pages_reused} pages linked from the previous site" if result.cache is not None else "")
+                  f"{result.pages_reused} pages linked from the previous site, "
+                  f"{result.pieces_reused} pieces of the dumps reused" if result.cache is not None else "")
         click.echo(f"published {out_dir}/: {result.observations} observations, {result.triples} triples, "
                    f"{len(result.paths)} files; SHACL: valid{reused}")
         if release is not None:

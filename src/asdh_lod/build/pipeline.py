@@ -59,6 +59,7 @@ class BuildResult:
     cache: BuildCache | None = None  # the incremental cache, when one was used
     releases: list = field(default_factory=list)  # the site's releases (stages.changes.Release), oldest first
     pages_reused: int = 0  # resources whose page an incremental build linked from the previous site
+    pieces_reused: int = 0  # the dumps' serialised chunks an incremental build read back (publish/dumps.py)
 
     @property
     def observations(self) -> int:
@@ -244,18 +245,21 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
             # made and written into the temporary folder; the dumps made in `scratch` and moved in
             result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
             reuse = cache.page_reuse(Path(out_dir), result.mapped.sources, result.mapped.shared) if cache else None
+            pieces = cache.dump_pieces(Path(out_dir)) if cache else None
             files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
                                 inputs.web_assets, stats=stats, scratch=scratch, releases=result.releases,
                                 outlines=inputs.outlines, reuse=reuse, made=made,
-                                depends=_page_inputs(cache, inputs, result.releases) if cache else b"", kept=cache)
+                                depends=_page_inputs(cache, inputs, result.releases) if cache else b"", kept=cache,
+                                pieces=pieces)
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]
         result.pages_reused = made.reused
+        result.pieces_reused = stats["pieces reused"]
         with timings.stage("write"):
             swap_in(staged, Path(out_dir))
         if cache is not None:  # only after the site was validated and published
             cache.store(result.model, result.mapped.sources)
-            cache.store_site(Path(out_dir), made, result.mapped.shared)
+            cache.store_site(Path(out_dir), made, result.mapped.shared, pieces)
     return result
 
 

@@ -23,13 +23,13 @@ from ..core.problems import Report
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
 from ..rdf.query import edition_store_of, load_graphs
-from ..rdf.serialise import (batched, jsonld_chunks, jsonld_context, ntriple_lines, ntriples, quad_lines, trig_stream,
-                             turtle, turtle_prefixes, turtle_stream)
+from ..rdf.serialise import batched, jsonld_context, ntriple_lines, ntriples, quad_lines, turtle
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
 from ..stages.changes import Release
 from ..stages.incremental import PageReuse, PagesMade
 from ..stages.mapping import Mapped
 from . import catalog, csvw, querypage, sdmx
+from .dumps import JsonLd, Pieces, Turtle, write_chunked, write_trig
 from . import releases as versions
 from .links import chrome
 from .maps import Outlines
@@ -121,7 +121,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 progress=None, stats: dict | None = None, scratch: Scratch | None = None,
                 releases: Sequence[Release] = (), outlines: Outlines | None = None,
                 reuse: PageReuse | None = None, made: PagesMade | None = None, depends: bytes = b"",
-                kept: KeptLines | None = None) -> Iterator[tuple[str, bytes | Path | Linked]]:
+                kept: KeptLines | None = None, pieces: Pieces | None = None) -> Iterator[tuple[str, bytes | Path | Linked]]:
     """Every output file of the site, one (relative path, bytes) at a time; the whole-dataset
     dumps as the `Path` of a finished file in the `scratch` folder (`core.fsio.stage_site`
     moves it in; the caller keeps `scratch` until the files are moved).
@@ -138,14 +138,16 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     page (querypage); `releases` the release folders (publish/releases.py), yielded first,
     unchanged, and described by the catalogue, VoID, the pages and the query page; `outlines`
     the provinces' outlines for the maps (maps.load_outlines; None: no maps). `stats`, if
-    given, gets "triples": the number of triples in the published whole. `reuse`, `made` and
+    given, gets "triples": the number of triples in the published whole, and "pieces reused":
+    the dumps' serialised chunks read back through `pieces` (`dumps.py`). `reuse`, `made` and
     `depends`: an incremental build's reuse of the previous site's pages (`pages.render_pages`);
-    `kept`: where it keeps each source's sorted N-Triples (`sorted_data_lines`)."""
+    `kept`: where it keeps each source's sorted N-Triples (`sorted_data_lines`); `pieces`: the
+    previous site's serialised chunks of the Turtle, TriG and JSON-LD dumps (`dumps.Pieces`)."""
     if scratch is None:
         with Scratch() as own:
             yield from render_iter(model, mapped, shapes, queries, web_assets, progress, stats, own,
                                    releases=releases, outlines=outlines, reuse=reuse, made=made, depends=depends,
-                                   kept=kept)
+                                   kept=kept, pieces=pieces)
         return
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
@@ -196,12 +198,13 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         nt = FileBytes(nt_path)  # the pages' descriptions are slices of it
         held[FILES["n-triples"].path] = digest(nt_path)  # the file itself is moved in last
         yield out(FILES["n-triples-gzip"].path, nt_gz.path)
-        ttl = scratch.file("dump.ttl")
-        with open_for_writing(ttl) as f:
-            turtle_stream(nt_path, turtle_prefixes(base), f)
+        # Turtle and JSON-LD from one pass over the sorted file's chunks (`dumps.py`)
+        ttl, jl = scratch.file("dump.ttl"), scratch.file("dump.jsonld")
+        with open_for_writing(ttl) as f, open_for_writing(jl) as g:
+            whole = [Turtle(f, base, FILES["turtle"].path, pieces),
+                     JsonLd(g, context, FILES["json-ld"].path, pieces)]  # self-contained: the context embedded
+            write_chunked(nt_path, whole)
         yield out(FILES["turtle"].path, ttl)
-        jl = scratch.file("dump.jsonld")
-        write_chunks(jl, jsonld_chunks(nt_path, context))  # self-contained: the context embedded
         yield out(FILES["json-ld"].path, jl)
         yield out(FILES["ontology"].path, turtle(mapped.ontology))
         yield out(FILES["codelists"].path, turtle(mapped.codelists))
@@ -232,8 +235,10 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         yield out(FILES["n-quads-gzip"].path, nq_gz.path)
         tg = scratch.file("dump.trig")
         with open_for_writing(tg) as f:
-            trig_stream(parts.items(), base, f)
+            reused, _made = write_trig(parts.items(), f, base, FILES["trig"].path, pieces)
         yield out(FILES["trig"].path, tg)
+        if stats is not None:  # the dumps' pieces read back from the previous site
+            stats["pieces reused"] = reused + sum(d.reused for d in whole)
 
         def store(default_graph: bool):
             """The edition's store, once loaded; the catalogue's graph added (it is made last)."""

@@ -12,11 +12,13 @@ import gzip
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
+from ..core.fsio import read_lines
 from .vocab import CATALOGUE_VOCABULARIES, JSONLD_OWN, TURTLE_OWN, prefixes
 
 
@@ -89,77 +91,81 @@ def batched(lines: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
         yield b"".join(buf)
 
 
-class _AfterPrefixes:
-    """A binary file wrapper for pyoxigraph's output: its own @prefix lines are replaced by
-    `head` (ours, in sorted order), the rest is written through."""
-
-    def __init__(self, out, head: bytes):
-        self.out, self.head, self.pending = out, head, b""
-
-    def write(self, data) -> int:
-        data = bytes(data)
-        if self.head is not None:
-            self.pending += data
-            at = 0
-            while True:
-                if self.pending.startswith(b"@prefix ", at):
-                    nl = self.pending.find(b"\n", at)
-                    if nl < 0:
-                        return len(data)  # an @prefix line not yet complete
-                    at = nl + 1
-                elif len(self.pending) - at < 8 and b"@prefix ".startswith(self.pending[at:]):
-                    return len(data)  # might still become an @prefix line
-                else:
-                    break
-            self.out.write(self.head + self.pending[at:])
-            self.head = self.pending = None
-            return len(data)
-        self.out.write(data)
-        return len(data)
-
-    def flush(self) -> None:
-        self.finish()
-
-    def finish(self) -> None:
-        if self.head is not None:  # nothing but @prefix lines (or nothing) came
-            rest = self.pending
-            while rest.startswith(b"@prefix ") and b"\n" in rest:
-                rest = rest[rest.index(b"\n") + 1:]
-            self.out.write(self.head + rest)
-            self.head = self.pending = None
+CHUNK_SUBJECTS = 512  # a chunk holds this many subjects on average: a few hundred KB of N-Triples
 
 
-def _prefix_head(prefixes: dict[str, str]) -> bytes:
+def subject_chunks(lines: Iterable[bytes], every: int = CHUNK_SUBJECTS) -> Iterator[bytes]:
+    """Sorted N-Triples lines in content-defined chunks of whole subjects: a new chunk starts
+    at each subject whose CRC-32 is a multiple of `every`, wherever it is, so about `every`
+    subjects a chunk. The boundaries depend on the subjects, not on byte counts: a change in
+    a few subjects changes their chunks only (a new or removed subject may also join or split
+    the chunks around it), and the other chunks of two versions of a dump are the same bytes
+    — what is made of each (`turtle_body`, `trig_block`, `jsonld_body`) can be reused."""
+    buf: list[bytes] = []
+    subject = b"\0"  # the current subject with the space after it
+    crc32 = zlib.crc32
+    for line in lines:
+        if not line.startswith(subject):
+            subject = line[:line.index(b" ") + 1]
+            if buf and crc32(subject) % every == 0:
+                yield b"".join(buf)
+                buf = []
+        buf.append(line)
+    if buf:
+        yield b"".join(buf)
+
+
+def _without_prefixes(body: bytes) -> bytes:
+    """pyoxigraph's output without its @prefix lines."""
+    at = 0
+    while body.startswith(b"@prefix ", at):
+        at = body.index(b"\n", at) + 1
+    return body[at:]
+
+
+def prefix_head(prefixes: dict[str, str]) -> bytes:
+    """The @prefix lines of our Turtle and TriG, in sorted order (not pyoxigraph's)."""
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items())).encode("utf-8")
 
 
-def turtle_stream(nt_path, prefixes: dict[str, str], out) -> None:
-    """`turtle_dump` of the sorted N-Triples file `nt_path`, written into the binary file
-    object `out`, streamed: pyoxigraph parses and serialises, nothing of the size of the
-    graph is held."""
-    w = _AfterPrefixes(out, _prefix_head(prefixes))
-    ox.serialize(ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES), w,
-                 format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    w.finish()
+def turtle_body(chunk: bytes, prefixes: dict[str, str]) -> bytes:
+    """Turtle of a chunk of sorted N-Triples (`subject_chunks`) by pyoxigraph, without the
+    @prefix lines: a dump is `prefix_head` and its chunks' bodies, the same bytes as
+    pyoxigraph writing the whole (each subject's lines are written on their own)."""
+    return _without_prefixes(ox.serialize(ox.parse(chunk, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                                          prefixes=prefixes))
 
 
-def trig_stream(graphs: Iterable[tuple[str, object]], base: str, out) -> None:
-    """`trig` of named graphs given as (name, sorted N-Triples: a file path or bytes), written
-    into the binary file object `out`, streamed, graphs in IRI order: the same bytes as
-    `trig` of their sorted N-Quads."""
-    declared = turtle_prefixes(base, CATALOGUE_VOCABULARIES)
+def trig_block(chunk: bytes, graph: str, prefixes: dict[str, str]) -> bytes:
+    """TriG of a chunk of sorted N-Triples in the named graph `graph`, by pyoxigraph, without
+    the @prefix lines: one graph block, its first line opening it ("<graph> {"), its last
+    closing it ("}"). A graph of several chunks is one opening line, the chunks' blocks
+    without theirs, one closing line: the same bytes as pyoxigraph writing the whole."""
+    g = ox.NamedNode(graph)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(chunk, ox.RdfFormat.N_TRIPLES))
+    return _without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes))
 
-    def quads():
-        for name, nt in sorted(graphs, key=lambda g: g[0]):
-            g = ox.NamedNode(name)
-            triples = (ox.parse(nt, ox.RdfFormat.N_TRIPLES) if isinstance(nt, bytes)
-                       else ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))
-            for t in triples:
-                yield ox.Quad(t.subject, t.predicate, t.object, g)
 
-    w = _AfterPrefixes(out, _prefix_head(declared))
-    ox.serialize(quads(), w, format=ox.RdfFormat.TRIG, prefixes=declared)
-    w.finish()
+def trig_prefixes(base: str) -> dict[str, str]:
+    """The prefixes our TriG declares: Turtle's and the catalogue's vocabularies (its graph)."""
+    return turtle_prefixes(base, CATALOGUE_VOCABULARIES)
+
+
+def jsonld_body(chunk: bytes, c: "Compactor") -> bytes:
+    """The JSON-LD node objects of a chunk of sorted N-Triples (`jsonld_nodes_of_lines`), one
+    a line, separated by ",\n": a dump's "@graph" array is its chunks' bodies joined the same way."""
+    dumps = json.dumps
+    return ",\n".join(dumps(n, ensure_ascii=False, sort_keys=True)
+                      for n in jsonld_nodes_of_lines(chunk, c)).encode("utf-8")
+
+
+def jsonld_head(context: dict, context_url: str | None = None) -> bytes:
+    """The start of a JSON-LD dump, up to its "@graph" array (the context embedded, or its URL)."""
+    head = context_url if context_url is not None else context["@context"]
+    return ('{"@context": ' + json.dumps(head, ensure_ascii=False) + ', "@graph": [\n').encode("utf-8")
+
+
+JSONLD_SEPARATOR, JSONLD_TAIL = b",\n", b"\n]}\n"
 
 
 def sorted_json(value):
@@ -206,17 +212,13 @@ def trig(nq: bytes, base: str) -> bytes:
     subjects in order, grouped with ';' and ','. Linear, like `turtle_dump` (rdflib's
     serialiser took most of a 10k-observation build's render stage)."""
     quads = sorted(ox.parse(nq, ox.RdfFormat.N_QUADS), key=lambda q: q.graph_name.value)  # stable
-    declared = turtle_prefixes(base, CATALOGUE_VOCABULARIES)
+    declared = trig_prefixes(base)
     return _sorted_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=declared), declared)
 
 
 def _sorted_prefix_lines(body: bytes, prefixes: dict[str, str]) -> bytes:
     """`body` with its @prefix lines replaced by ours, in sorted order (not pyoxigraph's)."""
-    at = 0
-    while body.startswith(b"@prefix ", at):
-        at = body.index(b"\n", at) + 1
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
-    return head.encode("utf-8") + body[at:]
+    return prefix_head(prefixes) + _without_prefixes(body)
 
 
 def gzipped(data: bytes) -> bytes:
@@ -405,52 +407,25 @@ def jsonld(g: Graph | None, context: dict, context_url: str | None = None, *, nt
     return b"".join(jsonld_chunks(nt if nt is not None else ntriples(g), context, context_url))
 
 
-def subject_blocks(path, size: int = 1 << 22) -> Iterator[bytes]:
-    """Sorted N-Triples read from the file at `path` in blocks of about `size` bytes, each
-    ending where a subject's lines end (a subject's lines are never split between two blocks)."""
-    with open(path, "rb") as f:
-        carry = b""  # the first line of the next block, read to find where this one ends
-        while True:
-            block = [carry + f.read(size) + f.readline()]  # ends at a line's end
-            if not block[0]:
-                return
-            last = block[0].rfind(b"\n", 0, len(block[0]) - 1) + 1
-            subject = block[0][last:block[0].index(b" ", last) + 1]
-            carry = b""
-            for line in iter(f.readline, b""):  # the last subject's lines that follow
-                if not line.startswith(subject):
-                    carry = line
-                    break
-                block.append(line)
-            yield b"".join(block)
-
-
 def jsonld_chunks(nt, context: dict, context_url: str | None = None) -> Iterator[bytes]:
     """`jsonld` of sorted N-Triples (bytes or a file path), as a stream of byte chunks:
     nothing the size of the whole graph is held. Without `context_url` the context is embedded."""
-    head = context_url if context_url is not None else context["@context"]
-    yield ('{"@context": ' + json.dumps(head, ensure_ascii=False) + ', "@graph": [\n').encode("utf-8")
-    dumps = json.dumps
+    yield jsonld_head(context, context_url)
     c = Compactor(context["@context"])
-    # a file (the whole dump) is read as text, a block of whole subjects at a time
-    # (`jsonld_nodes_of_lines`: no pyoxigraph object per term; the dump 1.06-1.36× faster at
-    # 20k, the same nodes — tests/test_serialise.py compares the two); bytes are parsed by
-    # pyoxigraph (`jsonld_nodes`)
-    nodes = (jsonld_nodes(nt, c) if isinstance(nt, bytes)
-             else (n for block in subject_blocks(nt) for n in jsonld_nodes_of_lines(block, c)))
-    lines = (dumps(n, ensure_ascii=False, sort_keys=True) for n in nodes)
+    if isinstance(nt, bytes):  # parsed by pyoxigraph (`jsonld_nodes`)
+        dumps = json.dumps
+        bodies = iter([",\n".join(dumps(n, ensure_ascii=False, sort_keys=True) for n in jsonld_nodes(nt, c))
+                       .encode("utf-8")])
+    else:  # a file: read as text, a chunk of whole subjects at a time (`jsonld_body`: no
+        # pyoxigraph object per term; the dump 1.06-1.36× faster at 20k, the same nodes —
+        # tests/test_serialise.py compares the two)
+        bodies = (jsonld_body(chunk, c) for chunk in subject_chunks(read_lines(nt)))
     first = True
-    buf: list[str] = []
-    size = 0
-    for line in lines:
-        buf.append(line if first else ",\n" + line)
-        first = False
-        size += len(line)
-        if size >= 1 << 20:
-            yield "".join(buf).encode("utf-8")
-            buf, size = [], 0
-    buf.append("\n]}\n")
-    yield "".join(buf).encode("utf-8")
+    for body in bodies:
+        if body:
+            yield body if first else JSONLD_SEPARATOR + body
+            first = False
+    yield JSONLD_TAIL
 
 
 def jsonld_embedded(g: Graph) -> bytes:

@@ -16,7 +16,7 @@ writes the lines of the changed sources only.
 
 When one source changes, only that source is loaded, checked and mapped again. What depends
 on all sources is always redone: the checks across sources (duplicate keys), SHACL validation
-with every shape, the dumps (from the kept sorted lines), the catalogue and the other files
+with every shape, the dumps (from the kept sorted lines and pieces), the catalogue and the other files
 about the whole edition — so nothing stale or unvalidated is published. Entries are written
 only after a build has been validated and published (the sorted lines when made, after
 validation: they depend on their key alone), and entries of sources that are gone are removed.
@@ -33,6 +33,11 @@ rendered again; every other page is hard-linked from the previous site, after ch
 its files are still the ones that build wrote (inode, size, modification time). If anything
 the pages depend on beyond the data changed, or the previous entries are gone, every page is
 rendered. The result is byte-identical to a full build (tests/test_incremental.py).
+
+The Turtle, TriG and JSON-LD dumps are written chunk by chunk (`publish.dumps`); the site
+state also keeps where each chunk's piece lies in the published file (`DumpPieces`), and the
+next build reads back the pieces of unchanged chunks from there instead of serialising them
+again (while the file is as published and the global key is the same).
 
 Entries are pickles: the cache folder is the builder's own working state (like .venv), never
 a download; a missing or unreadable entry just means that source is built afresh.
@@ -97,6 +102,9 @@ class SiteState:
     sources: dict[str, str]          # document id → its entry's key ("": not cached)
     shared: list                     # the shared triples of the data (`Mapped.shared`)
     pages: dict[str, list[FileStamp]]  # resource IRI → the files of its page
+    # the dumps' serialised chunks (`DumpPieces`): site path → (its file's stamp, chunk key →
+    # (offset, length) in it), under the cache's global key then
+    dumps: tuple[str, dict[str, tuple[FileStamp, dict[bytes, tuple[int, int]]]]] = ("", {})
 
 
 @dataclass
@@ -141,6 +149,38 @@ class PageReuse:
                 return None  # changed or replaced since it was published: render it again
             out.append((path, Linked(f)))
         return out
+
+
+@dataclass
+class DumpPieces:
+    """The serialised chunks of the dumps (`publish.dumps.Pieces`): those of the previous
+    site, read back by key while its file is as published (inode, size, modification time)
+    and the code, base IRI and vocabularies are the same (the cache's global key); and where
+    each of this build's lands, remembered after it is published (`BuildCache.store_site`)."""
+
+    site: Path | None  # the previous site (None: nothing to reuse)
+    old: dict[str, tuple[FileStamp, dict[bytes, tuple[int, int]]]]
+    new: dict[str, dict[bytes, tuple[int, int]]] = field(default_factory=dict)
+
+    def get(self, path: str, key: bytes) -> bytes | None:
+        entry = self.old.get(path)
+        span = entry[1].get(key) if entry is not None else None
+        if span is None or self.site is None:
+            return None
+        stamp = entry[0]
+        try:
+            with open(self.site / path, "rb") as f:
+                st = os.fstat(f.fileno())
+                if (st.st_ino, st.st_size, st.st_mtime_ns) != stamp[1:]:
+                    return None  # changed or replaced since it was published
+                f.seek(span[0])
+                data = f.read(span[1])
+        except OSError:
+            return None
+        return data if len(data) == span[1] else None
+
+    def record(self, path: str, key: bytes, offset: int, length: int) -> None:
+        self.new.setdefault(path, {})[key] = (offset, length)
 
 
 def fingerprint(*parts: bytes) -> str:
@@ -286,8 +326,16 @@ class BuildCache:
         touched = frozenset(t for s, _p, o in triples for t in (s, o) if isinstance(t, URIRef))
         return PageReuse(Path(out_dir).absolute(), state.fingerprint, changed, touched, state.pages)
 
-    def store_site(self, out_dir: Path, made: PagesMade, shared: list) -> None:
-        """Remember the pages just published into `out_dir` (after `store`)."""
+    def dump_pieces(self, out_dir: Path) -> DumpPieces:
+        """The serialised chunks of the dumps last published into `out_dir` with this cache
+        (none if the site was published elsewhere or under another global key)."""
+        state = self._unpickled(SITE_STATE, SiteState)
+        if state is None or state.out_dir != str(Path(out_dir).absolute()) or state.dumps[0] != self.global_key:
+            return DumpPieces(None, {})
+        return DumpPieces(Path(out_dir).absolute(), state.dumps[1])
+
+    def store_site(self, out_dir: Path, made: PagesMade, shared: list, pieces: DumpPieces | None = None) -> None:
+        """Remember the pages and the dumps' pieces just published into `out_dir` (after `store`)."""
         out_dir = Path(out_dir).absolute()
         pages = {}
         for uri, paths in made.files.items():
@@ -296,6 +344,10 @@ class BuildCache:
                 st = os.stat(out_dir / path)
                 stamps.append((path, st.st_ino, st.st_size, st.st_mtime_ns))
             pages[uri] = stamps
+        dumps = {}
+        for path, spans in (pieces.new if pieces is not None else {}).items():
+            st = os.stat(out_dir / path)
+            dumps[path] = ((path, st.st_ino, st.st_size, st.st_mtime_ns), spans)
         state = SiteState(str(out_dir), made.fingerprint, {d: k or "" for d, k in self.keys.items()},
-                          list(shared), pages)
+                          list(shared), pages, (self.global_key, dumps))
         write_file(self.folder / SITE_STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,0 +1,173 @@
+"""The whole-dataset Turtle, TriG and JSON-LD dumps, written chunk by chunk from sorted N-Triples.
+
+Each sorted N-Triples file is cut into content-defined chunks of whole subjects
+(`serialise.subject_chunks`) and each chunk is serialised on its own (`turtle_body`,
+`trig_block`, `jsonld_body`): a dump is its head, the chunks' pieces and its tail — the same
+bytes as serialising the whole at once (tests/test_dumps.py). Nothing the size of the graph
+is held.
+
+An incremental build (`--cache`) reuses the pieces: `Pieces` (`stages.incremental.DumpPieces`)
+reads the piece of a chunk whose N-Triples are unchanged back from the previous site's file
+and records where each piece of this build lands, for the next. A corrected figure changes
+one chunk of each dump; the other pieces are copied, not serialised again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from ..core.fsio import read_lines
+from ..rdf.serialise import (JSONLD_SEPARATOR, JSONLD_TAIL, Compactor, jsonld_body, jsonld_head, prefix_head,
+                             CHUNK_SUBJECTS, subject_chunks, trig_block, trig_prefixes, turtle_body, turtle_prefixes)
+
+
+class Pieces(Protocol):
+    """Serialised chunks by key: those of the previous site to reuse, those of this build to remember."""
+
+    def get(self, path: str, key: bytes) -> bytes | None: ...
+
+    def record(self, path: str, key: bytes, offset: int, length: int) -> None: ...
+
+
+def chunk_key(*parts: bytes) -> bytes:
+    """The key of a chunk (and of what else its piece depends on, e.g. the graph's name)."""
+    h = hashlib.blake2b(digest_size=20)
+    for p in parts:
+        h.update(len(p).to_bytes(8, "big"))
+        h.update(p)
+    return h.digest()
+
+
+class Dump:
+    """A dump written chunk by chunk into a binary file: its head, each chunk's piece (read
+    back through `pieces` by key, or made), its tail. Published at `path` (the pieces' name)."""
+
+    separator = b""  # between two pieces
+
+    def __init__(self, f: BinaryIO, path: str, pieces: Pieces | None = None):
+        self.f, self.path, self.pieces, self.at = f, path, pieces, 0
+        self.reused = self.made = 0  # pieces read back, pieces made
+        self._first = True
+
+    def head(self) -> bytes:
+        return b""
+
+    def tail(self) -> bytes:
+        return b""
+
+    def key(self, chunk: bytes) -> bytes:
+        return chunk_key(chunk)
+
+    def make(self, chunk: bytes) -> bytes:
+        raise NotImplementedError
+
+    def raw(self, data: bytes) -> None:
+        self.f.write(data)
+        self.at += len(data)
+
+    def add(self, chunk: bytes) -> None:
+        """Write the piece of `chunk`: the previous build's, or made now; remember where it lies."""
+        key = self.key(chunk)
+        body = self.pieces.get(self.path, key) if self.pieces is not None else None
+        if body is None:
+            body = self.make(chunk)
+            self.made += 1
+        else:
+            self.reused += 1
+        if not self._first:
+            self.raw(self.separator)
+        self._first = False
+        if self.pieces is not None:
+            self.pieces.record(self.path, key, self.at, len(body))
+        self.raw(body)
+
+
+class Turtle(Dump):
+    """Our Turtle: sorted @prefix lines, then pyoxigraph's subject blocks (`turtle_body`)."""
+
+    def __init__(self, f: BinaryIO, base: str, path: str, pieces: Pieces | None = None):
+        super().__init__(f, path, pieces)
+        self.prefixes = turtle_prefixes(base)
+
+    def head(self) -> bytes:
+        return prefix_head(self.prefixes)
+
+    def make(self, chunk: bytes) -> bytes:
+        return turtle_body(chunk, self.prefixes)
+
+
+class JsonLd(Dump):
+    """JSON-LD, the context embedded: one node object a line in one "@graph" array."""
+
+    separator = JSONLD_SEPARATOR
+
+    def __init__(self, f: BinaryIO, context: dict, path: str, pieces: Pieces | None = None):
+        super().__init__(f, path, pieces)
+        self.context, self.compactor = context, Compactor(context["@context"])
+
+    def head(self) -> bytes:
+        return jsonld_head(self.context)
+
+    def tail(self) -> bytes:
+        return JSONLD_TAIL
+
+    def make(self, chunk: bytes) -> bytes:
+        return jsonld_body(chunk, self.compactor)
+
+
+def _lines(nt: Path | bytes) -> Iterable[bytes]:
+    return nt.splitlines(keepends=True) if isinstance(nt, bytes) else read_lines(nt)
+
+
+def write_chunked(nt: Path | bytes, dumps: Sequence[Dump], every: int = CHUNK_SUBJECTS) -> None:
+    """Write `dumps` of the sorted N-Triples `nt` (a file or bytes), all from one pass over its
+    chunks (`serialise.subject_chunks`; `every`: subjects a chunk, on average)."""
+    for d in dumps:
+        d.raw(d.head())
+    for chunk in subject_chunks(_lines(nt), every):
+        for d in dumps:
+            d.add(chunk)
+    for d in dumps:
+        d.raw(d.tail())
+
+
+class _TrigGraph(Dump):
+    """One named graph of a TriG dump: its blocks without their opening and closing lines."""
+
+    def __init__(self, f: BinaryIO, path: str, pieces: Pieces | None, name: str, prefixes: dict[str, str]):
+        super().__init__(f, path, pieces)
+        self.name, self.prefixes = name, prefixes
+
+    def key(self, chunk: bytes) -> bytes:
+        return chunk_key(self.name.encode("utf-8"), chunk)
+
+    def make(self, chunk: bytes) -> bytes:
+        block = trig_block(chunk, self.name, self.prefixes)
+        if not block.endswith(b"}\n"):
+            raise ValueError(f"not a TriG graph block: {block[-40:]!r}")
+        return block[block.index(b"\n") + 1:-2]
+
+
+def write_trig(graphs: Iterable[tuple[str, Path | bytes]], f: BinaryIO, base: str, path: str,
+               pieces: Pieces | None = None, every: int = CHUNK_SUBJECTS) -> tuple[int, int]:
+    """TriG of named graphs given as (name, sorted N-Triples: a file or bytes) into `f`, graphs
+    in IRI order: the same bytes as pyoxigraph writing their N-Quads (`serialise.trig`).
+    Returns the pieces reused and made."""
+    declared = trig_prefixes(base)
+    f.write(prefix_head(declared))
+    at, reused, made = len(prefix_head(declared)), 0, 0
+    for name, nt in sorted(graphs, key=lambda g: g[0]):
+        graph = _TrigGraph(f, path, pieces, name, declared)
+        graph.at = at
+        for chunk in subject_chunks(_lines(nt), every):
+            if graph.made + graph.reused == 0:  # the graph's opening line, as pyoxigraph writes it
+                block = trig_block(chunk[:chunk.index(b"\n") + 1], name, declared)  # (one triple's block)
+                graph.raw(block[:block.index(b"\n") + 1])
+            graph.add(chunk)
+        if graph.made + graph.reused:
+            graph.raw(b"}\n")
+        at, reused, made = graph.at, reused + graph.reused, made + graph.made
+    return reused, made
