@@ -86,7 +86,7 @@ def child(kind: str, data: str, out: str, validator: str = "") -> None:
         cache = Path(out).parent / f"cache-{Path(out).name}" if kind == "cache" else None
         result = pipeline.build(Path(data), Path(out), timings=timings, cache_dir=cache)
         info = {"observations": result.observations, "triples": result.triples, "pages_reused": result.pages_reused,
-                "pieces_reused": result.pieces_reused,
+                "pieces_reused": getattr(result, "pieces_reused", 0),  # (commits before 0f94f96: none)
                 "validator": f"{pipeline.VALIDATE.__module__}.{pipeline.VALIDATE.__name__}"}
     else:
         from naive import naive_build

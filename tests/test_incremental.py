@@ -3,9 +3,13 @@ is byte-identical to a full build; a failed build neither publishes nor caches a
 
 from __future__ import annotations
 
+import gzip
 import pickle
+import re
+from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -15,7 +19,8 @@ from asdh_lod.build.pipeline import build
 from asdh_lod.core.problems import ProblemsFound
 from asdh_lod.build.synth import write_synth
 from asdh_lod.rdf.serialise import ntriple_lines
-from asdh_lod.stages.incremental import SITE_STATE
+from asdh_lod.stages import incremental
+from asdh_lod.stages.incremental import QUERY_STORES, SITE_STATE
 
 ADANA = "adana-2025-faaliyet-raporu"
 AGRI = "agri-2025-faaliyet-raporu"
@@ -53,6 +58,25 @@ def test_cold_and_warm_builds_equal_a_full_build(national, tmp_path):
     assert warm.cache.reused == 4
     assert _files(tmp_path / "site") == full
     assert cold.pieces_reused == 0 and warm.pieces_reused == _pieces(tmp_path / "cache", tmp_path / "site") > 3
+
+
+def _store_quads(cache: Path) -> Counter:
+    """The quads of the example queries' store the last published build kept."""
+    state = pickle.loads((cache / SITE_STATE).read_bytes())
+    return _quads(ox.Store.read_only(str(cache / QUERY_STORES / state.store.folder)))
+
+
+def _dump_quads(site: Path) -> Counter:
+    """The quads of the site's N-Quads dump (the named graphs: ontology, code lists, data, catalogue)
+    as a store loaded with it holds them (Oxigraph reads an xsd:nonNegativeInteger back as xsd:integer)."""
+    store = ox.Store()
+    store.load(gzip.decompress((site / "downloads/asdh-lod.nq.gz").read_bytes()), format=ox.RdfFormat.N_QUADS)
+    return _quads(store)
+
+
+def _quads(store: ox.Store) -> Counter:
+    """A store's quads, blank nodes unnamed (each load names them afresh: the ontology's lists)."""
+    return Counter(re.sub(r"_:\w+", "_:", str(q)) for q in store)
 
 
 def _pieces(cache: Path, site: Path) -> int:
@@ -144,7 +168,31 @@ def test_a_code_list_change_rebuilds_every_source(national, tmp_path):
     build(national, tmp_path / "site", cache_dir=cache)
     units = national / "codelists" / "units.yaml"
     units.write_text(units.read_text(encoding="utf-8") + "# a comment changes the key\n", encoding="utf-8")
-    assert build(national, tmp_path / "site", cache_dir=cache).cache.reused == 0
+    result = build(national, tmp_path / "site", cache_dir=cache)
+    assert result.cache.reused == 0
+    assert not result.cache.store_updated  # loaded afresh; the previous store removed once published
+    assert len([p for p in (cache / QUERY_STORES).iterdir() if p.is_dir()]) == 1
+    assert _store_quads(cache) == _dump_quads(tmp_path / "site")
+
+
+def test_a_blank_node_in_the_difference_loads_the_store_afresh(tmp_path):
+    old, new = tmp_path / "old.nt", tmp_path / "new.nt"
+    lines = [f"<https://x.org/s{i}> <https://x.org/p> \"{i}\" .\n".encode() for i in range(20000)]
+    old.write_bytes(b"".join(sorted(lines)))
+    store = ox.Store(str(tmp_path / "old"))
+    store.bulk_load(old.read_bytes(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("https://x.org/g"))
+    store.flush()
+    spans = incremental._chunk_spans(old.read_bytes().splitlines(keepends=True))
+    assert len(spans) > 1
+    for changed, expected in ((b'"7" .\n', b'"seven" .\n'), (b'"7" .\n', b'_:b7 .\n')):
+        new.write_bytes(b"".join(sorted(line.replace(*(changed, expected)) for line in lines)))
+        new_spans = incremental._chunk_spans(new.read_bytes().splitlines(keepends=True))
+        target = tmp_path / f"new-{len(expected)}"
+        updated = incremental._updated(tmp_path / "old", old, spans, new, new_spans, target, "https://x.org/g")
+        if expected.startswith(b"_:"):
+            assert updated is None and not target.exists()
+        else:
+            assert len(updated) == 20000 and {str(q.object) for q in updated if q.subject.value.endswith("/s7")} == {'"seven"'}
 
 
 def test_cli_cache_option(national, tmp_path):
@@ -206,6 +254,9 @@ def test_pages_the_change_does_not_touch_are_linked_and_the_site_equals_a_full_b
     assert len(linked) > pages // 2
     assert _files(site) == _full(national, tmp_path / "full-1")
     assert "124 başvuru" in (site / "data/provincial/obs/01/2025.html").read_text(encoding="utf-8")
+    # the example queries ran on the previous build's store with the difference applied, not a new load
+    assert result.cache.store_updated and (site / "queries/index.html").is_file()
+    assert _store_quads(cache) == _dump_quads(site)
 
     # 2. a fact removed, and the source's title changed: its document's page and every page that shows it
     _replace_fact(yaml_file, "trainees-women", "")
@@ -215,6 +266,7 @@ def test_pages_the_change_does_not_touch_are_linked_and_the_site_equals_a_full_b
     result = build(national, site, cache_dir=cache)
     assert result.pages_reused > 0
     assert _files(site) == _full(national, tmp_path / "full-2")
+    assert result.cache.store_updated and _store_quads(cache) == _dump_quads(site)  # the fact's quads removed
 
     # 3. a page of the published site edited by hand is rendered again, not linked
     agri_page = site / "code/province/04.html"
@@ -240,6 +292,7 @@ def test_a_new_source_renders_its_pages_and_their_neighbours_and_equals_a_full_b
     before = _inodes(site)
     result = build(national, site, cache_dir=cache)
     assert result.cache.reused == 4 and result.pages_reused > 0
+    assert result.cache.store_updated and _store_quads(cache) == _dump_quads(site)  # a whole source's lines added
     linked = {p for p, ino in _inodes(site).items() if before.get(p) == ino}
     assert "code/province/01.html" in linked and "code/province/04.html" not in linked
     assert "data/provincial/obs/04/2024.html" not in before and "data/provincial/obs/04/2025.html" in linked, sorted(

@@ -250,7 +250,7 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
                                 inputs.web_assets, stats=stats, scratch=scratch, releases=result.releases,
                                 outlines=inputs.outlines, reuse=reuse, made=made,
                                 depends=_page_inputs(cache, inputs, result.releases) if cache else b"", kept=cache,
-                                pieces=pieces)
+                                pieces=pieces, stores=cache)
             staged, result.paths = stage_site(files, Path(out_dir))
         result.triples = stats["triples"]
         result.pages_reused = made.reused

@@ -9,19 +9,18 @@ is held.
 An incremental build (`--cache`) reuses the pieces: `Pieces` (`stages.incremental.DumpPieces`)
 reads the piece of a chunk whose N-Triples are unchanged back from the previous site's file
 and records where each piece of this build lands, for the next. A corrected figure changes
-one chunk of each dump; the other pieces are copied, not serialised again.
+the chunks of the few subjects it touches; the other pieces are copied, not serialised again.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from ..core.fsio import read_lines
-from ..rdf.serialise import (JSONLD_SEPARATOR, JSONLD_TAIL, Compactor, jsonld_body, jsonld_head, prefix_head,
-                             CHUNK_SUBJECTS, subject_chunks, trig_block, trig_prefixes, turtle_body, turtle_prefixes)
+from ..rdf.serialise import (CHUNK_SUBJECTS, JSONLD_SEPARATOR, JSONLD_TAIL, Compactor, chunk_key, jsonld_body, jsonld_head,
+                             prefix_head, subject_chunks, trig_block, trig_prefixes, turtle_body, turtle_prefixes)
 
 
 class Pieces(Protocol):
@@ -30,15 +29,6 @@ class Pieces(Protocol):
     def get(self, path: str, key: bytes) -> bytes | None: ...
 
     def record(self, path: str, key: bytes, offset: int, length: int) -> None: ...
-
-
-def chunk_key(*parts: bytes) -> bytes:
-    """The key of a chunk (and of what else its piece depends on, e.g. the graph's name)."""
-    h = hashlib.blake2b(digest_size=20)
-    for p in parts:
-        h.update(len(p).to_bytes(8, "big"))
-        h.update(p)
-    return h.digest()
 
 
 class Dump:

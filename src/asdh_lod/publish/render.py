@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from ..core.fsio import (Digest, FileBytes, GzipWriter, Linked, Scratch, digest, in_memory, merge_files,
@@ -78,6 +80,16 @@ class KeptLines(Protocol):
     def keep_sorted_lines(self, doc: str, data: bytes) -> Path | None: ...
 
 
+class QueryStores(Protocol):
+    """Where an incremental build keeps the example queries' store and the data graph it holds,
+    to update it next time rather than load it afresh (`stages.incremental.BuildCache`)."""
+
+    def data_file(self) -> Path: ...
+
+    def query_store(self, graphs: dict[str, Path | bytes], data: str, union: bool, more: list[bytes],
+                    stop: threading.Event | None = None) -> ox.Store: ...
+
+
 def sorted_data_lines(mapped: Mapped, scratch: Scratch, kept: KeptLines | None = None) -> Iterator[bytes]:
     """The data graph's N-Triples lines, sorted, repeats dropped: the merge of each source's
     lines, sorted on their own (kept by `kept` and read back by the next build while the
@@ -121,7 +133,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 progress=None, stats: dict | None = None, scratch: Scratch | None = None,
                 releases: Sequence[Release] = (), outlines: Outlines | None = None,
                 reuse: PageReuse | None = None, made: PagesMade | None = None, depends: bytes = b"",
-                kept: KeptLines | None = None, pieces: Pieces | None = None) -> Iterator[tuple[str, bytes | Path | Linked]]:
+                kept: KeptLines | None = None, pieces: Pieces | None = None,
+                stores: QueryStores | None = None) -> Iterator[tuple[str, bytes | Path | Linked]]:
     """Every output file of the site, one (relative path, bytes) at a time; the whole-dataset
     dumps as the `Path` of a finished file in the `scratch` folder (`core.fsio.stage_site`
     moves it in; the caller keeps `scratch` until the files are moved).
@@ -142,12 +155,13 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     the dumps' serialised chunks read back through `pieces` (`dumps.py`). `reuse`, `made` and
     `depends`: an incremental build's reuse of the previous site's pages (`pages.render_pages`);
     `kept`: where it keeps each source's sorted N-Triples (`sorted_data_lines`); `pieces`: the
-    previous site's serialised chunks of the Turtle, TriG and JSON-LD dumps (`dumps.Pieces`)."""
+    previous site's serialised chunks of the Turtle, TriG and JSON-LD dumps (`dumps.Pieces`);
+    `stores`: where the example queries' store is kept and updated (`QueryStores`)."""
     if scratch is None:
         with Scratch() as own:
             yield from render_iter(model, mapped, shapes, queries, web_assets, progress, stats, own,
                                    releases=releases, outlines=outlines, reuse=reuse, made=made, depends=depends,
-                                   kept=kept, pieces=pieces)
+                                   kept=kept, pieces=pieces, stores=stores)
         return
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
@@ -170,7 +184,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     parts: dict[str, Path | bytes] = {}
     data_graph = mapped.uris.graph("data")
     for name, g in named_graphs(model, mapped).items():
-        parts[str(name)] = scratch.file("graph.nt")
+        parts[str(name)] = stores.data_file() if stores is not None and name == data_graph else scratch.file("graph.nt")
         lines = (sorted_data_lines(mapped, scratch, kept) if name == data_graph
                  else sorted_unique_lines(ntriple_lines(g), scratch))
         write_chunks(parts[str(name)], batched(lines))
@@ -189,10 +203,11 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         # the other dumps are made here (pyoxigraph's loader releases the GIL; started once the
         # compressing thread is done, so that three do not share two cores): each release in its
         # own named graphs too (not in the default graph); the catalogue's graph is added when made
-        union, store_path = querypage.needs_default_graph(list(queries)), scratch.file("store")
-        loading = Background(lambda stop: edition_store_of(
-            dict(parts), union, store_path, stop=stop,
-            more=[gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases])) if queries else None
+        union, more = querypage.needs_default_graph(list(queries)), [
+            gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases]
+        loading = Background(
+            lambda stop: stores.query_store(dict(parts), str(data_graph), union, more, stop) if stores is not None
+            else edition_store_of(dict(parts), union, scratch.file("store"), stop=stop, more=more)) if queries else None
         if stats is not None:
             stats["triples"] = counted[0]
         nt = FileBytes(nt_path)  # the pages' descriptions are slices of it
@@ -243,8 +258,10 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         def store(default_graph: bool):
             """The edition's store, once loaded; the catalogue's graph added (it is made last)."""
             assert loading is not None and default_graph == union
-            catalog_part = str(mapped.uris.graph(CATALOG_GRAPH))
-            return load_graphs(loading.result(), {catalog_part: parts[catalog_part]}, default_graph)
+            catalog_part, store = str(mapped.uris.graph(CATALOG_GRAPH)), loading.result()
+            if store.contains_named_graph(ox.NamedNode(catalog_part)):  # a kept store's: the previous catalogue
+                store.remove_graph(ox.NamedNode(catalog_part))
+            return load_graphs(store, {catalog_part: parts[catalog_part]}, default_graph)
 
         query_pages = querypage.pages(store, list(queries), base=base, prefixes=sparql_prefixes(base),
                                       title=model.dataset.title.get("en") or model.dataset.id,
@@ -252,6 +269,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                                       nq_name=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
                                       web_assets=web_assets,
                                       chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
+        if stores is not None and loading is not None:  # kept for the next build: written out whole
+            loading.result().flush()
     finally:
         if loading is not None:
             loading.cancel()  # done by now, unless something failed: then stopped before the scratch goes

@@ -9,6 +9,7 @@ shapes, catalogue).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -113,6 +114,15 @@ def subject_chunks(lines: Iterable[bytes], every: int = CHUNK_SUBJECTS) -> Itera
         buf.append(line)
     if buf:
         yield b"".join(buf)
+
+
+def chunk_key(*parts: bytes) -> bytes:
+    """The key of a chunk (`subject_chunks`), and of what else its use depends on (a graph's name)."""
+    h = hashlib.blake2b(digest_size=20)
+    for p in parts:
+        h.update(len(p).to_bytes(8, "big"))
+        h.update(p)
+    return h.digest()
 
 
 def _without_prefixes(body: bytes) -> bytes:

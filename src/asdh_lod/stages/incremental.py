@@ -49,7 +49,11 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import sys
+import threading
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,14 +61,17 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
-from ..core.fsio import Linked, write_file
+from ..core.fsio import Linked, read_lines, write_file
 from ..core.resources import CODE
 from ..ingest.load import display_path
+from ..rdf.query import edition_store_of
+from ..rdf.serialise import chunk_key, subject_chunks
 from .mapping import MappedSource
 from ..model.records import Model, Source
 
 _CUSTOM_TEXT = re.compile(rb"^\s+text\s*:", re.M)  # a document naming another text file: not cached
 SITE_STATE = "site.state"  # the published site's pages (SiteState), beside the entries
+QUERY_STORES = "query-store"  # the example queries' stores and the data graphs they hold (`StoreState`)
 
 
 @dataclass
@@ -105,6 +112,21 @@ class SiteState:
     # the dumps' serialised chunks (`DumpPieces`): site path → (its file's stamp, chunk key →
     # (offset, length) in it), under the cache's global key then
     dumps: tuple[str, dict[str, tuple[FileStamp, dict[bytes, tuple[int, int]]]]] = ("", {})
+    store: "StoreState | None" = None  # the example queries' store (`BuildCache.query_store`)
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """The example queries' store of a published build, kept in the cache folder: its folder,
+    the data graph's sorted N-Triples it holds (a file beside it, and where each content-defined
+    chunk of it lies: key → (offset, length)), and what else it was loaded with (`setup`: the
+    cache's global key — ontology, code lists, code —, the union default graph or not, the
+    releases' editions)."""
+
+    folder: str
+    data_file: str
+    setup: str
+    chunks: dict[bytes, tuple[int, int]]
 
 
 @dataclass
@@ -201,6 +223,9 @@ class BuildCache:
                     (shapes_dir, "*.ttl")),
             (self.data_dir / "dataset.yaml").read_bytes() if (self.data_dir / "dataset.yaml").is_file() else b"")
         self.keys: dict[str, str] = {}     # document id → key, for every source of this build
+        self._token = uuid.uuid4().hex     # names this build's store and data file in the folder
+        self._store: StoreState | None = None  # this build's query store, once made
+        self.store_updated = False  # whether it was the previous build's, updated (not loaded afresh)
         self.hits: dict[str, Entry] = {}   # document id → reused entry
         self._file_keys: dict[Path, str | None] = {}
 
@@ -259,6 +284,40 @@ class BuildCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_file(path, data)
         return path
+
+    # -- the render stage: the example queries' store ----------------------------------
+    def data_file(self) -> Path:
+        """Where this build writes the data graph's sorted N-Triples: in the folder, kept with
+        the query store for the next build (`query_store`)."""
+        (self.folder / QUERY_STORES).mkdir(parents=True, exist_ok=True)
+        return self.folder / QUERY_STORES / f"{self._token}.nt"
+
+    def query_store(self, graphs: dict[str, Path | bytes], data: str, union: bool, more: list[bytes],
+                    stop: threading.Event | None = None) -> ox.Store:
+        """The example queries' store of `graphs` (sorted N-Triples; `data` names the data graph,
+        written at `data_file()`), on disk in the folder, as `rdf.query.edition_store_of` loads it.
+
+        When the last published build kept its store with the same setup and no union default
+        graph, that store is copied (a RocksDB checkpoint: hard links) and only the data graph's
+        difference applied: the lines of the chunks (`serialise.subject_chunks`) whose keys
+        differ, old ones removed, new ones added — not 3 M quads loaded again. With a blank
+        node in the difference (each load names them afresh) it is loaded afresh. The store
+        holds the previous catalogue's graph: the caller replaces it."""
+        folder = self.folder / QUERY_STORES / self._token
+        setup = _digest(self.global_key.encode(), b"union" if union else b"named graphs only", *more)
+        spans = _chunk_spans(read_lines(Path(graphs[data])))
+        self._store = StoreState(folder.name, Path(graphs[data]).name, setup, spans)
+        self.store_updated = False
+        state = self._unpickled(SITE_STATE, SiteState)
+        old = getattr(state, "store", None)
+        kept = self.folder / QUERY_STORES
+        if old is not None and old.setup == setup and not union and (kept / old.folder).is_dir():
+            store = _updated(kept / old.folder, kept / old.data_file, old.chunks,
+                             Path(graphs[data]), spans, folder, data)
+            if store is not None:
+                self.store_updated = True
+                return store
+        return edition_store_of(graphs, union, folder, more=more, stop=stop)
 
     # -- after a published build ---------------------------------------------------------
     def store(self, model: Model, parts: dict[str, MappedSource]) -> None:
@@ -349,5 +408,58 @@ class BuildCache:
             st = os.stat(out_dir / path)
             dumps[path] = ((path, st.st_ino, st.st_size, st.st_mtime_ns), spans)
         state = SiteState(str(out_dir), made.fingerprint, {d: k or "" for d, k in self.keys.items()},
-                          list(shared), pages, (self.global_key, dumps))
+                          list(shared), pages, (self.global_key, dumps), self._store)
+        keep = {self._store.folder, self._store.data_file} if self._store is not None else set()
+        for f in (self.folder / QUERY_STORES).glob("*"):  # earlier builds' (or failed ones')
+            if f.name not in keep:
+                shutil.rmtree(f) if f.is_dir() else f.unlink()
         write_file(self.folder / SITE_STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _chunk_spans(lines: Iterable[bytes]) -> dict[bytes, tuple[int, int]]:
+    """Where each content-defined chunk of sorted N-Triples lies: key → (offset, length)."""
+    spans, at = {}, 0
+    for chunk in subject_chunks(lines):
+        spans[chunk_key(chunk)] = (at, len(chunk))
+        at += len(chunk)
+    return spans
+
+
+def _read(path: Path, spans: Iterable[tuple[int, int]]) -> set[bytes]:
+    """The lines of the chunks of `path` at `spans`."""
+    lines: set[bytes] = set()
+    with open(path, "rb") as f:
+        for offset, length in sorted(spans):
+            f.seek(offset)
+            lines.update(f.read(length).splitlines(keepends=True))
+    return lines
+
+
+def _updated(old_store: Path, old_data: Path, old_chunks: dict[bytes, tuple[int, int]], new_data: Path,
+             new_chunks: dict[bytes, tuple[int, int]], folder: Path, graph: str) -> ox.Store | None:
+    """A copy of the store at `old_store` in `folder`, its data graph `graph` changed from the
+    sorted N-Triples `old_data` to `new_data` (chunk by chunk: a line is in the chunks of one
+    version only if it is in that version only). None if it cannot be done: a file gone, a
+    blank node in the difference (or a literal that looks like one), or a difference of more
+    than a quarter of the data and 16 MB (held in memory: a load afresh is as fast)."""
+    gone = [span for key, span in old_chunks.items() if key not in new_chunks]
+    new = [span for key, span in new_chunks.items() if key not in old_chunks]
+    if sum(length for _at, length in gone + new) > max(sum(length for _at, length in new_chunks.values()) // 4,
+                                                       16 << 20):
+        return None
+    try:
+        removed = _read(old_data, gone)
+    except OSError:
+        return None
+    added = _read(new_data, new)
+    removed, added = removed - added, added - removed
+    if any(b"_:" in line for line in (*removed, *added)):
+        return None
+    ox.Store.read_only(str(old_store)).backup(str(folder))
+    store = ox.Store(str(folder))
+    g = ox.NamedNode(graph)
+    for t in ox.parse(b"".join(sorted(removed)), ox.RdfFormat.N_TRIPLES):
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, g))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, g)
+                 for t in ox.parse(b"".join(sorted(added)), ox.RdfFormat.N_TRIPLES))
+    return store
