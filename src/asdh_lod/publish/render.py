@@ -202,7 +202,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         # the example queries' store, on disk, is loaded from the sorted files in a thread while
         # the other dumps are made here (pyoxigraph's loader releases the GIL; started once the
         # compressing thread is done, so that three do not share two cores): each release in its
-        # own named graphs too (not in the default graph); the catalogue's graph is added when made
+        # own named graphs too (not in the default graph); the catalogue's graph is added when made.
+        # An incremental build updates the previous build's store instead (`QueryStores`)
         union, more = querypage.needs_default_graph(list(queries)), [
             gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases]
         loading = Background(
