@@ -8,6 +8,7 @@ import json
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF, RDFS, XSD
 
+from asdh_lod.publish.dumps import JsonLd, write_chunked
 from asdh_lod.rdf import serialise
 
 
@@ -70,7 +71,9 @@ def test_jsonld_of_a_file_read_as_text_equals_pyoxigraph_parsing(tmp_path):
     path = tmp_path / "d.nt"
     path.write_bytes(nt)
     context = serialise.jsonld_context("https://w3id.org/asdh-lod/")
-    from_file = b"".join(serialise.jsonld_chunks(path, context))
+    with open(tmp_path / "d.jsonld", "wb") as f:  # the dump's way: chunks of the file read as text
+        write_chunked(path, [JsonLd(f, context, "d.jsonld")], every=4)
+    from_file = (tmp_path / "d.jsonld").read_bytes()
     assert from_file == b"".join(serialise.jsonld_chunks(nt, context))  # bytes: pyoxigraph's parser
     c = serialise.Compactor(context["@context"])
     chunks = serialise.subject_chunks(nt.splitlines(keepends=True), every=4)
