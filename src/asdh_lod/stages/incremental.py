@@ -55,6 +55,7 @@ import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -308,7 +309,7 @@ class BuildCache:
         spans = _chunk_spans(read_lines(Path(graphs[data])))
         self._store = StoreState(folder.name, Path(graphs[data]).name, setup, spans)
         self.store_updated = False
-        state = self._unpickled(SITE_STATE, SiteState)
+        state = self.previous
         old = getattr(state, "store", None)
         kept = self.folder / QUERY_STORES
         if old is not None and old.setup == setup and not union and (kept / old.folder).is_dir():
@@ -352,6 +353,12 @@ class BuildCache:
             return None
         return obj if isinstance(obj, kind) else None
 
+    @cached_property
+    def previous(self) -> SiteState | None:
+        """The state the last published build with this cache left (read once: the pages, the
+        dumps' pieces and the query store all start from it)."""
+        return self._unpickled(SITE_STATE, SiteState)
+
     def _entry(self, key: str) -> Entry | None:
         return self._unpickled(f"{key}.pickle", Entry)
 
@@ -359,7 +366,7 @@ class BuildCache:
         """What of the site last published into `out_dir` with this cache may be reused (None:
         nothing: no such site, an entry of it gone, a source not cached). The renderer checks
         the fingerprint."""
-        state = self._unpickled(SITE_STATE, SiteState)
+        state = self.previous
         if state is None or state.out_dir != str(Path(out_dir).absolute()):
             return None
         now = {doc: self.keys.get(doc) for doc in parts}
@@ -388,7 +395,7 @@ class BuildCache:
     def dump_pieces(self, out_dir: Path) -> DumpPieces:
         """The serialised chunks of the dumps last published into `out_dir` with this cache
         (none if the site was published elsewhere or under another global key)."""
-        state = self._unpickled(SITE_STATE, SiteState)
+        state = self.previous
         if state is None or state.out_dir != str(Path(out_dir).absolute()) or state.dumps[0] != self.global_key:
             return DumpPieces(None, {})
         return DumpPieces(Path(out_dir).absolute(), state.dumps[1])
