@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from asdh_lod.stages.fastcheck import NATIVE, fast_results, validate_fast
@@ -110,7 +110,8 @@ def test_a_mapped_with_planted_faults_gives_the_report_of_its_union_and_of_pysha
 def test_pyshacl_sees_a_reduced_graph_and_only_plain_subjects_triples_are_dropped(built):
     """The equivalence tests above and in test_mutations.py run through the reduction: it does
     drop the triples of the plain subjects — the observations, their quotes' Web Annotations,
-    the periods' instants … (all but rdf:type here) — and nothing else."""
+    the periods' instants … — and nothing else; of the hidden ones (referred to by no kept
+    triple) the rdf:type triples too."""
     from rdflib.namespace import RDF, RDFS, SH
 
     from asdh_lod.stages.fastcheck import TARGETS, index_triples, read_predicates, reduced_graph
@@ -123,10 +124,12 @@ def test_pyshacl_sees_a_reduced_graph_and_only_plain_subjects_triples_are_droppe
     for ident in NATIVE:
         for t in TARGETS:
             rest.remove((ids[ident], t, None))
-    read = read_predicates(shapes, rest)
-    assert read is not None and {RDF.type, RDFS.subClassOf, QB.structure, QB.component} <= read
+    reading = read_predicates(shapes, rest)
+    assert reading is not None and not reading.types_anywhere
+    read = reading.predicates
+    assert {RDF.type, RDFS.subClassOf, QB.structure, QB.component} <= read
     whole = built.mapped.union()
-    reduced = reduced_graph(index_triples(built.mapped.triples()), read)
+    reduced = reduced_graph(index_triples(built.mapped.triples()), reading)
     assert set(reduced) <= set(whole)
     dropped = set(whole) - set(reduced)
     observations = set(whole.subjects(RDF.type, QB.Observation))
@@ -138,8 +141,40 @@ def test_pyshacl_sees_a_reduced_graph_and_only_plain_subjects_triples_are_droppe
         types = set(whole.objects(s, RDF.type))
         assert types and types.isdisjoint(read), s
         assert not [c for t in types for c in whole.objects(t, RDFS.subClassOf)], s
-    assert {p for _s, p, _o in dropped}.isdisjoint(read)
-    assert len(reduced) < len(whole) - 10 * len(observations) - 2 * len(annotations)
+    assert {p for _s, p, _o in dropped if p != RDF.type}.isdisjoint(read)
+    # hidden: a plain subject whose rdf:type triples went too is named by no triple kept
+    hidden = {s for s, p, _o in dropped if p == RDF.type}
+    assert annotations <= hidden and hidden.isdisjoint(read)
+    assert not [t for t in reduced if t[2] in hidden or t[0] in hidden]
+    # an observation a kept triple refers to (dct:isReplacedBy from a retired IRI) keeps its type
+    replaced = set(whole.objects(None, DCTERMS.isReplacedBy)) & observations
+    assert replaced and all((o, RDF.type, QB.Observation) in reduced for o in replaced)
+    assert len(reduced) < len(whole) - 12 * len(observations) - 3 * len(annotations)
+
+    # a shape that reads every typed subject's types: no subject hidden, every rdf:type kept
+    reads_types = URIRef("urn:x:types")
+    rest.add((reads_types, SH.targetNode, URIRef("urn:x:n")))
+    sparql = URIRef("urn:x:types-sparql")
+    rest.add((reads_types, SH.sparql, sparql))
+    rest.add((sparql, SH.select, Literal("SELECT $this WHERE { ?x a ?class }")))
+    loose = read_predicates(shapes, rest)
+    assert loose is not None and loose.types_anywhere
+    kept = reduced_graph(index_triples(built.mapped.triples()), loose)
+    assert set(whole.triples((None, RDF.type, None))) <= set(kept)
+    rest.remove((reads_types, None, None))
+    rest.remove((sparql, None, None))
+    inverse, node, path = URIRef("urn:x:inverse"), URIRef("urn:x:inverse-path"), BNode()
+    rest.add((inverse, SH.targetNode, URIRef("urn:x:n")))  # a SHACL path ^rdf:type: a class's instances
+    rest.add((inverse, SH.property, node))
+    rest.add((node, SH.path, path))
+    rest.add((path, SH.inversePath, RDF.type))
+    assert read_predicates(shapes, rest).types_anywhere
+    rest.remove((path, SH.inversePath, RDF.type))
+    rest.add((node, SH.path, RDF.type))  # the types of the focus node itself: reached, so never hidden
+    rest.remove((node, SH.path, path))
+    assert not read_predicates(shapes, rest).types_anywhere
+    for s in (inverse, node):
+        rest.remove((s, None, None))
 
     # a pattern with a variable predicate on anything but a class-targeted focus: no reduction
     shape = URIRef("urn:x:shape")

@@ -30,6 +30,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -547,10 +548,12 @@ def triples_of(data):
 # REDUCED graph: everything except, for each *plain subject* — one whose every rdf:type is
 # outside READ (below) and has no rdfs:subClassOf in the data: a qb:Observation, an
 # oa:Annotation, its oa:SpecificResource and selectors — its triples whose predicate no
-# non-native shape reads. Its rdf:type triples stay. At national scale that drops some 13 of
-# every 14 triples of an observation and most of its annotation's, and pySHACL never sees a
-# graph the size of the cube. (Points 1–4 below are written for an observation; they hold
-# word for word for any plain subject, its types standing for qb:Observation.)
+# non-native shape reads. Its rdf:type triples stay — unless it is *hidden* (point 5): then
+# none of its triples stays. At national scale that drops every triple of an observation and
+# of its annotation, and pySHACL sees the code lists, the structure, the documents and the
+# periods only: a graph that does not grow with the observations. (Points 1–4 below are
+# written for an observation; they hold word for word for any plain subject, its types
+# standing for qb:Observation.)
 #
 # Why the results cannot change — the shapes checked one by one (shapes/cube.ttl, asdh.ttl):
 #
@@ -585,6 +588,24 @@ def triples_of(data):
 #    constraint components (sh:parameter: their validators hang off the component, not the
 #    shape) and SHACL rules (sh:rule). Shapes that are classes (implicit class targets) are
 #    walked like targeted shapes. None of these occurs in our shapes today.
+# 5. A plain subject's rdf:type triples go too when it is *hidden*: its IRI is not in READ
+#    (no sh:targetNode, sh:hasValue, SPARQL text … names it), it is the subject of no other
+#    kept triple (every triple of it with a predicate in READ is an rdf:type triple) and the
+#    object of no kept triple (nor of any rdf:type triple). Then, in the reduced graph, the
+#    subject occurs in its rdf:type triples only, and those can be matched only by a pattern
+#    whose predicate is rdf:type and whose subject is not bound by another pattern (a bound
+#    subject was reached over another triple of it, of which there is none): with an IRI as
+#    object, that object would be in READ, and the subject's types are outside READ — no
+#    match; with a variable or a path as object (`?x a ?t`, `?x rdf:type/rdfs:subClassOf* ?c`),
+#    or a path through rdf:type (`sh:path rdf:type`, `^rdf:type`), or rdf:type as the object
+#    of sh:targetSubjectsOf/ObjectsOf, every typed subject could be read: `read_predicates`
+#    notes any of these (`Reading.types_anywhere`) and then no subject is hidden. Targets:
+#    sh:targetClass names a class in READ (a hidden subject's types are not, and have no
+#    superclass); a shape that is itself a class (implicit class target) has its IRI in READ
+#    too; sh:targetNode names the node (in READ); sh:targetSubjectsOf/ObjectsOf P need a kept
+#    P triple of the node; SPARQL targets are patterns as above. Every value node is reached
+#    from a focus node over kept triples, which a hidden subject is in none of. None of our
+#    shapes reads rdf:type that way.
 #
 # tests/test_mutations.py (53 planted faults) and tests/test_fastcheck.py run this very
 # reduction (fast_results on a Graph reduces it too) and compare with pySHACL on the full graph.
@@ -594,7 +615,29 @@ def _select_texts(shapes: Graph, node) -> list:
     return [str(t) for t in shapes.objects(node, SH.select)] + [str(t) for t in shapes.objects(node, SH.ask)]
 
 
-def read_predicates(shapes: Graph, rest: Graph) -> set | None:
+@dataclass(frozen=True)
+class Reading:
+    """What the non-native shapes can read (see above): `predicates` is READ; `types_anywhere`
+    is true when a shape may read rdf:type triples of subjects it reaches over no other triple
+    (a variable or a path as the object of rdf:type, a path through rdf:type, rdf:type as the
+    object of sh:targetSubjectsOf/ObjectsOf): then no subject is hidden (point 5)."""
+
+    predicates: frozenset
+    types_anywhere: bool
+
+
+def _mentions_type(node) -> bool:
+    """Whether rdf:type occurs anywhere in a property path (rdflib's path objects)."""
+    if node == RDF.type:
+        return True
+    if isinstance(node, PropertyPath):
+        return any(_mentions_type(v) for v in vars(node).values())
+    if isinstance(node, (list, tuple)):
+        return any(_mentions_type(v) for v in node)
+    return False
+
+
+def read_predicates(shapes: Graph, rest: Graph) -> Reading | None:
     """READ (see above) for the shapes `rest` still targets; None where reduction is unsafe."""
     prefixes = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
                 for d in shapes.objects(None, SH.declare)}
@@ -603,16 +646,19 @@ def read_predicates(shapes: Graph, rest: Graph) -> set | None:
     targeted = {s for t in TARGETS for s in rest.subjects(t, None)}
     implicit = {s for cls in (RDFS.Class, OWL.Class) for s in rest.subjects(RDF.type, cls)}  # a shape that is a class
     targeted |= implicit
-    read = {RDF.type, RDFS.subClassOf}
+    read = {RDF.type, RDFS.subClassOf} | {s for s in implicit if isinstance(s, URIRef)}
     unsafe = False
+    types_anywhere = any(True for t in (SH.targetSubjectsOf, SH.targetObjectsOf)
+                         for _ in rest.subjects(t, RDF.type))
 
     def visit(node, class_targets_only):
-        nonlocal unsafe
+        nonlocal unsafe, types_anywhere
         if isinstance(node, URIRef):
             read.add(node)
         elif isinstance(node, PropertyPath):
             if isinstance(node, NegatedPath):
                 unsafe = True
+            types_anywhere = types_anywhere or _mentions_type(node)
             for v in vars(node).values():
                 visit(v, class_targets_only)
         elif isinstance(node, CompValue):
@@ -621,6 +667,8 @@ def read_predicates(shapes: Graph, rest: Graph) -> set | None:
                     for t in v:
                         if isinstance(t[1], Variable) and not (t[0] == Variable("this") and class_targets_only):
                             unsafe = True
+                        if t[1] == RDF.type and not isinstance(t[2], URIRef):
+                            types_anywhere = True
                 visit(v, class_targets_only)
         elif isinstance(node, (list, tuple, set, frozenset)):
             for v in node:
@@ -643,30 +691,63 @@ def read_predicates(shapes: Graph, rest: Graph) -> set | None:
                 except Exception:  # noqa: BLE001 - a query rdflib cannot parse: we cannot know what it reads
                     return None
                 visit(query.algebra, class_only)
+            for path in rest.objects(node, SH.path):  # `sh:path rdf:type` reads a reached node's types: fine;
+                if path != RDF.type and _path_mentions_type(rest, path):  # a path through it may not be
+                    types_anywhere = True
             for o in rest.objects(node, None):
                 if isinstance(o, URIRef):
                     read.add(o)
                 if o not in seen and not isinstance(o, Literal):
                     seen.add(o)
                     todo.append(o)
-    return None if unsafe or QB.Observation in read else read
+    return None if unsafe or QB.Observation in read else Reading(frozenset(read), types_anywhere)
 
 
-def reduced_graph(index: dict, read: set | None) -> Graph:
-    """The graph pySHACL checks: all of `index` but the plain subjects' triples outside `read`
-    (see above); all of it when `read` is None."""
+def _path_mentions_type(shapes: Graph, path) -> bool:
+    """Whether a SHACL path node (an IRI, or a blank node of sh:inversePath, an RDF list …)
+    reaches rdf:type in the shapes graph."""
+    seen, todo = set(), [path]
+    while todo:
+        node = todo.pop()
+        if node == RDF.type:
+            return True
+        if node in seen or isinstance(node, (URIRef, Literal)):
+            continue
+        seen.add(node)
+        todo.extend(shapes.objects(node, None))
+    return False
+
+
+def reduced_graph(index: dict, reading: Reading | None) -> Graph:
+    """The graph pySHACL checks: all of `index` but the plain subjects' triples outside READ
+    and the hidden subjects' triples (see above); all of it when `reading` is None."""
     g = Graph()
     add = g.store.add  # our terms are valid: skip rdflib's checks
     types = index.get(RDF.type, _EMPTY)
     plain: set = set()
+    hidden: set = set()
+    read = reading.predicates if reading is not None else None
     if read is not None:
         subclassed = index.get(RDFS.subClassOf, _EMPTY)
         outside = {t: t not in read and t not in subclassed for ts in types.values() for t in ts}
         plain = {s for s, ts in types.items() if all(outside[t] for t in ts)}
+        if not reading.types_anywhere:
+            hidden = plain - read
+            for p, d in index.items():
+                kept = p in read
+                for s, objects in d.items():
+                    if s in plain:
+                        if p == TYPE:
+                            hidden.difference_update(objects)  # a type named by a type triple: never hidden
+                            continue
+                        if not kept:
+                            continue
+                        hidden.discard(s)  # a kept triple other than rdf:type
+                    hidden.difference_update(objects)  # the object of a kept triple
     for p, d in index.items():
         keep_all = read is None or p in read
         for s, objects in d.items():
-            if keep_all or s not in plain:
+            if (keep_all or s not in plain) and s not in hidden:
                 for o in objects:
                     add((s, p, o), g)
     return g
@@ -703,4 +784,5 @@ def validate_fast(data, shapes: Graph, origins: dict[URIRef, Origin] | None = No
     return add_results(fast_results(data, shapes), origins, report)
 
 
-__all__ = ["CHECKS", "NATIVE", "evaluates", "fast_results", "read_predicates", "reduced_graph", "validate_fast"]
+__all__ = ["CHECKS", "NATIVE", "Reading", "evaluates", "fast_results", "read_predicates", "reduced_graph",
+           "validate_fast"]
