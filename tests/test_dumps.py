@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import os
 import random
+import zlib
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from asdh_lod.build.pipeline import build
 from asdh_lod.build.synth import write_synth
 from asdh_lod.core.fsio import FileBytes, Scratch, sorted_unique_lines, unique_merge
 from asdh_lod.publish import catalog
-from asdh_lod.publish.dumps import JsonLd, Turtle, write_chunked, write_trig
+from asdh_lod.publish.dumps import Gzip, JsonLd, Turtle, write_chunked, write_gzip, write_trig
 from asdh_lod.publish.render import CATALOG_GRAPH, named_graphs
 from asdh_lod.rdf.files import FILES
 from asdh_lod.stages.incremental import DumpPieces
@@ -76,6 +77,9 @@ def _write(kind, nt, site: Path, path: str, pieces, base: str, context: dict, gr
     with open(site / path, "wb") as f:
         if kind == "trig":
             return write_trig([(graph, nt)], f, base, path, pieces, 7)
+        if kind == "gz":
+            gz = write_gzip(nt.splitlines(keepends=True), f, path, pieces, 7)
+            return gz.reused, gz.made
         dump = Turtle(f, base, path, pieces) if kind == "ttl" else JsonLd(f, context, path, pieces)
         write_chunked(nt, [dump], 7)  # about 7 subjects a chunk: dozens of chunks
         return dump.reused, dump.made
@@ -100,20 +104,58 @@ def test_chunked_dumps_equal_the_whole_and_reuse_the_unchanged_chunks(national, 
     references = {"ttl": lambda d: turtle_dump(d, turtle_prefixes(base)),
                   "jsonld": lambda d: jsonld(None, context, nt=d),
                   "trig": lambda d: trig(b"".join(line[:-2] + f"<{graph}> .\n".encode()
-                                                  for line in d.splitlines(keepends=True)), base)}
+                                                  for line in d.splitlines(keepends=True)), base),
+                  "gz": lambda d: d}  # compared decompressed (`_read`)
     made = {}
     for kind, reference in references.items():
         first, again, third = tmp_path / f"first-{kind}", tmp_path / f"again-{kind}", tmp_path / f"third-{kind}"
         pieces = DumpPieces(None, {})
         reused, made_first = _write(kind, nt, first, "dump", pieces, base, context, graph)
-        assert (first / "dump").read_bytes() == reference(nt)  # chunk by chunk: the same bytes as the whole
+        assert _read(first / "dump") == reference(nt)  # chunk by chunk: the same bytes as the whole
         assert reused == 0 and made_first == len(pieces.new["dump"]) > 20
         old = _published(first, pieces)
         reused, made[kind] = _write(kind, fixed, again, "dump", old, base, context, graph)
-        assert (again / "dump").read_bytes() == reference(fixed)
+        assert _read(again / "dump") == reference(fixed)
         assert made[kind] >= 1 and reused >= 20 and made[kind] < reused / 5  # only the changed chunks made
+        if kind == "gz":  # the same bytes as compressing the fixed dump from scratch
+            _write(kind, fixed, tmp_path / "fresh-gz", "dump", DumpPieces(None, {}), base, context, graph)
+            assert (again / "dump").read_bytes() == (tmp_path / "fresh-gz" / "dump").read_bytes()
         # a file of the previous site edited since it was published: nothing is read back from it
         (first / "dump").write_bytes((first / "dump").read_bytes() + b"\n")
         reused, _ = _write(kind, fixed, third, "dump", old, base, context, graph)
-        assert reused == 0 and (third / "dump").read_bytes() == reference(fixed)
-    assert made["ttl"] == made["jsonld"]
+        assert reused == 0 and _read(third / "dump") == reference(fixed)
+    assert made["ttl"] == made["jsonld"] == made["gz"]
+
+
+def _read(path: Path) -> bytes:
+    """A dump's bytes; a gzip one decompressed, and checked to be one member (a browser's
+    DecompressionStream reads only the first) ending in gzip's CRC-32 and size."""
+    data = path.read_bytes()
+    if data[:2] != b"\x1f\x8b":
+        return data
+    d = zlib.decompressobj(wbits=31)
+    out = d.decompress(data) + d.flush()
+    assert d.eof and d.unused_data == b""
+    assert out == gzip.decompress(data)
+    return out
+
+
+def test_gzip_dump_is_one_member_of_separately_deflated_chunks(tmp_path):
+    lines = [f"<s{i:05d}> <p> \"ğ {i}\" .\n".encode() for i in range(3000)]
+    data = b"".join(lines)
+    with open(tmp_path / "d.gz", "wb") as f:
+        gz = write_gzip(lines, f, "d.gz", None, every=50)
+    assert gz.made > 20 and gz.reused == 0
+    assert _read(tmp_path / "d.gz") == data
+    assert len((tmp_path / "d.gz").read_bytes()) < len(data) / 4  # still compressed
+    with open(tmp_path / "empty.gz", "wb") as f:
+        write_gzip([], f, "empty.gz")
+    assert _read(tmp_path / "empty.gz") == b"" == gzip.decompress((tmp_path / "empty.gz").read_bytes())
+
+    class Broken(Gzip):
+        def make(self, chunk: bytes) -> bytes:
+            raise ValueError("no space left")
+
+    with open(tmp_path / "b.gz", "wb") as f, pytest.raises(ValueError, match="no space left"):
+        gz = Broken(f, "b.gz")
+        write_chunked(data, [gz], 50)  # the thread's error, reported by close

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import gzip
 import hashlib
 import heapq
 import os
-import queue
 import resource
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 
@@ -176,15 +173,13 @@ class Scratch:
         self.close()
 
 
-def write_chunks(path: Path, chunks: Iterable[bytes], also: Callable[[bytes], None] | None = None) -> int:
-    """Write the byte strings `chunks` to `path` (a scratch file) one after another; each is
-    also passed to `also` (e.g. a compressor). Returns the number of bytes written."""
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> int:
+    """Write the byte strings `chunks` to `path` (a scratch file) one after another. Returns
+    the number of bytes written."""
     n = 0
     with open(path, "wb", buffering=1 << 20) as f:
         for chunk in chunks:
             f.write(chunk)
-            if also is not None:
-                also(chunk)
             n += len(chunk)
     return n
 
@@ -315,39 +310,6 @@ class FileBytes:
 
     def __del__(self):
         self.close()
-
-
-class GzipWriter:
-    """Writes a gzip file (mtime 0, no name: the same bytes give the same file) in a
-    background thread: zlib releases the GIL, so compressing overlaps the caller's work on a
-    second core. `write` hands over a chunk (a bounded queue: at most a few chunks wait)."""
-
-    def __init__(self, path: Path, level: int = 6):
-        self.path = Path(path)
-        self._queue: queue.Queue = queue.Queue(maxsize=8)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(level,), daemon=True)
-        self._thread.start()
-
-    def _run(self, level: int) -> None:
-        try:
-            with open(self.path, "wb", buffering=1 << 20) as raw, \
-                    gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level) as gz:
-                while (chunk := self._queue.get()) is not None:
-                    gz.write(chunk)
-        except BaseException as err:  # reported by close()
-            self._error = err
-            while self._queue.get() is not None:  # let the writer finish
-                pass
-
-    def write(self, chunk: bytes) -> None:
-        self._queue.put(chunk)
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
-"""The whole-dataset Turtle, TriG and JSON-LD dumps, written chunk by chunk from sorted N-Triples.
+"""The whole-dataset Turtle, TriG, JSON-LD and gzip dumps, written chunk by chunk from sorted N-Triples.
 
 Each sorted N-Triples file is cut into content-defined chunks of whole subjects
 (`serialise.subject_chunks`) and each chunk is serialised on its own (`turtle_body`,
 `trig_block`, `jsonld_body`): a dump is its head, the chunks' pieces and its tail — the same
-bytes as serialising the whole at once (tests/test_dumps.py). Nothing the size of the graph
-is held.
+bytes as serialising the whole at once (tests/test_dumps.py). The gzip dumps (`Gzip`) are
+one gzip member whose deflate stream is the chunks compressed each on its own, flushed to a
+byte boundary (as pigz does), then an empty final block: any gzip reader, a browser's
+`DecompressionStream` included, reads it as one stream. Nothing the size of the graph is held.
 
 An incremental build (`--cache`) reuses the pieces: `Pieces` (`stages.incremental.DumpPieces`)
 reads the piece of a chunk whose N-Triples are unchanged back from the previous site's file
@@ -14,6 +16,10 @@ the chunks of the few subjects it touches; the other pieces are copied, not seri
 
 from __future__ import annotations
 
+import queue
+import struct
+import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -57,6 +63,13 @@ class Dump:
     def raw(self, data: bytes) -> None:
         self.f.write(data)
         self.at += len(data)
+
+    def close(self) -> None:
+        """Write the tail; the dump is then complete."""
+        self.raw(self.tail())
+
+    def abandon(self) -> None:
+        """Stop after a failure (the file is left incomplete)."""
 
     def add(self, chunk: bytes) -> None:
         """Write the piece of `chunk`: the previous build's, or made now; remember where it lies."""
@@ -108,20 +121,113 @@ class JsonLd(Dump):
         return jsonld_body(chunk, self.compactor)
 
 
+# gzip's header as gzip.GzipFile(filename="", mtime=0) writes it at levels 2 to 8: no name, no
+# time, unknown OS; and the end of a deflate stream, an empty final block (fixed codes)
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+DEFLATE_END = b"\x03\x00"
+
+
+class Gzip(Dump):
+    """A gzip file of the chunks, one member: each chunk deflated on its own (no window shared
+    with the chunk before it, so its piece can be reused) and flushed to a byte boundary
+    (Z_SYNC_FLUSH), then an empty final block, the CRC-32 and the size of the whole.
+
+    The chunks are compressed in a thread (zlib releases the GIL: compressing overlaps the
+    caller's work on a second core); pieces read back are written by the same thread, in order."""
+
+    def __init__(self, f: BinaryIO, path: str, pieces: Pieces | None = None, level: int = 6):
+        super().__init__(f, path, pieces)
+        self.level, self.crc, self.size = level, 0, 0
+        self._queue: queue.Queue = queue.Queue(maxsize=8)  # a few chunks wait, not the whole
+        self._spans: list[tuple[bytes, int, int]] = []  # recorded by the caller's thread, at close
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def head(self) -> bytes:
+        return GZIP_HEADER
+
+    def tail(self) -> bytes:
+        return DEFLATE_END + struct.pack("<II", self.crc, self.size & 0xFFFFFFFF)
+
+    def make(self, chunk: bytes) -> bytes:
+        c = zlib.compressobj(self.level, zlib.DEFLATED, -15)
+        return c.compress(chunk) + c.flush(zlib.Z_SYNC_FLUSH)
+
+    def _run(self) -> None:
+        try:
+            while (item := self._queue.get()) is not None:
+                key, chunk, body = item
+                if body is None:
+                    body = self.make(chunk)
+                    self.made += 1
+                else:
+                    self.reused += 1
+                self._spans.append((key, self.at, len(body)))
+                self.raw(body)
+        except BaseException as err:  # reported by close()
+            self._error = err
+            while self._queue.get() is not None:  # let the caller finish
+                pass
+
+    def add(self, chunk: bytes) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        self.crc = zlib.crc32(chunk, self.crc)
+        self.size += len(chunk)
+        key = self.key(chunk)
+        body = self.pieces.get(self.path, key) if self.pieces is not None else None
+        self._queue.put((key, chunk, body))
+
+    def abandon(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def close(self) -> None:
+        self.abandon()
+        if self._error is not None:
+            raise self._error
+        if self.pieces is not None:
+            for key, at, length in self._spans:
+                self.pieces.record(self.path, key, at, length)
+        super().close()
+
+
+def write_gzip(lines: Iterable[bytes], f: BinaryIO, path: str, pieces: Pieces | None = None,
+               every: int = CHUNK_SUBJECTS) -> Gzip:
+    """Sorted N-Triples or N-Quads lines gzip-compressed into `f`, chunk by chunk (`Gzip`)."""
+    gz = Gzip(f, path, pieces)
+    write_dumps(lines, [gz], every)
+    return gz
+
+
 def _lines(nt: Path | bytes) -> Iterable[bytes]:
     return nt.splitlines(keepends=True) if isinstance(nt, bytes) else read_lines(nt)
 
 
-def write_chunked(nt: Path | bytes, dumps: Sequence[Dump], every: int = CHUNK_SUBJECTS) -> None:
-    """Write `dumps` of the sorted N-Triples `nt` (a file or bytes), all from one pass over its
-    chunks (`serialise.subject_chunks`; `every`: subjects a chunk, on average)."""
+def write_dumps(lines: Iterable[bytes], dumps: Sequence[Dump], every: int = CHUNK_SUBJECTS) -> None:
+    """Write `dumps` of sorted lines, all from one pass over their chunks
+    (`serialise.subject_chunks`; `every`: subjects a chunk, on average)."""
     for d in dumps:
         d.raw(d.head())
-    for chunk in subject_chunks(_lines(nt), every):
-        for d in dumps:
-            d.add(chunk)
+    try:
+        for chunk in subject_chunks(lines, every):
+            for d in dumps:
+                d.add(chunk)
+    except BaseException:
+        for d in dumps:  # a Gzip's thread is stopped
+            d.abandon()
+        raise
     for d in dumps:
-        d.raw(d.tail())
+        d.close()
+
+
+def write_chunked(nt: Path | bytes, dumps: Sequence[Dump], every: int = CHUNK_SUBJECTS) -> None:
+    """Write `dumps` of the sorted N-Triples `nt` (a file or bytes), all from one pass over its
+    chunks (`write_dumps`)."""
+    write_dumps(_lines(nt), dumps, every)
 
 
 class _TrigGraph(Dump):

@@ -18,7 +18,7 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ..core.fsio import (Digest, FileBytes, GzipWriter, Linked, Scratch, digest, in_memory, merge_files,
+from ..core.fsio import (Digest, FileBytes, Linked, Scratch, digest, in_memory, merge_files,
                          open_for_writing, read_lines, sorted_unique_lines, unique_merge, write_chunks)
 from ..core.parallel import Background
 from ..core.problems import Report
@@ -31,7 +31,7 @@ from ..stages.changes import Release
 from ..stages.incremental import PageReuse, PagesMade
 from ..stages.mapping import Mapped
 from . import catalog, csvw, querypage, sdmx
-from .dumps import JsonLd, Pieces, Turtle, write_chunked, write_trig
+from .dumps import Gzip, JsonLd, Pieces, Turtle, write_chunked, write_gzip, write_trig
 from . import releases as versions
 from .links import chrome
 from .maps import Outlines
@@ -190,20 +190,18 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         write_chunks(parts[str(name)], batched(lines))
     loading = None
     try:
-        nt_path, nt_gz = scratch.file("dump.nt"), GzipWriter(scratch.file("dump.nt.gz"))
+        nt_path = scratch.file("dump.nt")
         counted = [0]
 
         def count(lines: Iterator[bytes]) -> Iterator[bytes]:
             for counted[0], line in enumerate(lines, 1):
                 yield line
 
-        write_chunks(nt_path, batched(count(unique_merge([read_lines(p) for p in parts.values()]))), also=nt_gz.write)
-        nt_gz.close()
+        write_chunks(nt_path, batched(count(unique_merge([read_lines(p) for p in parts.values()]))))
         # the example queries' store, on disk, is loaded from the sorted files in a thread while
-        # the other dumps are made here (pyoxigraph's loader releases the GIL; started once the
-        # compressing thread is done, so that three do not share two cores): each release in its
-        # own named graphs too (not in the default graph); the catalogue's graph is added when made.
-        # An incremental build updates the previous build's store instead (`QueryStores`)
+        # the other dumps are made here (pyoxigraph's loader releases the GIL): each release in
+        # its own named graphs too (not in the default graph); the catalogue's graph is added
+        # when made. An incremental build updates the previous build's store instead (`QueryStores`)
         union, more = querypage.needs_default_graph(list(queries)), [
             gzip.decompress(r.files[release_path(r.version, "n-quads-gzip")]) for r in releases]
         loading = Background(
@@ -213,13 +211,14 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
             stats["triples"] = counted[0]
         nt = FileBytes(nt_path)  # the pages' descriptions are slices of it
         held[FILES["n-triples"].path] = digest(nt_path)  # the file itself is moved in last
-        yield out(FILES["n-triples-gzip"].path, nt_gz.path)
-        # Turtle and JSON-LD from one pass over the sorted file's chunks (`dumps.py`)
-        ttl, jl = scratch.file("dump.ttl"), scratch.file("dump.jsonld")
-        with open_for_writing(ttl) as f, open_for_writing(jl) as g:
+        # Turtle, JSON-LD and the gzip from one pass over the sorted file's chunks (`dumps.py`)
+        ttl, jl, nt_gz = scratch.file("dump.ttl"), scratch.file("dump.jsonld"), scratch.file("dump.nt.gz")
+        with open_for_writing(ttl) as f, open_for_writing(jl) as g, open_for_writing(nt_gz) as z:
             whole = [Turtle(f, base, FILES["turtle"].path, pieces),
-                     JsonLd(g, context, FILES["json-ld"].path, pieces)]  # self-contained: the context embedded
+                     JsonLd(g, context, FILES["json-ld"].path, pieces),  # self-contained: the context embedded
+                     Gzip(z, FILES["n-triples-gzip"].path, pieces)]
             write_chunked(nt_path, whole)
+        yield out(FILES["n-triples-gzip"].path, nt_gz)
         yield out(FILES["turtle"].path, ttl)
         yield out(FILES["json-ld"].path, jl)
         yield out(FILES["ontology"].path, turtle(mapped.ontology))
@@ -243,18 +242,18 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
             yield out(path, data)
         # … and the named-graph dumps, which hold it in its own graph, after it
         parts[str(mapped.uris.graph(CATALOG_GRAPH))] = ntriples(documents[catalog.CATALOG])
-        nq_gz = GzipWriter(scratch.file("dump.nq.gz"))
-        for chunk in batched(unique_merge([quad_lines(p.splitlines(keepends=True) if isinstance(p, bytes) else read_lines(p),
-                                                      name) for name, p in parts.items()])):
-            nq_gz.write(chunk)
-        nq_gz.close()
-        yield out(FILES["n-quads-gzip"].path, nq_gz.path)
+        nq_gz = scratch.file("dump.nq.gz")
+        with open_for_writing(nq_gz) as f:
+            quads = write_gzip(unique_merge([quad_lines(p.splitlines(keepends=True) if isinstance(p, bytes)
+                                                        else read_lines(p), name) for name, p in parts.items()]),
+                               f, FILES["n-quads-gzip"].path, pieces)
+        yield out(FILES["n-quads-gzip"].path, nq_gz)
         tg = scratch.file("dump.trig")
         with open_for_writing(tg) as f:
             reused, _made = write_trig(parts.items(), f, base, FILES["trig"].path, pieces)
         yield out(FILES["trig"].path, tg)
         if stats is not None:  # the dumps' pieces read back from the previous site
-            stats["pieces reused"] = reused + sum(d.reused for d in whole)
+            stats["pieces reused"] = reused + sum(d.reused for d in (*whole, quads))
 
         def store(default_graph: bool):
             """The edition's store, once loaded; the catalogue's graph added (it is made last)."""
