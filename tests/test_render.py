@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import pickle
 import re
 import threading
 
@@ -9,8 +12,9 @@ import pytest
 
 from asdh_lod.build.pipeline import build, prepare
 from asdh_lod.core.fsio import Scratch
-from asdh_lod.publish import catalog
-from asdh_lod.publish.render import sorted_data_lines
+from asdh_lod.publish import catalog, csvw, sdmx
+from asdh_lod.publish.render import sorted_data_lines, source_tables
+from asdh_lod.rdf.files import FILES
 from asdh_lod.rdf.serialise import ntriple_lines
 
 
@@ -92,3 +96,52 @@ def test_the_data_graphs_lines_are_the_merge_of_each_sources_sorted_lines(tiny_b
         own.write_bytes(b"".join(sorted([planted, *own.read_bytes().splitlines(keepends=True)])))
         assert list(sorted_data_lines(mapped, scratch, kept)) == sorted([*whole, planted])
         assert kept.kept == ["tiny-haber"]
+
+
+class _KeptTables(_Kept):
+    """Keeps each source's rows of the tables too, counting what it was asked to keep."""
+
+    def __init__(self, folder):
+        super().__init__(folder)
+        self.tables_kept: list[str] = []
+
+    def tables(self, doc):
+        path = self.folder / f"{doc}.tables"
+        return pickle.loads(path.read_bytes()) if path.is_file() else None
+
+    def keep_tables(self, doc, tables):
+        self.tables_kept.append(doc)
+        (self.folder / f"{doc}.tables").write_bytes(pickle.dumps(tables))
+
+
+def test_the_tables_are_the_merge_of_each_sources_rows_kept_between_builds(built, tmp_path):
+    """The CSV and the SDMX-CSV are each source's rows merged: the same bytes as sorting every
+    fact at once (the CSV by observation IRI, the SDMX-CSV by SDMX key, ties in source order),
+    and an incremental build reads a source's rows back instead of making them."""
+    model, uris = built.model, built.mapped.uris
+    assert len(model.sources) >= 2
+    csv_path, sdmx_path = FILES["csv"].path, FILES["sdmx-csv"].path
+    # the reference: every fact sorted at once
+    reference_csv = io.StringIO(newline="")
+    w = csv.DictWriter(reference_csv, fieldnames=[c.name for c in csvw.columns(uris)], lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(csvw.rows(model, uris))
+    ordered = sorted(model.facts, key=sdmx._key)
+    kept = _KeptTables(tmp_path / "kept")
+    tables = source_tables(model, uris, kept)
+    assert kept.tables_kept == [src.document.id for src in model.sources]
+    merged_csv = csvw.csv_files(model, uris, tables["csv"])[csv_path]
+    assert merged_csv == reference_csv.getvalue().encode("utf-8") == (built.out / csv_path).read_bytes()
+    merged_sdmx = sdmx.sdmx_files(model, uris, tables["sdmx"])[sdmx_path]
+    assert merged_sdmx == (built.out / sdmx_path).read_bytes() == sdmx.sdmx_csv(model, uris)
+    rows = list(csv.reader(io.StringIO(merged_sdmx.decode("utf-8"), newline="")))[1:]
+    assert [r[-1] for r in rows] == [str(uris.fact(f)) for f in ordered]
+    # kept rows are read back, not made again: a row planted in one source's is in the merge
+    first = model.sources[0].document.id
+    planted = dict(kept.tables(first))
+    planted["csv"] = sorted([*planted["csv"], ("https://planted.example/", b"planted\r\n")])
+    kept.keep_tables(first, planted)
+    kept.tables_kept.clear()
+    again = source_tables(model, uris, kept)
+    assert kept.tables_kept == []
+    assert csvw.csv_files(model, uris, again["csv"])[csv_path].count(b"planted\r\n") == 1

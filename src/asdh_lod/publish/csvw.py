@@ -19,16 +19,19 @@ literal, mapped to sdmx-measure:obsValue.
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import itemgetter
 
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from ..rdf.vocab import QB, SDMX_ATTRIBUTE, SDMX_MEASURE
 from ..stages.mapping import number_text
-from ..model.records import Model
+from ..model.records import Fact, Model, Source
 from ..core.problems import Report, problem
 from ..rdf.files import FILES
 from ..rdf.uris import Uris
@@ -128,43 +131,48 @@ def _plain(text: str) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def rows(model: Model, uris: Uris) -> list[dict[str, str]]:
-    """One dict per observation (cell texts), sorted by observation IRI."""
-    unit_kinds = {c.code: c.extra.get("kind", "count") for c in model.schemes["unit"].concepts.values()}
-
+def _labeller(model: Model):
     def label(scheme: str, code: str, lang: str) -> str:
         s = model.schemes[scheme]
         if code in s.concepts:
             return s.concepts[code].label.get(lang, "")
         country = s.extra.get("country") or {}
         return str(country.get("label", {}).get(lang, "")) if str(country.get("iso")) == code else ""
+    return label
 
-    out = []
-    for f in model.facts:
-        text, datatype = number_text(f.value, unit_kinds[f.unit])
-        is_int = datatype == XSD.integer
-        quotes = [q.quote for q in [f.quote, *f.also_quoted]]
-        if any(QUOTE_SEPARATOR in q for q in quotes):  # check_csv reports it before rendering
-            raise ValueError(f"{f.origin}: quote contains the CSV separator {QUOTE_SEPARATOR!r}")
-        row = {"observation": str(uris.fact(f))}
-        for name, scheme, _ in (*_CODED, ("unit", "unit", None)):
-            code = getattr(f, name)
-            row[name] = code
-            for lang in ("tr", "en"):
-                row[f"{name}_{lang}"] = label(scheme, code, lang)
-        row["period"] = f.period.notation
-        row["period_start"] = f.period.begin.isoformat() if f.period.begin else ""
-        row["period_end"] = f.period.end.isoformat()
-        decimal = _decimal_text(f.value)
-        row["value"] = _plain(decimal)
-        row["value_integer"] = text if is_int else ""
-        row["value_decimal"] = "" if is_int else decimal
-        row["approximate"] = "true" if f.approximate else "false"
-        row["precision"] = _decimal_text(f.precision) if f.precision is not None else ""
-        row["source_document"] = f.document
-        row["quote"] = QUOTE_SEPARATOR.join(quotes)
-        row["fact_id"] = f"{f.document}#{f.id}"
-        out.append(row)
+
+def _row(f: Fact, uris: Uris, unit_kinds: dict[str, str], label) -> dict[str, str]:
+    text, datatype = number_text(f.value, unit_kinds[f.unit])
+    is_int = datatype == XSD.integer
+    quotes = [q.quote for q in [f.quote, *f.also_quoted]]
+    if any(QUOTE_SEPARATOR in q for q in quotes):  # check_csv reports it before rendering
+        raise ValueError(f"{f.origin}: quote contains the CSV separator {QUOTE_SEPARATOR!r}")
+    row = {"observation": str(uris.fact(f))}
+    for name, scheme, _ in (*_CODED, ("unit", "unit", None)):
+        code = getattr(f, name)
+        row[name] = code
+        for lang in ("tr", "en"):
+            row[f"{name}_{lang}"] = label(scheme, code, lang)
+    row["period"] = f.period.notation
+    row["period_start"] = f.period.begin.isoformat() if f.period.begin else ""
+    row["period_end"] = f.period.end.isoformat()
+    decimal = _decimal_text(f.value)
+    row["value"] = _plain(decimal)
+    row["value_integer"] = text if is_int else ""
+    row["value_decimal"] = "" if is_int else decimal
+    row["approximate"] = "true" if f.approximate else "false"
+    row["precision"] = _decimal_text(f.precision) if f.precision is not None else ""
+    row["source_document"] = f.document
+    row["quote"] = QUOTE_SEPARATOR.join(quotes)
+    row["fact_id"] = f"{f.document}#{f.id}"
+    return row
+
+
+def rows(model: Model, uris: Uris, facts: list[Fact] | None = None) -> list[dict[str, str]]:
+    """One dict per observation (cell texts) of `facts` (default: every fact), sorted by observation IRI."""
+    unit_kinds = {c.code: c.extra.get("kind", "count") for c in model.schemes["unit"].concepts.values()}
+    label = _labeller(model)
+    out = [_row(f, uris, unit_kinds, label) for f in (model.facts if facts is None else facts)]
     return sorted(out, key=lambda r: r["observation"])
 
 
@@ -177,15 +185,34 @@ def check_csv(model: Model, report: Report) -> None:
                                    separator=QUOTE_SEPARATOR))
 
 
-def observations_csv(model: Model, uris: Uris) -> bytes:
-    """The tidy CSV: UTF-8, a header row, CRLF line ends, quoted only where needed (RFC 4180)."""
+def _writer(buf: io.StringIO, names: list[str]) -> csv.DictWriter:
+    return csv.DictWriter(buf, fieldnames=names, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def source_rows(model: Model, uris: Uris, src: Source) -> list[tuple[str, bytes]]:
+    """The CSV rows of one source's facts: (observation IRI, the row as UTF-8 bytes with its
+    line end), sorted. They depend on the source, the code lists and the base IRI only, so an
+    incremental build keeps them per source; `observations_csv` merges them."""
     names = [c.name for c in columns(uris)]
     buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, fieldnames=names, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writeheader()
-    for row in rows(model, uris):
+    w = _writer(buf, names)
+    out = []
+    for row in rows(model, uris, src.facts):
         w.writerow(row)
-    return buf.getvalue().encode("utf-8")
+        out.append((row["observation"], buf.getvalue().encode("utf-8")))
+        buf.seek(0)
+        buf.truncate()
+    return out
+
+
+def observations_csv(model: Model, uris: Uris, by_source: Iterable[list[tuple[str, bytes]]] | None = None) -> bytes:
+    """The tidy CSV: UTF-8, a header row, CRLF line ends, quoted only where needed (RFC 4180).
+    `by_source`: each source's `source_rows` (made here when not given), merged in IRI order."""
+    if by_source is None:
+        by_source = [source_rows(model, uris, src) for src in model.sources]
+    buf = io.StringIO(newline="")
+    _writer(buf, [c.name for c in columns(uris)]).writeheader()
+    return b"".join([buf.getvalue().encode("utf-8"), *(line for _key, line in heapq.merge(*by_source, key=itemgetter(0)))])
 
 
 def csvw_metadata(model: Model, uris: Uris) -> bytes:
@@ -219,6 +246,6 @@ def csvw_metadata(model: Model, uris: Uris) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def csv_files(model: Model, uris: Uris) -> dict[str, bytes]:
-    """{path: bytes} of the CSV and its metadata, for `publish.render`."""
-    return {CSV_PATH: observations_csv(model, uris), METADATA_PATH: csvw_metadata(model, uris)}
+def csv_files(model: Model, uris: Uris, by_source: Iterable[list[tuple[str, bytes]]] | None = None) -> dict[str, bytes]:
+    """{path: bytes} of the CSV and its metadata, for `publish.render` (`by_source`: see `observations_csv`)."""
+    return {CSV_PATH: observations_csv(model, uris, by_source), METADATA_PATH: csvw_metadata(model, uris)}

@@ -26,6 +26,7 @@ from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
 from ..rdf.query import edition_store_of, load_graphs
 from ..rdf.serialise import batched, jsonld_context, ntriple_lines, ntriples, quad_lines, turtle
+from ..rdf.uris import Uris
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
 from ..stages.changes import Release
 from ..stages.incremental import PageReuse, PagesMade
@@ -72,12 +73,33 @@ def check_outputs(model: Model, queries: Sequence[ExampleQuery], report: Report)
 
 
 class KeptLines(Protocol):
-    """Where an incremental build keeps each source's sorted N-Triples lines
-    (`stages.incremental.BuildCache`)."""
+    """Where an incremental build keeps each source's sorted N-Triples lines and its rows of
+    the CSV and SDMX tables (`stages.incremental.BuildCache`)."""
 
     def sorted_lines(self, doc: str) -> Path | None: ...
 
     def keep_sorted_lines(self, doc: str, data: bytes) -> Path | None: ...
+
+    def tables(self, doc: str) -> dict | None: ...
+
+    def keep_tables(self, doc: str, tables: dict) -> None: ...
+
+
+def source_tables(model: Model, uris: Uris, kept: KeptLines | None = None) -> dict[str, list]:
+    """Each source's rows of the CSV and the SDMX-CSV ({"csv": [per source], "sdmx": [...]}, in
+    source order), for `csvw.csv_files` and `sdmx.sdmx_files` to merge: kept by `kept` and read
+    back by the next build while the source is unchanged, else made."""
+    out: dict[str, list] = {"csv": [], "sdmx": []}
+    for src in model.sources:
+        doc = src.document.id
+        tables = kept.tables(doc) if kept is not None else None
+        if tables is None or set(tables) != set(out):
+            tables = {"csv": csvw.source_rows(model, uris, src), "sdmx": sdmx.source_rows(model, uris, src)}
+            if kept is not None:
+                kept.keep_tables(doc, tables)
+        for name, rows in tables.items():
+            out[name].append(rows)
+    return out
 
 
 class QueryStores(Protocol):
@@ -227,10 +249,12 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         yield out(FILES["context"].path, (json.dumps(context, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         for src in model.sources:
             yield out(source_text(src.document.id), src.document.text.encode("utf-8"))
-        for path, data in csvw.csv_files(model, mapped.uris).items():
+        tables = source_tables(model, mapped.uris, kept)
+        for path, data in csvw.csv_files(model, mapped.uris, tables["csv"]).items():
             yield out(path, data)
-        for path, data in sdmx.sdmx_files(model, mapped.uris).items():
+        for path, data in sdmx.sdmx_files(model, mapped.uris, tables["sdmx"]).items():
             yield out(path, data)
+        del tables
         # the catalogue describes the downloads above by their bytes, so it comes after them …
         sorted_files = {"whole": nt_path, **{name: parts[str(mapped.uris.graph(name))] for name, _ in NAMED_GRAPHS}}
         documents, descriptions = catalog.description_files(

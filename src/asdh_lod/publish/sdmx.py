@@ -22,14 +22,17 @@ structure message's `Prepared` time is the dataset's modified date).
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
+from operator import itemgetter
 from xml.sax.saxutils import escape
 
 from ..core.problems import Report, problem
 from ..model.numbers import exact_decimal
-from ..model.records import Fact, Model
+from ..model.records import Fact, Model, Source
 from ..rdf.files import FILES
 from ..rdf.uris import Uris
 from .csvw import QUOTE_SEPARATOR
@@ -141,16 +144,13 @@ def _label(model: Model, scheme: str, code: str) -> str:
     return dict(country["label"]).get("en", code) if country and str(country["iso"]) == code else code
 
 
-def sdmx_csv(model: Model, uris: Uris) -> bytes:
-    """One row per observation: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions (coded ones as
-    "code: name"), OBS_VALUE, UNIT_MEASURE ("code: name") and the attributes. UTF-8, CRLF."""
-    header = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
-    header += [f"{ident}: {names['en']}" for ident, _s, _f, names in DIMENSIONS]
-    header += [TIME[0], MEASURE[0], f"{UNIT[0]}: {UNIT[2]['en']}"] + [a[0] for a in ATTRIBUTES]
+def source_rows(model: Model, uris: Uris, src: Source) -> list[tuple[tuple[str, ...], bytes]]:
+    """The SDMX-CSV rows of one source's facts: (SDMX key, the row as UTF-8 bytes with its
+    line end), in key order. An incremental build keeps them per source; `sdmx_csv` merges them."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(header)
-    for f in sorted(model.facts, key=_key):
+    out = []
+    for f in sorted(src.facts, key=_key):
         row = ["datastructure", STRUCTURE_ID, "I"]
         row += [f"{getattr(f, field)}: {_label(model, scheme, getattr(f, field))}"
                 for _id, scheme, field, _n in DIMENSIONS]
@@ -160,7 +160,25 @@ def sdmx_csv(model: Model, uris: Uris) -> bytes:
                 f.period.notation, f.document,
                 QUOTE_SEPARATOR.join(q.quote for q in [f.quote, *f.also_quoted]), str(uris.fact(f))]
         w.writerow(row)
-    return buf.getvalue().encode("utf-8")
+        out.append((_key(f), buf.getvalue().encode("utf-8")))
+        buf.seek(0)
+        buf.truncate()
+    return out
+
+
+def sdmx_csv(model: Model, uris: Uris, by_source: Iterable[list[tuple[tuple[str, ...], bytes]]] | None = None) -> bytes:
+    """One row per observation: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions (coded ones as
+    "code: name"), OBS_VALUE, UNIT_MEASURE ("code: name") and the attributes. UTF-8, CRLF.
+    `by_source`: each source's `source_rows` (made here when not given), merged in key order
+    (a stable merge: facts with one key stay in source order)."""
+    if by_source is None:
+        by_source = [source_rows(model, uris, src) for src in model.sources]
+    header = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
+    header += [f"{ident}: {names['en']}" for ident, _s, _f, names in DIMENSIONS]
+    header += [TIME[0], MEASURE[0], f"{UNIT[0]}: {UNIT[2]['en']}"] + [a[0] for a in ATTRIBUTES]
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(header)
+    return b"".join([buf.getvalue().encode("utf-8"), *(line for _key, line in heapq.merge(*by_source, key=itemgetter(0)))])
 
 
 # ---------------------------------------------------------------------------------------
@@ -255,6 +273,7 @@ def structure_xml(model: Model, uris: Uris) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def sdmx_files(model: Model, uris: Uris) -> dict[str, bytes]:
-    """The SDMX downloads: {path: bytes}."""
-    return {FILES["sdmx-csv"].path: sdmx_csv(model, uris), FILES["sdmx-structure"].path: structure_xml(model, uris)}
+def sdmx_files(model: Model, uris: Uris, by_source: Iterable[list] | None = None) -> dict[str, bytes]:
+    """The SDMX downloads: {path: bytes} (`by_source`: see `sdmx_csv`)."""
+    return {FILES["sdmx-csv"].path: sdmx_csv(model, uris, by_source),
+            FILES["sdmx-structure"].path: structure_xml(model, uris)}

@@ -73,6 +73,7 @@ from ..model.records import Model, Source
 _CUSTOM_TEXT = re.compile(rb"^\s+text\s*:", re.M)  # a document naming another text file: not cached
 SITE_STATE = "site.state"  # the published site's pages (SiteState), beside the entries
 QUERY_STORES = "query-store"  # the example queries' stores and the data graphs they hold (`StoreState`)
+TABLES = ".tables"  # beside a source's entry: its rows of the CSV and SDMX tables
 
 
 @dataclass
@@ -266,9 +267,9 @@ class BuildCache:
         return entry.mapped if entry is not None and entry.source is src else None
 
     # -- the render stage: each source's sorted N-Triples --------------------------------
-    def _lines_file(self, doc: str) -> Path | None:
+    def _lines_file(self, doc: str, suffix: str = ".nt") -> Path | None:
         key = self.keys.get(doc)
-        return None if key is None else self.folder / f"{key}.nt"
+        return None if key is None else self.folder / f"{key}{suffix}"
 
     def sorted_lines(self, doc: str) -> Path | None:
         """The file of a source's sorted N-Triples lines, kept by an earlier build with the same
@@ -285,6 +286,22 @@ class BuildCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_file(path, data)
         return path
+
+    # -- the render stage: each source's rows of the CSV and SDMX tables ---------------
+    def tables(self, doc: str) -> dict | None:
+        """A source's rows of the tables (`publish.render.source_tables`), kept by an earlier
+        build with the same key, if any (and readable)."""
+        path = self._lines_file(doc, TABLES)
+        if path is None or not path.is_file():
+            return None
+        return self._unpickled(path.name, dict)
+
+    def keep_tables(self, doc: str, tables: dict) -> None:
+        """Keep a source's rows of the tables under its key (as `keep_sorted_lines`)."""
+        path = self._lines_file(doc, TABLES)
+        if path is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_file(path, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
 
     # -- the render stage: the example queries' store ----------------------------------
     def data_file(self) -> Path:
@@ -330,12 +347,12 @@ class BuildCache:
             key = self.key(file) if file.is_file() else None
             if key is None:
                 continue
-            keep |= {f"{key}.pickle", f"{key}.nt"}
+            keep |= {f"{key}.pickle", f"{key}.nt", f"{key}{TABLES}"}
             target = self.folder / f"{key}.pickle"
             if src.document.id in self.hits and target.is_file():
                 continue
             write_file(target, pickle.dumps(Entry(src, parts[src.document.id]), protocol=pickle.HIGHEST_PROTOCOL))
-        for f in [*self.folder.glob("*.pickle"), *self.folder.glob("*.nt")]:
+        for f in [*self.folder.glob("*.pickle"), *self.folder.glob("*.nt"), *self.folder.glob(f"*{TABLES}")]:
             if f.name not in keep:
                 f.unlink()
 
