@@ -720,7 +720,10 @@ def _path_mentions_type(shapes: Graph, path) -> bool:
 
 def reduced_graph(index: dict, reading: Reading | None) -> Graph:
     """The graph pySHACL checks: all of `index` but the plain subjects' triples outside READ
-    and the hidden subjects' triples (see above); all of it when `reading` is None."""
+    and the hidden subjects' triples (see above); all of it when `reading` is None.
+
+    Set operations on the index's keys pick the subjects, so that the loops in Python run
+    over the triples kept, not over every triple."""
     g = Graph()
     add = g.store.add  # our terms are valid: skip rdflib's checks
     types = index.get(RDF.type, _EMPTY)
@@ -733,23 +736,25 @@ def reduced_graph(index: dict, reading: Reading | None) -> Graph:
         plain = {s for s, ts in types.items() if all(outside[t] for t in ts)}
         if not reading.types_anywhere:
             hidden = plain - read
+            hidden -= outside.keys()  # a type named by a type triple: never hidden
             for p, d in index.items():
-                kept = p in read
-                for s, objects in d.items():
-                    if s in plain:
-                        if p == TYPE:
-                            hidden.difference_update(objects)  # a type named by a type triple: never hidden
-                            continue
-                        if not kept:
-                            continue
-                        hidden.discard(s)  # a kept triple other than rdf:type
-                    hidden.difference_update(objects)  # the object of a kept triple
+                if p == TYPE:
+                    continue
+                if p in read:  # kept for every subject: its subjects and objects are not hidden
+                    hidden -= d.keys()
+                    for objects in d.values():
+                        hidden.difference_update(objects)
+                else:  # kept for the subjects that are not plain: their objects are not hidden
+                    for s in set(d).difference(plain):  # (keys() - plain would iterate all of plain)
+                        hidden.difference_update(d[s])
     for p, d in index.items():
-        keep_all = read is None or p in read
-        for s, objects in d.items():
-            if (keep_all or s not in plain) and s not in hidden:
-                for o in objects:
-                    add((s, p, o), g)
+        if read is None or p in read:
+            subjects = set(d).difference(hidden) if hidden else d.keys()
+        else:
+            subjects = set(d).difference(plain)  # hidden subjects are plain
+        for s in subjects:
+            for o in d[s]:
+                add((s, p, o), g)
     return g
 
 
