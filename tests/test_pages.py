@@ -719,3 +719,26 @@ def test_bounded_caches_do_not_change_a_byte(built, tmp_path, monkeypatch):
     build(DATA, out)
     files = lambda d: {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}  # noqa: E731
     assert files(out) == files(built.out)
+
+
+def test_the_dumps_pass_finds_each_subjects_lines(built):
+    """The pages' descriptions are sliced where the dumps' pass over the sorted N-Triples saw
+    each subject start (`SubjectSpans` given to `subject_chunks`), as a pass of their own finds
+    them: the spans tile the file and each holds exactly its subject's lines."""
+    from asdh_lod.publish.site_index import SubjectSpans
+    from asdh_lod.rdf.files import FILES
+    from asdh_lod.rdf.serialise import subject_chunks
+
+    nt = (built.out / FILES["n-triples"].path).read_bytes()
+    collected = SubjectSpans()
+    assert b"".join(subject_chunks(nt.splitlines(keepends=True), 7, starts=collected)) == nt
+    spans = collected.close(len(nt))
+    assert spans == subject_spans(nt)
+    tiles = sorted(spans.values())
+    assert tiles[0][0] == 0 and tiles[-1][1] == len(nt)
+    assert all(a[1] == b[0] for a, b in zip(tiles, tiles[1:]))
+    lines = nt.splitlines(keepends=True)
+    for key, (start, end) in spans.items():
+        own = [line for line in lines if line.startswith(key if key.endswith(b"#") else key + b" ")]
+        assert nt[start:end] == b"".join(own), key
+    assert any(key.endswith(b"#") for key in spans)  # observations: by document

@@ -20,7 +20,7 @@ import queue
 import struct
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -207,13 +207,15 @@ def _lines(nt: Path | bytes) -> Iterable[bytes]:
     return nt.splitlines(keepends=True) if isinstance(nt, bytes) else read_lines(nt)
 
 
-def write_dumps(lines: Iterable[bytes], dumps: Sequence[Dump], every: int = CHUNK_SUBJECTS) -> None:
+def write_dumps(lines: Iterable[bytes], dumps: Sequence[Dump], every: int = CHUNK_SUBJECTS,
+                starts: Callable[[bytes, int], None] | None = None) -> None:
     """Write `dumps` of sorted lines, all from one pass over their chunks
-    (`serialise.subject_chunks`; `every`: subjects a chunk, on average)."""
+    (`serialise.subject_chunks`; `every`: subjects a chunk, on average; `starts` hears where
+    each subject starts)."""
     for d in dumps:
         d.raw(d.head())
     try:
-        for chunk in subject_chunks(lines, every):
+        for chunk in subject_chunks(lines, every, starts):
             for d in dumps:
                 d.add(chunk)
     except BaseException:
@@ -224,10 +226,11 @@ def write_dumps(lines: Iterable[bytes], dumps: Sequence[Dump], every: int = CHUN
         d.close()
 
 
-def write_chunked(nt: Path | bytes, dumps: Sequence[Dump], every: int = CHUNK_SUBJECTS) -> None:
+def write_chunked(nt: Path | bytes, dumps: Sequence[Dump], every: int = CHUNK_SUBJECTS,
+                  starts: Callable[[bytes, int], None] | None = None) -> None:
     """Write `dumps` of the sorted N-Triples `nt` (a file or bytes), all from one pass over its
     chunks (`write_dumps`)."""
-    write_dumps(_lines(nt), dumps, every)
+    write_dumps(_lines(nt), dumps, every, starts)
 
 
 class _TrigGraph(Dump):

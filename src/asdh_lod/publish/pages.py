@@ -71,14 +71,16 @@ from .views import Pages
 def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
                  documents: dict[str, Graph] | None = None, progress=None,
                  outlines: Outlines | None = None, releases=(), reuse: PageReuse | None = None,
-                 made: PagesMade | None = None, depends: bytes = b"") -> Iterator[tuple[str, bytes | Linked]]:
+                 made: PagesMade | None = None, depends: bytes = b"",
+                 spans: dict[bytes, tuple[int, int]] | None = None) -> Iterator[tuple[str, bytes | Linked]]:
     """The pages and RDF variants of every resource, the home page and the stylesheet, and
     the HTML page of each description document (`documents`: name → graph, from
     `catalog.description_files`, whose RDF variants are among `existing`), one (path, bytes)
     at a time.
 
     `nt` is the sorted N-Triples of every published triple (each description is a slice of
-    it); `existing` are the paths of the other published files: a URI naming one of them is
+    it; `spans`: where each subject's lines are in it, if known, `site_index.SubjectSpans`);
+    `existing` are the paths of the other published files: a URI naming one of them is
     that file and gets no page of its own. `progress()` is called once per resource.
     `outlines`: the provinces' outlines (maps.load_outlines), for the maps; None: no maps.
     Beside a page with charts or maps are the CSVs of their figures. `releases` (oldest first):
@@ -91,7 +93,7 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     resource the changed triples do not touch is not rendered but linked from the previous
     site (`core.fsio.Linked`). The home page, the description documents' pages and the
     server files are always rendered."""
-    index = SiteIndex(model, mapped, existing, nt)
+    index = SiteIndex(model, mapped, existing, nt, spans)
     ttl_prefixes = turtle_prefixes(mapped.uris.base)
     index.add_documents(documents or {})
     site = Pages(index, outlines, releases)

@@ -37,6 +37,7 @@ from . import releases as versions
 from .links import chrome
 from .maps import Outlines
 from .pages import render_pages
+from .site_index import SubjectSpans
 from .querypage import ExampleQuery
 
 
@@ -239,7 +240,9 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
             whole = [Turtle(f, base, FILES["turtle"].path, pieces),
                      JsonLd(g, context, FILES["json-ld"].path, pieces),  # self-contained: the context embedded
                      Gzip(z, FILES["n-triples-gzip"].path, pieces)]
-            write_chunked(nt_path, whole)
+            spans = SubjectSpans()  # where each subject's lines are, for the pages' descriptions
+            write_chunked(nt_path, whole, starts=spans)
+        spans.close(len(nt))
         yield out(FILES["n-triples-gzip"].path, nt_gz)
         yield out(FILES["turtle"].path, ttl)
         yield out(FILES["json-ld"].path, jl)
@@ -304,7 +307,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
     for path, data in render_pages(model, mapped, nt, set(paths) | {FILES["n-triples"].path},
                                    documents=documents, progress=progress, releases=releases, outlines=outlines,
-                                   reuse=reuse, made=made, depends=depends):
+                                   reuse=reuse, made=made, depends=depends, spans=spans.spans):
         yield out(path, data)
     nt.close()
     yield out(FILES["n-triples"].path, nt_path)

@@ -38,28 +38,47 @@ class Resource:
         return unquote(self.stem)
 
 
-def subject_spans(nt: bytes) -> dict[bytes, tuple[int, int]]:
-    """Where each subject's lines are in sorted N-Triples: {subject as written: (start, end)}.
+class SubjectSpans:
+    """Where each subject's lines are in sorted N-Triples, {subject as written: (start, end)},
+    collected from where a pass over them sees each subject start (`starts` of
+    `serialise.subject_chunks`, which the dumps' pass makes anyway: no pass of its own).
     Sorted N-Triples keep a subject's lines together, so a resource's description is a slice.
 
     Hash IRIs are kept by document: every subject `<doc#…>` is under the one key `<doc#` (their
     lines are together too, `#` being part of the prefix they share). A national edition has
     100,000 observations but a few thousand documents of them: that many fewer entries held."""
-    spans: dict[bytes, tuple[int, int]] = {}
-    prev, start, pos = None, 0, 0
+
+    def __init__(self) -> None:
+        self.spans: dict[bytes, tuple[int, int]] = {}
+        self._prev: bytes | None = None
+        self._start = 0
+
+    def __call__(self, subject: bytes, start: int) -> None:
+        hashed = subject.find(b"#")
+        if hashed >= 0 and subject[:1] == b"<":
+            subject = subject[:hashed + 1]
+        if subject != self._prev:
+            if self._prev is not None:
+                self.spans[self._prev] = (self._start, start)
+            self._prev, self._start = subject, start
+
+    def close(self, end: int) -> dict[bytes, tuple[int, int]]:
+        """The spans, once the pass is over (`end`: the size of the lines)."""
+        if self._prev is not None:
+            self.spans[self._prev] = (self._start, end)
+            self._prev = None
+        return self.spans
+
+
+def subject_spans(nt: bytes) -> dict[bytes, tuple[int, int]]:
+    """`SubjectSpans` of sorted N-Triples, in a pass of their own."""
+    spans, pos, subject = SubjectSpans(), 0, b"\0"
     for line in nt.splitlines(keepends=True):
-        subj = line[:line.index(b" ")]
-        hashed = subj.find(b"#")
-        if hashed >= 0 and subj[:1] == b"<":
-            subj = subj[:hashed + 1]
-        if subj != prev:
-            if prev is not None:
-                spans[prev] = (start, pos)
-            prev, start = subj, pos
+        if not line.startswith(subject):
+            subject = line[:line.index(b" ") + 1]
+            spans(subject[:-1], pos)
         pos += len(line)
-    if prev is not None:
-        spans[prev] = (start, pos)
-    return spans
+    return spans.close(pos)
 
 
 def page_stem(base: str, u: URIRef) -> str:
@@ -69,10 +88,12 @@ def page_stem(base: str, u: URIRef) -> str:
 
 
 class SiteIndex:
-    def __init__(self, model: Model, mapped: Mapped, existing: set[str] | dict, nt: bytes):
+    def __init__(self, model: Model, mapped: Mapped, existing: set[str] | dict, nt: bytes,
+                 spans: dict[bytes, tuple[int, int]] | None = None):
         """`nt`: the sorted N-Triples of every published triple (`publish.ntriples`), from which
         each resource's description is sliced; the triples themselves are indexed once here.
-        `existing`: the paths of the other published files."""
+        `existing`: the paths of the other published files. `spans`: `subject_spans(nt)`, if
+        a pass over `nt` collected them already (`SubjectSpans`)."""
         self.model, self.mapped = model, mapped
         self.uris = mapped.uris
         self.base = base = mapped.uris.base
@@ -123,7 +144,7 @@ class SiteIndex:
         self.resources = {u: Resource(u, page_stem(base, u), tuple(sorted(hashed.get(u, ()), key=str)))
                           for u in sorted(plain | set(hashed), key=str)}
         self.hash_doc = {m: r for r in self.resources.values() for m in r.members}
-        self.nt, self.spans = nt, subject_spans(nt)
+        self.nt, self.spans = nt, spans if spans is not None else subject_spans(nt)
         self.existing = existing
         # description documents (catalog.py) → their graphs; their URIs and hash IRIs → page#anchor
         self.documents: dict[str, Graph] = {}

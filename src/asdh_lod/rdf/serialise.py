@@ -14,7 +14,7 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -95,23 +95,31 @@ def batched(lines: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
 CHUNK_SUBJECTS = 512  # a chunk holds this many subjects on average: a few hundred KB of N-Triples
 
 
-def subject_chunks(lines: Iterable[bytes], every: int = CHUNK_SUBJECTS) -> Iterator[bytes]:
+def subject_chunks(lines: Iterable[bytes], every: int = CHUNK_SUBJECTS,
+                   starts: Callable[[bytes, int], None] | None = None) -> Iterator[bytes]:
     """Sorted N-Triples lines in content-defined chunks of whole subjects: a new chunk starts
     at each subject whose CRC-32 is a multiple of `every`, wherever it is, so about `every`
     subjects a chunk. The boundaries depend on the subjects, not on byte counts: a change in
     a few subjects changes their chunks only (a new or removed subject may also join or split
     the chunks around it), and the other chunks of two versions of a dump are the same bytes
-    — what is made of each (`turtle_body`, `trig_block`, `jsonld_body`) can be reused."""
+    — what is made of each (`turtle_body`, `trig_block`, `jsonld_body`) can be reused.
+
+    `starts(subject, offset)`, if given, hears where each subject's lines start (the subject
+    as written, without the space after it; the byte offset in the lines)."""
     buf: list[bytes] = []
     subject = b"\0"  # the current subject with the space after it
     crc32 = zlib.crc32
+    pos = 0
     for line in lines:
         if not line.startswith(subject):
             subject = line[:line.index(b" ") + 1]
+            if starts is not None:
+                starts(subject[:-1], pos)
             if buf and crc32(subject) % every == 0:
                 yield b"".join(buf)
                 buf = []
         buf.append(line)
+        pos += len(line)
     if buf:
         yield b"".join(buf)
 

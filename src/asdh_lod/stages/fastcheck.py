@@ -732,11 +732,12 @@ def reduced_graph(index: dict, reading: Reading | None) -> Graph:
     read = reading.predicates if reading is not None else None
     if read is not None:
         subclassed = index.get(RDFS.subClassOf, _EMPTY)
-        outside = {t: t not in read and t not in subclassed for ts in types.values() for t in ts}
-        plain = {s for s, ts in types.items() if all(outside[t] for t in ts)}
+        named = {t for ts in types.values() for t in ts}  # every type
+        inside = {t for t in named if t in read or t in subclassed}
+        plain = {s for s, ts in types.items() if inside.isdisjoint(ts)}
         if not reading.types_anywhere:
             hidden = plain - read
-            hidden -= outside.keys()  # a type named by a type triple: never hidden
+            hidden -= named  # a type named by a type triple: never hidden
             for p, d in index.items():
                 if p == TYPE:
                     continue

@@ -46,6 +46,7 @@ a download; a missing or unreadable entry just means that source is built afresh
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import re
@@ -55,12 +56,15 @@ import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import URIRef
+from rdflib import BNode, Literal, URIRef
 
 from ..core.fsio import Linked, read_lines, write_file
 from ..core.resources import CODE
@@ -207,6 +211,49 @@ class DumpPieces:
         self.new.setdefault(path, {})[key] = (offset, length)
 
 
+# -- the entries' pickles: rdflib terms made back without their checks ---------------------
+#
+# rdflib makes a term again from its text: a URIRef's IRI is checked, a Literal's lexical form
+# parsed and normalised — at 100k observations most of a republish's load stage went there. The
+# terms of an entry were made and checked by the build that wrote it, under the same code and
+# rdflib (both in every key), so they are pickled with what they hold and made back as is.
+
+_SAFE_VALUES = (type(None), bool, int, float, str, Decimal, date, datetime, time, Fraction)
+
+
+def _uri(value: str) -> URIRef:
+    return str.__new__(URIRef, value)
+
+
+def _bnode(value: str) -> BNode:
+    return str.__new__(BNode, value)
+
+
+def _literal(lexical: str, language, datatype, value, ill_typed) -> Literal:
+    lit = str.__new__(Literal, lexical)
+    lit._language, lit._datatype, lit._value, lit._ill_typed = language, datatype, value, ill_typed
+    return lit
+
+
+class _TermPickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        kind = type(obj)
+        if kind is URIRef:
+            return _uri, (str(obj),)
+        if kind is BNode:
+            return _bnode, (str(obj),)
+        if kind is Literal and type(obj.value) in _SAFE_VALUES:
+            return _literal, (str(obj), obj.language, obj.datatype, obj.value, obj.ill_typed)
+        return NotImplemented
+
+
+def pickled(obj) -> bytes:
+    """`obj` pickled for the cache, its rdflib terms as they are (`_TermPickler`)."""
+    buf = io.BytesIO()
+    _TermPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()
+
+
 def fingerprint(*parts: bytes) -> str:
     """A digest of what the pages depend on beyond the data triples."""
     return _digest(b"asdh-lod pages 1", *parts)
@@ -301,7 +348,7 @@ class BuildCache:
         path = self._lines_file(doc, TABLES)
         if path is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_file(path, pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
+            write_file(path, pickled(tables))
 
     # -- the render stage: the example queries' store ----------------------------------
     def data_file(self) -> Path:
@@ -351,7 +398,7 @@ class BuildCache:
             target = self.folder / f"{key}.pickle"
             if src.document.id in self.hits and target.is_file():
                 continue
-            write_file(target, pickle.dumps(Entry(src, parts[src.document.id]), protocol=pickle.HIGHEST_PROTOCOL))
+            write_file(target, pickled(Entry(src, parts[src.document.id])))
         for f in [*self.folder.glob("*.pickle"), *self.folder.glob("*.nt"), *self.folder.glob(f"*{TABLES}")]:
             if f.name not in keep:
                 f.unlink()
@@ -437,7 +484,7 @@ class BuildCache:
         for f in (self.folder / QUERY_STORES).glob("*"):  # earlier builds' (or failed ones')
             if f.name not in keep:
                 shutil.rmtree(f) if f.is_dir() else f.unlink()
-        write_file(self.folder / SITE_STATE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        write_file(self.folder / SITE_STATE, pickled(state))
 
 
 def _chunk_spans(lines: Iterable[bytes]) -> dict[bytes, tuple[int, int]]:
