@@ -91,7 +91,41 @@ def test_merge_files_merges_in_groups_when_there_are_more_than_it_may_open(tmp_p
         files[-1].write_bytes(b"".join(sorted(set(lines[n::9]) | {lines[0]})))
     before = {f: f.read_bytes() for f in files}
     with fsio.Scratch(near=tmp_path / "x") as scratch:
-        merged = list(fsio.merge_files(files, scratch, fan_in=2))  # 9 → 5 → 3 → 2 → 1
+        merged = b"".join(fsio.merge_files(files, scratch, fan_in=2)).splitlines(keepends=True)  # 9 → 5 → 3 → 2 → 1
         assert merged == sorted(set(lines))
         assert list(scratch.path.iterdir()) == []  # the runs of each level are removed
     assert {f: f.read_bytes() for f in files} == before  # the inputs are left as they are
+
+
+def test_merge_sorted_equals_sorting_the_union(tmp_path):
+    """The galloping merge on bytes gives sorted(set(…)) of its sources, whatever their runs,
+    repeats across them, piece sizes (down to a line), empty pieces or sources — and lines
+    that are prefixes of others (the binary search compares whole lines)."""
+    import random
+
+    rng = random.Random(7)
+    for trial in range(80):
+        pool = [f"<s{rng.randrange(300):03d}> <p> \"{'x' * rng.randrange(3)}{rng.randrange(4)}\" .\n".encode()
+                for _ in range(rng.randrange(1, 900))]
+        whole = sorted(set(pool))
+        sources = []
+        for _ in range(rng.randrange(1, 12)):
+            lines = sorted(set(rng.sample(pool, rng.randrange(0, len(pool) + 1))))
+            if rng.random() < 0.3:  # long runs: a contiguous range of the sorted pool
+                a = rng.randrange(len(whole))
+                lines = whole[a:a + rng.randrange(1, 200)]
+            sources.append(lines)
+        expected = sorted({line for src in sources for line in src})
+        pieces = []
+        for n, lines in enumerate(sources):
+            if n % 2:  # from a file, read in pieces of a few bytes to a few KB
+                f = tmp_path / f"{trial}-{n}.nt"
+                f.write_bytes(b"".join(lines))
+                pieces.append(fsio.read_chunks(f, size=rng.choice([7, 64, 4096])))
+            else:  # pieces of a few lines, with empty pieces between
+                k = rng.randrange(1, 50)
+                pieces.append([p for i in range(0, len(lines), k) for p in (b"", b"".join(lines[i:i + k]))])
+        merged = list(fsio.merge_sorted(pieces))
+        assert all(merged) and all(m.endswith(b"\n") for m in merged), trial
+        assert b"".join(merged).splitlines(keepends=True) == expected, trial
+    assert list(fsio.merge_sorted([])) == [] and list(fsio.merge_sorted([[], [b""]])) == []

@@ -239,11 +239,91 @@ def merge_fan_in() -> int:
     return 4096 if soft == resource.RLIM_INFINITY else max(16, min(4096, soft // 2))
 
 
+def read_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of a file of lines (each ending in b"\\n"), in pieces of about `size` that
+    end at a line end."""
+    rest = b""
+    with open(path, "rb", buffering=0) as f:
+        while data := f.read(size):
+            data = rest + data if rest else data
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            if cut:
+                yield data[:cut]
+    if rest:  # a last line without its line end
+        yield rest
+
+
+def _line_at(buf: bytes, start: int) -> bytes:
+    return buf[start:buf.find(b"\n", start) + 1 or len(buf)]
+
+
+def _run_end(buf: bytes, pos: int, key: bytes) -> int:
+    """Where the lines of `buf` from `pos` (a line start) stop being <= `key`: a binary search
+    over byte offsets, each probe the line around the middle (sorted lines)."""
+    lo, hi = pos, len(buf)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = max(buf.rfind(b"\n", lo, mid) + 1, lo)
+        end = buf.find(b"\n", start) + 1 or len(buf)
+        if buf[start:end] <= key:
+            lo = end
+        else:
+            hi = start
+    return lo
+
+
+def merge_sorted(sources: list[Iterable[bytes]]) -> Iterator[bytes]:
+    """The bytewise merge of sorted sources of lines (each line ending in b"\\n", none twice in
+    a source), each given as pieces of bytes that end at a line end (`read_chunks`); a line
+    in several sources once. Yields pieces of the merged lines.
+
+    Galloping, on bytes: the run of the smallest source's lines up to the next smallest head
+    of another source is found by a binary search over byte offsets and passed on as one slice,
+    never cut into lines. The sources of a national edition (one per document) each hold a few
+    long runs of the sorted whole, so the merge takes a few steps per run, not per line."""
+    state: list = []
+    heap: list = []
+    for i, source in enumerate(sources):
+        it = iter(source)
+        buf = next((b for b in it if b), None)
+        state.append([it, buf, 0])
+        if buf is not None:
+            heap.append((_line_at(buf, 0), i))
+    heapq.heapify(heap)
+    prev = None
+    while heap:
+        head, i = heap[0]
+        it, buf, pos = entry = state[i]
+        if len(heap) == 1:
+            end = len(buf)
+        else:
+            second = heap[1][0] if len(heap) == 2 or heap[1][0] <= heap[2][0] else heap[2][0]
+            end = _run_end(buf, pos, second)
+        start = pos
+        if head == prev:  # the line another source gave last
+            start += len(head)
+        if start < end:
+            yield buf[start:end]
+            prev = buf[max(buf.rfind(b"\n", start, end - 1) + 1, start):end]  # its last line
+        if end < len(buf):
+            entry[2] = end
+            heapq.heapreplace(heap, (_line_at(buf, end), i))
+            continue
+        buf = next((b for b in it if b), None)
+        entry[1], entry[2] = buf, 0
+        if buf is None:
+            heapq.heappop(heap)
+        else:
+            heapq.heapreplace(heap, (_line_at(buf, 0), i))
+
+
 def merge_files(paths: Iterable[Path], scratch: Scratch, fan_in: int | None = None) -> Iterator[bytes]:
-    """The lines of sorted files (each line ending in b"\\n") merged bytewise, repeats dropped,
-    with at most `fan_in` files open at once (`merge_fan_in()`): beyond that, groups of
-    `fan_in` are first merged into runs in `scratch` (and those merged, …). The input files
-    are left as they are."""
+    """The lines of sorted files (each line ending in b"\\n", none twice in a file) merged
+    bytewise, a line in several files once (`merge_sorted`: yields pieces of bytes), with at
+    most `fan_in` files open at once (`merge_fan_in()`): beyond that, groups of `fan_in` are
+    first merged into runs in `scratch` (and those merged, …). The input files are left as
+    they are."""
     fan_in = fan_in or merge_fan_in()
     paths, made = list(paths), []
     try:
@@ -251,11 +331,11 @@ def merge_files(paths: Iterable[Path], scratch: Scratch, fan_in: int | None = No
             runs = []
             for i in range(0, len(paths), fan_in):
                 runs.append(scratch.file("run.nt"))
-                write_chunks(runs[-1], unique_merge([read_lines(p) for p in paths[i:i + fan_in]]))
+                write_chunks(runs[-1], merge_sorted([read_chunks(p) for p in paths[i:i + fan_in]]))
             for r in made:  # the previous level's runs, merged now
                 r.unlink()
             paths = made = runs
-        yield from unique_merge([read_lines(p) for p in paths])
+        yield from merge_sorted([read_chunks(p) for p in paths])
     finally:
         for r in made:
             r.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+from itertools import chain
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -18,14 +19,14 @@ from typing import Protocol
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ..core.fsio import (Digest, FileBytes, Linked, Scratch, digest, in_memory, merge_files,
-                         open_for_writing, read_lines, sorted_unique_lines, unique_merge, write_chunks)
+from ..core.fsio import (Digest, FileBytes, Linked, Scratch, digest, in_memory, merge_files, merge_sorted,
+                         open_for_writing, read_chunks, read_lines, sorted_unique_lines, write_chunks)
 from ..core.parallel import Background
 from ..core.problems import Report
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
 from ..rdf.query import edition_store_of, load_graphs
-from ..rdf.serialise import batched, jsonld_context, ntriple_lines, ntriples, quad_lines, turtle
+from ..rdf.serialise import batched, jsonld_context, ntriple_lines, ntriples, quad_piece, turtle
 from ..rdf.uris import Uris
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
 from ..stages.changes import Release
@@ -114,9 +115,9 @@ class QueryStores(Protocol):
 
 
 def sorted_data_lines(mapped: Mapped, scratch: Scratch, kept: KeptLines | None = None) -> Iterator[bytes]:
-    """The data graph's N-Triples lines, sorted, repeats dropped: the merge of each source's
-    lines, sorted on their own (kept by `kept` and read back by the next build while the
-    source is unchanged, else in `scratch`), and the shared triples' (sorted on disk)."""
+    """The data graph's N-Triples lines, sorted, repeats dropped, in pieces: the merge of each
+    source's lines, sorted on their own (kept by `kept` and read back by the next build while
+    the source is unchanged, else in `scratch`), and the shared triples' (sorted on disk)."""
     files = []
     for doc, triples in mapped.pieces():
         if doc is None:  # the shared triples: sorted on disk
@@ -208,19 +209,19 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     data_graph = mapped.uris.graph("data")
     for name, g in named_graphs(model, mapped).items():
         parts[str(name)] = stores.data_file() if stores is not None and name == data_graph else scratch.file("graph.nt")
-        lines = (sorted_data_lines(mapped, scratch, kept) if name == data_graph
-                 else sorted_unique_lines(ntriple_lines(g), scratch))
-        write_chunks(parts[str(name)], batched(lines))
+        write_chunks(parts[str(name)], sorted_data_lines(mapped, scratch, kept) if name == data_graph
+                     else batched(sorted_unique_lines(ntriple_lines(g), scratch)))
     loading = None
     try:
         nt_path = scratch.file("dump.nt")
         counted = [0]
 
-        def count(lines: Iterator[bytes]) -> Iterator[bytes]:
-            for counted[0], line in enumerate(lines, 1):
-                yield line
+        def count(pieces: Iterator[bytes]) -> Iterator[bytes]:
+            for piece in pieces:
+                counted[0] += piece.count(b"\n")
+                yield piece
 
-        write_chunks(nt_path, batched(count(unique_merge([read_lines(p) for p in parts.values()]))))
+        write_chunks(nt_path, count(merge_sorted([read_chunks(p) for p in parts.values()])))
         # the example queries' store, on disk, is loaded from the sorted files in a thread while
         # the other dumps are made here (pyoxigraph's loader releases the GIL): each release in
         # its own named graphs too (not in the default graph); the catalogue's graph is added
@@ -271,8 +272,9 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         parts[str(mapped.uris.graph(CATALOG_GRAPH))] = ntriples(documents[catalog.CATALOG])
         nq_gz = scratch.file("dump.nq.gz")
         with open_for_writing(nq_gz) as f:
-            quads = write_gzip(unique_merge([quad_lines(p.splitlines(keepends=True) if isinstance(p, bytes)
-                                                        else read_lines(p), name) for name, p in parts.items()]),
+            merged = merge_sorted([map(quad_piece(name), [p] if isinstance(p, bytes) else read_chunks(p))
+                                   for name, p in parts.items()])
+            quads = write_gzip(chain.from_iterable(q.splitlines(keepends=True) for q in merged),
                                f, FILES["n-quads-gzip"].path, pieces)
         yield out(FILES["n-quads-gzip"].path, nq_gz)
         tg = scratch.file("dump.trig")
