@@ -381,3 +381,25 @@ def test_robots_points_to_the_sitemap(site, built):
     text = (site / K.ROBOTS).read_text(encoding="utf-8")
     assert f"Sitemap: {built.mapped.uris.base}sitemap.xml" in text.splitlines()
     assert "User-agent: *" in text.splitlines()
+
+
+def test_the_wholes_counts_put_together_from_its_parts_equal_one_pass_over_it():
+    """VoID's whole is `_union` of the small parts' scan and the data's (its repeats of their
+    lines and subjects noted), not a pass of its own: equal to scanning the sorted union, with
+    repeated lines, subjects, rdf:type and Wikidata links across the parts."""
+    import random
+
+    rng = random.Random(11)
+    rdf_type, same_as = f"<{RDF.type}>", f"<{OWL.sameAs}>"
+    for trial in range(40):
+        def line() -> bytes:
+            s = rng.choice([f"<http://x/s{rng.randrange(30)}>", f"<http://y/t{rng.randrange(5)}>", f"_:b{rng.randrange(3)}"])
+            p, o = rng.choice([(rdf_type, f"<http://x/C{rng.randrange(4)}>"), (rdf_type, f"<{QB.Observation}>"),
+                               (same_as, f"<http://www.wikidata.org/entity/Q{rng.randrange(4)}>"),
+                               ("<http://x/p>", f'"{rng.randrange(9)}"'), (rdf_type, "_:k")])
+            return f"{s} {p} {o} .\n".encode()
+        parts = {name: sorted({line() for _ in range(rng.randrange(0, 60))}) for name in ("data", "codelists", "ontology")}
+        parts["whole"] = sorted({x for ls in parts.values() for x in ls})
+        whole, summaries = K._summaries(lambda name: iter(parts[name]), "http://x/")
+        assert whole == K._summary(parts["whole"], "http://x/"), trial
+        assert summaries == {name: K._summary(parts[name], "http://x/") for name in ("data", "codelists", "ontology")}
