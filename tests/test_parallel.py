@@ -36,9 +36,25 @@ def test_results_in_input_order_from_forked_workers(small_chunks):
 
 
 def test_one_worker_runs_here(small_chunks):
-    out = list(parallel.ordered(_tag, list(range(10)), "s", 1))
+    forks = []
+    out = list(parallel.ordered(_tag, list(range(10)), "s", 1, before_fork=lambda: forks.append(1)))
     assert [item for item, _, _ in out] == list(range(10))
     assert {pid for _, _, pid in out} == {os.getpid()}
+    assert forks == []  # nothing forked: the caller's thread may run on
+
+
+def test_before_fork_joins_the_callers_thread_first(small_chunks):
+    """The render joins its example-query thread before the page workers are forked
+    (`before_fork`): called once, before the first worker exists."""
+    seen = []
+    job = parallel.Background(lambda stop: seen.append(("thread", threading.active_count())) or "answers")
+
+    def join():
+        seen.append(("joined", job.result()))
+
+    out = list(parallel.ordered(_tag, list(range(12)), "s", 2, before_fork=join))
+    assert [item for item, _, _ in out] == list(range(12)) and os.getpid() not in {pid for *_, pid in out}
+    assert [kind for kind, _ in seen] == ["thread", "joined"] and seen[1][1] == "answers"
 
 
 def test_a_dead_worker_means_the_rest_runs_here(small_chunks):

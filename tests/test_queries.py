@@ -15,7 +15,7 @@ from asdh_lod.sparql import push as push_mod
 from asdh_lod.rdf import query as engine
 from asdh_lod.sparql import query as q
 from asdh_lod.cli import main
-from helpers import ROOT
+from helpers import DATA, ROOT
 from endpoint import Oxigraph, raw_query
 
 QUERIES = ROOT / "src" / "asdh_lod" / "resources" / "queries"
@@ -129,3 +129,20 @@ def test_a_failing_example_query_stops_the_build(tiny, tmp_path):
 def test_page_is_escaped(built):
     html = (built.out / "queries" / "index.html").read_text(encoding="utf-8")
     assert "PREFIX asdh: &lt;https://w3id.org/asdh-lod/def/&gt;" in html and "<https://" not in html
+
+
+def test_the_query_pages_paths_are_known_before_the_queries_run(built):
+    """The render runs the example queries in a thread beside the pages and tells the pages
+    which paths the query pages will take (`querypage.page_paths`) before they exist."""
+    from asdh_lod.core.resources import queries_for, web_for
+    from asdh_lod.publish import querypage
+    from asdh_lod.publish.querypage import load_queries, load_web_assets
+
+    queries = load_queries(queries_for(DATA))
+    web = load_web_assets(web_for(DATA))
+    paths = querypage.page_paths(queries, web)
+    assert {"queries/index.html", "sparql/index.html"} <= paths and len(paths) > len(queries) + 2
+    assert paths == {p.relative_to(built.out).as_posix() for p in built.out.rglob("*")
+                     if p.relative_to(built.out).as_posix() in paths}  # all published
+    assert querypage.page_paths(queries) == {"queries/index.html", *(f"queries/{q.name}.rq" for q in queries)}
+    assert querypage.page_paths([]) == set()

@@ -89,7 +89,7 @@ def _run(fn: Callable[[Any, Sequence[T]], list[R]], chunk: Sequence[T]) -> list[
 
 
 def ordered(fn: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], state: Any,
-            n_workers: int) -> Iterator[R]:
+            n_workers: int, before_fork: Callable[[], object] | None = None) -> Iterator[R]:
     """`fn(state, chunk)` over `items` in chunks, yielding one result per item in input order.
 
     `fn` must be a module-level function (it is pickled by name); `state` is not pickled: the
@@ -98,10 +98,15 @@ def ordered(fn: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], state
 
     Bounded memory: at most WINDOW chunks per worker are in flight (submitted, running or
     finished but not yet consumed), so when the caller is slower than the workers (it writes
-    what they make), their results wait in the workers' queue, not all in this process."""
+    what they make), their results wait in the workers' queue, not all in this process.
+
+    `before_fork()`, if given, is called before the workers are forked (e.g. to join the
+    caller's threads: a forked child has none of them, and locks they held stay held)."""
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     done = 0
     if n_workers > 1 and len(chunks) > 1:
+        if before_fork is not None:
+            before_fork()
         pool = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_init, initargs=(state,))
         try:

@@ -48,7 +48,7 @@ section carries the fragment as its `id`, so the hash IRI lands on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import unquote
 
 from rdflib import Graph, URIRef
@@ -72,7 +72,8 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
                  documents: dict[str, Graph] | None = None, progress=None,
                  outlines: Outlines | None = None, releases=(), reuse: PageReuse | None = None,
                  made: PagesMade | None = None, depends: bytes = b"",
-                 spans: dict[bytes, tuple[int, int]] | None = None) -> Iterator[tuple[str, bytes | Linked]]:
+                 spans: dict[bytes, tuple[int, int]] | None = None,
+                 before_fork: Callable[[], object] | None = None) -> Iterator[tuple[str, bytes | Linked]]:
     """The pages and RDF variants of every resource, the home page and the stylesheet, and
     the HTML page of each description document (`documents`: name → graph, from
     `catalog.description_files`, whose RDF variants are among `existing`), one (path, bytes)
@@ -92,7 +93,8 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     (the previous build's, `stages.incremental`) under the same fingerprint, the page of a
     resource the changed triples do not touch is not rendered but linked from the previous
     site (`core.fsio.Linked`). The home page, the description documents' pages and the
-    server files are always rendered."""
+    server files are always rendered. `before_fork` is called before page workers are forked
+    (to join a thread of the caller's: fork copies no thread)."""
     index = SiteIndex(model, mapped, existing, nt, spans)
     ttl_prefixes = turtle_prefixes(mapped.uris.base)
     index.add_documents(documents or {})
@@ -137,7 +139,7 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
                 progress()
     todo = [r for r in resources if r.uri not in reused]
     for r, files in zip(todo, parallel.ordered(_resource_files, todo, (site, ttl_prefixes),
-                                               parallel.page_workers(len(todo)))):
+                                               parallel.page_workers(len(todo)), before_fork=before_fork)):
         for path, data in files:
             yield checked(path, data)
         if made is not None:

@@ -176,6 +176,14 @@ def rebase(queries: list[ExampleQuery], base: str) -> list[ExampleQuery]:
     return [ExampleQuery(eq.name, eq.text.replace(DEFAULT_BASE, base)) for eq in queries]
 
 
+def page_paths(queries: list[ExampleQuery], web_assets: dict[str, bytes] | None = None) -> set[str]:
+    """The paths `pages` makes, known before its queries run."""
+    if not queries:
+        return set()
+    return ({"queries/index.html"} | {f"queries/{eq.name}.rq" for eq in queries}
+            | (set(web_assets) | {"sparql/index.html"} if web_assets else set()))
+
+
 def pages(nq: bytes | Callable[[bool], ox.Store], queries: list[ExampleQuery], *, base: str, prefixes: dict[str, str], title: str,
           graphs: list[str], dump: str, nq_name: str, web_assets: dict[str, bytes] | None = None,
           chrome: Callable[[str, set[str]], dict] | None = None) -> dict[str, bytes]:

@@ -211,7 +211,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         parts[str(name)] = stores.data_file() if stores is not None and name == data_graph else scratch.file("graph.nt")
         write_chunks(parts[str(name)], sorted_data_lines(mapped, scratch, kept) if name == data_graph
                      else batched(sorted_unique_lines(ntriple_lines(g), scratch)))
-    loading = None
+    loading = answering = None
     try:
         nt_path = scratch.file("dump.nt")
         counted = [0]
@@ -292,25 +292,38 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 store.remove_graph(ox.NamedNode(catalog_part))
             return load_graphs(store, {catalog_part: parts[catalog_part]}, default_graph)
 
-        query_pages = querypage.pages(store, list(queries), base=base, prefixes=sparql_prefixes(base),
-                                      title=model.dataset.title.get("en") or model.dataset.id,
-                                      graphs=list(parts), dump=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
-                                      nq_name=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
-                                      web_assets=web_assets,
-                                      chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
+        def query_files(_stop) -> dict[str, bytes]:
+            return querypage.pages(store, list(queries), base=base, prefixes=sparql_prefixes(base),
+                                   title=model.dataset.title.get("en") or model.dataset.id,
+                                   graphs=list(parts), dump=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
+                                   nq_name=FILES["n-quads-gzip"].path.rsplit("/", 1)[1],
+                                   web_assets=web_assets,
+                                   chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
+
+        # the example queries run in a thread while the pages are made here: pyoxigraph releases
+        # the GIL while it evaluates a query, so they take the second core (joined before the
+        # page workers are forked: `before_fork`)
+        answering = Background(query_files)
+        query_paths = querypage.page_paths(list(queries), web_assets)
+        # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
+        for path, data in render_pages(model, mapped, nt, set(paths) | query_paths | {FILES["n-triples"].path},
+                                       documents=documents, progress=progress, releases=releases, outlines=outlines,
+                                       reuse=reuse, made=made, depends=depends, spans=spans.spans,
+                                       before_fork=answering.result):
+            yield out(path, data)
+        query_pages = answering.result()
+        if set(query_pages) != query_paths:  # pragma: no cover - querypage.page_paths out of step with pages
+            raise AssertionError(f"query pages {sorted(set(query_pages) ^ query_paths)} not foreseen")
         if stores is not None and loading is not None:  # kept for the next build: written out whole
             loading.result().flush()
     finally:
+        if answering is not None:
+            answering.cancel()  # done by now, unless something failed
         if loading is not None:
             loading.cancel()  # done by now, unless something failed: then stopped before the scratch goes
     for path, data in query_pages.items():
         yield out(path, data)
     del query_pages
-    # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
-    for path, data in render_pages(model, mapped, nt, set(paths) | {FILES["n-triples"].path},
-                                   documents=documents, progress=progress, releases=releases, outlines=outlines,
-                                   reuse=reuse, made=made, depends=depends, spans=spans.spans):
-        yield out(path, data)
     nt.close()
     yield out(FILES["n-triples"].path, nt_path)
     # last: the sitemap lists every page
