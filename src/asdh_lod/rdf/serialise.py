@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from ..core.fsio import read_lines
 from .vocab import CATALOGUE_VOCABULARIES, JSONLD_OWN, TURTLE_OWN, prefixes
 
 
