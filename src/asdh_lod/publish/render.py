@@ -11,8 +11,8 @@ from __future__ import annotations
 import gzip
 import json
 import threading
-from itertools import chain
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Protocol
 
@@ -166,9 +166,11 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     Bounded memory: the dumps are never held whole. Each named graph's N-Triples are sorted on
     disk (an external merge sort: `fsio.sorted_unique_lines`; the data graph's are the merge of
     each source's, `sorted_data_lines`); the plain dump and the N-Quads
-    are merges of those sorted files, compressed as they are written (in a thread); Turtle,
-    TriG and JSON-LD are streamed from them by pyoxigraph; the example-query store is loaded
-    from them, on disk; each page's description is a slice read from the N-Triples file.
+    are merges of those sorted files (`fsio.merge_sorted`); Turtle, TriG, JSON-LD and both
+    gzip files are written from them chunk by chunk (`dumps.py`; the gzip compressed in a
+    thread); the example-query store is loaded from them, on disk, and the example queries
+    run on it in a thread beside the pages; each page's description is a slice read from the
+    N-Triples file.
     Held until the end: the downloads' sizes and checksums (for the catalogue), the list of
     paths (for the sitemap). `queries` are the example queries (queries/*.rq), run on the
     edition for their page; `web_assets` the vendored browser files of the in-browser SPARQL
