@@ -498,15 +498,16 @@ def _stats(summary: _Summary) -> dict[URIRef, int]:
     }
 
 
-# what VoID counts: the whole published graph (the plain dumps) and each part of it
-SUMMARISED = ("whole", "data", "codelists", "ontology")
+# what VoID counts, each from its sorted N-Triples: the parts of the published graph (the whole,
+# the plain dumps, is put together from theirs: `_summaries`)
+SUMMARISED = ("data", "codelists", "ontology")
 
 
 def sorted_lines_in_memory(mapped: Mapped) -> Callable[[str], list[bytes]]:
-    """The sorted, distinct N-Triples lines of the whole and of each part (`SUMMARISED`), made
-    in memory from the mapper's triple lists: what `description_files` reads when it is not
-    given the build's sorted files (a triple may repeat within a list and across parts)."""
-    return lambda name: sorted(set(ntriple_lines(mapped.triples() if name == "whole" else mapped.part(name))))
+    """The sorted, distinct N-Triples lines of each part (`SUMMARISED`), made in memory from
+    the mapper's triple lists: what `description_files` reads when it is not given the build's
+    sorted files (a triple may repeat within a list and across parts)."""
+    return lambda name: sorted(set(ntriple_lines(mapped.part(name))))
 
 
 def _summaries(lines: Callable[[str], Iterable[bytes]], base: str) -> tuple[_Summary, dict[str, _Summary]]:
@@ -515,13 +516,13 @@ def _summaries(lines: Callable[[str], Iterable[bytes]], base: str) -> tuple[_Sum
     are put together from the parts' (`_union`: the code lists and the ontology are small, their
     lines and subjects held; the data's repeats of them noted in its pass), not from a pass over
     the whole: at 100k observations the whole and the data are each 3 M lines."""
-    small_parts = {name: list(lines(name)) for name in SUMMARISED[2:]}
+    small_parts = {name: list(lines(name)) for name in SUMMARISED[1:]}
     parts = {name: _summary(ls, base) for name, ls in small_parts.items()}
     small_lines = {line for ls in small_parts.values() for line in ls}
     small = _scan(sorted(small_lines), base, keep_subjects=True)
     data = _scan(lines("data"), base, known=small_lines, known_subjects=small.subject_set)
     parts["data"] = data.summary()
-    return _union(small, data, base), {name: parts[name] for name in SUMMARISED[1:]}
+    return _union(small, data, base), {name: parts[name] for name in SUMMARISED}
 
 
 def void_graph(model: Model, mapped: Mapped, lines: Callable[[str], Iterable[bytes]] | None = None) -> Graph:
@@ -642,8 +643,8 @@ def description_files(model: Model, mapped: Mapped, files: dict[str, bytes],
     from `pages.render_pages`.
 
     Call it once the downloads are in `files`: it describes them by their bytes. The
-    statistics come from the sorted N-Triples `lines(name)` of the whole and of each part
-    (`void_graph`; by default made in memory from `mapped`). `extra`: triples to add to the catalogue and
+    statistics come from the sorted N-Triples `lines(name)` of each part (`SUMMARISED`;
+    `void_graph`; by default made in memory from `mapped`). `extra`: triples to add to the catalogue and
     to VoID (the releases: publish/releases.py). Raises `ProblemsFound` if the catalogue
     breaks DCAT-AP's mandatory or range shapes (`check_catalogue`): the build then writes nothing."""
     cat = catalog_graph(model, mapped, files)

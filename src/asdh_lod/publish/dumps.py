@@ -71,10 +71,14 @@ class Dump:
     def abandon(self) -> None:
         """Stop after a failure (the file is left incomplete)."""
 
+    def lookup(self, chunk: bytes) -> tuple[bytes, bytes | None]:
+        """The key of `chunk`'s piece, and the previous build's piece of it (None: to be made)."""
+        key = self.key(chunk)
+        return key, self.pieces.get(self.path, key) if self.pieces is not None else None
+
     def add(self, chunk: bytes) -> None:
         """Write the piece of `chunk`: the previous build's, or made now; remember where it lies."""
-        key = self.key(chunk)
-        body = self.pieces.get(self.path, key) if self.pieces is not None else None
+        key, body = self.lookup(chunk)
         if body is None:
             body = self.make(chunk)
             self.made += 1
@@ -156,7 +160,7 @@ class Gzip(Dump):
     def _run(self) -> None:
         try:
             while (item := self._queue.get()) is not None:
-                key, chunk, body = item
+                key, body, chunk = item
                 if body is None:
                     body = self.make(chunk)
                     self.made += 1
@@ -175,9 +179,7 @@ class Gzip(Dump):
             self._thread.start()
         self.crc = zlib.crc32(chunk, self.crc)
         self.size += len(chunk)
-        key = self.key(chunk)
-        body = self.pieces.get(self.path, key) if self.pieces is not None else None
-        self._queue.put((key, chunk, body))
+        self._queue.put((*self.lookup(chunk), chunk))
 
     def abandon(self) -> None:
         if self._thread is not None:

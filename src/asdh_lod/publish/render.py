@@ -262,7 +262,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
             yield out(path, data)
         del tables
         # the catalogue describes the downloads above by their bytes, so it comes after them …
-        sorted_files = {"whole": nt_path, **{name: parts[str(mapped.uris.graph(name))] for name, _ in NAMED_GRAPHS}}
+        sorted_files = {name: parts[str(mapped.uris.graph(name))] for name, _ in NAMED_GRAPHS}
         documents, descriptions = catalog.description_files(
             model, mapped, held, extra=(versions.catalog_versions(releases, mapped), versions.void_versions(releases, mapped)),
             lines=lambda name: read_lines(sorted_files[name]))  # VoID's statistics: one pass over each sorted file

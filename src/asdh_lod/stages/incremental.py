@@ -314,21 +314,21 @@ class BuildCache:
         return entry.mapped if entry is not None and entry.source is src else None
 
     # -- the render stage: each source's sorted N-Triples --------------------------------
-    def _lines_file(self, doc: str, suffix: str = ".nt") -> Path | None:
+    def _kept_file(self, doc: str, suffix: str = ".nt") -> Path | None:
         key = self.keys.get(doc)
         return None if key is None else self.folder / f"{key}{suffix}"
 
     def sorted_lines(self, doc: str) -> Path | None:
         """The file of a source's sorted N-Triples lines, kept by an earlier build with the same
         key (the data graph's dump is their merge), if any."""
-        path = self._lines_file(doc)
+        path = self._kept_file(doc)
         return path if path is not None and path.is_file() else None
 
     def keep_sorted_lines(self, doc: str, data: bytes) -> Path | None:
         """Keep a source's sorted N-Triples lines under its key (None: it cannot be cached).
         Written when made, before the build is published: the file depends on the key alone,
         so a failed build leaves only what a later build may use (or `store` removes)."""
-        path = self._lines_file(doc)
+        path = self._kept_file(doc)
         if path is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_file(path, data)
@@ -338,14 +338,14 @@ class BuildCache:
     def tables(self, doc: str) -> dict | None:
         """A source's rows of the tables (`publish.render.source_tables`), kept by an earlier
         build with the same key, if any (and readable)."""
-        path = self._lines_file(doc, TABLES)
+        path = self._kept_file(doc, TABLES)
         if path is None or not path.is_file():
             return None
         return self._unpickled(path.name, dict)
 
     def keep_tables(self, doc: str, tables: dict) -> None:
         """Keep a source's rows of the tables under its key (as `keep_sorted_lines`)."""
-        path = self._lines_file(doc, TABLES)
+        path = self._kept_file(doc, TABLES)
         if path is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_file(path, pickled(tables))
