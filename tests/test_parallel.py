@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 
@@ -33,6 +34,28 @@ def test_results_in_input_order_from_forked_workers(small_chunks):
     assert {state for _, state, _ in out} == {"inherited, not pickled"}
     pids = {pid for _, _, pid in out}
     assert os.getpid() not in pids and 1 <= len(pids) <= 2  # forked workers (which ones: as they come)
+
+
+def test_recycled_workers_are_fresh_forks_and_keep_the_order(small_chunks):
+    """With `recycle`, a pool runs that many chunks a worker, then a new pool is forked: a
+    worker never lives long enough to copy much of what it inherited."""
+    items = list(range(24))  # 8 chunks of 3; 2 workers × 1 chunk a pool: 4 pools
+    out = list(parallel.ordered(_tag, items, "s", 2, recycle=1))
+    assert [item for item, _, _ in out] == items
+    pool_of_chunk = [{pid for _, _, pid in out[i:i + 6]} for i in range(0, 24, 6)]  # a pool: 2 chunks
+    assert all(1 <= len(pids) <= 2 for pids in pool_of_chunk)
+    for a in range(4):
+        for b in range(a + 1, 4):
+            assert not pool_of_chunk[a] & pool_of_chunk[b], "a later pool is made of new processes"
+    assert os.getpid() not in set().union(*pool_of_chunk)
+
+
+def test_stopping_early_ends_the_recycled_pool(small_chunks):
+    it = parallel.ordered(_tag, list(range(30)), "s", 2, recycle=2)
+    first = [next(it) for _ in range(4)]
+    it.close()  # the pool is shut down, the work not started dropped
+    assert [item for item, _, _ in first] == [0, 1, 2, 3]
+    assert multiprocessing.active_children() == []
 
 
 def test_one_worker_runs_here(small_chunks):
@@ -72,6 +95,7 @@ def test_pages_rendered_by_workers_are_the_pages_rendered_here(tiny, tmp_path, m
     monkeypatch.setenv("ASDH_LOD_WORKERS", "1")
     one = build(tiny, tmp_path / "one")
     monkeypatch.setenv("ASDH_LOD_WORKERS", "2")
+    monkeypatch.setattr(parallel, "RECYCLE", 1)  # a new pool every two chunks of pages
     assert parallel.page_workers(len(one.paths)) == 2
     two = build(tiny, tmp_path / "two")
     assert two.paths == one.paths

@@ -33,6 +33,7 @@ ENV = "ASDH_LOD_WORKERS"
 MIN_ITEMS = 64  # fewer sources than this: forking and pickling cost more than they save
 CHUNK = 16      # sources per task: few enough round trips, results still arrive steadily
 WINDOW = 2      # chunks in flight per worker (`ordered`): enough to keep each busy, few to hold
+RECYCLE = 16    # chunks a page worker renders before it is replaced by a fresh fork (`ordered`)
 
 
 def workers(items: int) -> int:
@@ -89,7 +90,8 @@ def _run(fn: Callable[[Any, Sequence[T]], list[R]], chunk: Sequence[T]) -> list[
 
 
 def ordered(fn: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], state: Any,
-            n_workers: int, before_fork: Callable[[], object] | None = None) -> Iterator[R]:
+            n_workers: int, before_fork: Callable[[], object] | None = None,
+            recycle: int | None = None) -> Iterator[R]:
     """`fn(state, chunk)` over `items` in chunks, yielding one result per item in input order.
 
     `fn` must be a module-level function (it is pickled by name); `state` is not pickled: the
@@ -99,32 +101,39 @@ def ordered(fn: Callable[[Any, Sequence[T]], list[R]], items: Sequence[T], state
     Bounded memory: at most WINDOW chunks per worker are in flight (submitted, running or
     finished but not yet consumed), so when the caller is slower than the workers (it writes
     what they make), their results wait in the workers' queue, not all in this process.
+    With `recycle`, a pool runs that many chunks a worker, then ends, and a new one is forked
+    for the next: a forked worker's memory grows as it touches what it inherited (each object
+    it reads gets its reference count written, and the page holding it is copied), so a
+    long-lived one ends up with a copy of much of the parent (`RECYCLE`).
 
-    `before_fork()`, if given, is called before the workers are forked (e.g. to join the
+    `before_fork()`, if given, is called before the workers are first forked (e.g. to join the
     caller's threads: a forked child has none of them, and locks they held stay held)."""
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     done = 0
     if n_workers > 1 and len(chunks) > 1:
         if before_fork is not None:
             before_fork()
-        pool = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_init, initargs=(state,))
+        context = multiprocessing.get_context("fork")
         try:
-            pending: deque = deque()
-            ahead = iter(chunks)
-            for c in islice(ahead, WINDOW * n_workers):
-                pending.append(pool.submit(_run, fn, c))
-            while pending:
-                results = pending.popleft().result()
-                done += 1
-                nxt = next(ahead, None)
-                if nxt is not None:  # keep the workers busy while the caller consumes these
-                    pending.append(pool.submit(_run, fn, nxt))
-                yield from results
+            while done < len(chunks):
+                end = len(chunks) if recycle is None else min(len(chunks), done + recycle * n_workers)
+                pool = ProcessPoolExecutor(n_workers, mp_context=context, initializer=_init, initargs=(state,))
+                try:
+                    pending: deque = deque()
+                    ahead = iter(chunks[done:end])
+                    for c in islice(ahead, WINDOW * n_workers):
+                        pending.append(pool.submit(_run, fn, c))
+                    while pending:
+                        results = pending.popleft().result()
+                        done += 1
+                        nxt = next(ahead, None)
+                        if nxt is not None:  # keep the workers busy while the caller consumes these
+                            pending.append(pool.submit(_run, fn, nxt))
+                        yield from results
+                finally:  # also when the caller stops early: drop the work not yet started
+                    pool.shutdown(wait=True, cancel_futures=True)
         except BrokenProcessPool:
             pass  # finish the remaining chunks here
-        finally:  # also when the caller stops early: drop the work not yet started
-            pool.shutdown(wait=True, cancel_futures=True)
     for c in chunks[done:]:
         yield from fn(state, c)
 

@@ -139,7 +139,8 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
                 progress()
     todo = [r for r in resources if r.uri not in reused]
     for r, files in zip(todo, parallel.ordered(_resource_files, todo, (site, ttl_prefixes),
-                                               parallel.page_workers(len(todo)), before_fork=before_fork)):
+                                               parallel.page_workers(len(todo)), before_fork=before_fork,
+                                               recycle=parallel.RECYCLE)):
         for path, data in files:
             yield checked(path, data)
         if made is not None:
