@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pickle
 from fractions import Fraction
 
 import pytest
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import OWL, XSD
+from rdflib.namespace import OWL, RDF, XSD
 
 from asdh_lod.stages.mapping import number_literal
 from asdh_lod.build.pipeline import build
@@ -26,6 +27,34 @@ def test_observation_uri_is_built_from_its_dimensions():
 def test_uri_segments_are_escaped():
     u = Uris("https://example.org/", "d")
     assert u.concept("unit", "a b/c") == URIRef("https://example.org/code/unit/a%20b%2Fc")
+
+
+def test_repeated_uris_are_one_object_and_figures_uris_are_not_kept():
+    """The URIs every figure repeats are made once (`Uris._iri`): the mapper's triples share
+    one object, which the site index then finds by identity; a figure's own URIs are not
+    kept (they would grow with the edition), and a pickled `Uris` carries no cache."""
+    u = Uris("https://example.org/lod/", "provincial")
+    for mint in (lambda: u.concept("province", "23"), lambda: u.period("2024"), lambda: u.source("haber"),
+                 lambda: u.source_text("haber"), lambda: u.dataset, lambda: u.structure,
+                 lambda: u.observation_document("23", "2024"), lambda: u.scheme("unit")):
+        assert mint() is mint() and type(mint()) is URIRef
+    key = ("23", "2024", "annual", "home-care", "households", "beneficiaries")
+    assert u.observation(key) == u.observation(key) and u.observation(key) is not u.observation(key)
+    assert str(u.observation(key)) not in u._made
+    back = pickle.loads(pickle.dumps(u))
+    assert back._made == {} and back.concept("province", "23") == u.concept("province", "23")
+
+
+def test_mapped_triples_share_their_repeated_terms(built):
+    """Every annotation's type and predicates, and every quote's source text, are one object
+    each across the data, not one a triple (`_Mapper._oa`, `Uris._iri`)."""
+    oa = "http://www.w3.org/ns/oa#"
+    annotation_types = [o for _s, p, o in built.mapped.triples() if p == RDF.type and o == URIRef(oa + "Annotation")]
+    has_source = [(p, o) for _s, p, o in built.mapped.triples() if p == URIRef(oa + "hasSource")]
+    assert len(annotation_types) == built.observations + sum(len(f.also_quoted) for f in built.model.facts) > 50
+    assert len({id(o) for o in annotation_types}) == 1
+    assert len({id(p) for p, _o in has_source}) == 1
+    assert len({id(o) for _p, o in has_source}) == len({o for _p, o in has_source}) == len(built.model.sources)
 
 
 def test_base_must_end_with_slash():

@@ -122,23 +122,30 @@ class SiteIndex:
         starts = str.startswith  # rdflib's URIRef.startswith is Python: str(self).startswith(…)
         for s, p, o in mapped.triples():
             p = predicates.setdefault(p, p)
-            pair = (p, o)
-            po[s].append(pairs.setdefault(pair, pair) if type(o) is URIRef else pair)  # literals rarely repeat
-            if type(o) is URIRef and starts(o, base):
-                mentioned.add(o)
-                if type(s) is not BNode:
+            if type(o) is URIRef:
+                pair = (p, o)
+                po[s].append(pairs.setdefault(pair, pair))
+                if type(s) is not BNode and starts(o, base):
                     incoming[o].append((p, s))
-            if type(s) is URIRef and starts(s, base):
-                mentioned.add(s)
-            if starts(p, base):
-                mentioned.add(p)
+            else:
+                po[s].append((p, o))  # literals rarely repeat
+        # our URIs: once each from the distinct subjects, predicates and (p, IRI) pairs, not
+        # once a triple
+        mentioned.update(s for s in po if type(s) is URIRef and starts(s, base))
+        mentioned.update(p for p in predicates if starts(p, base))
+        mentioned.update(o for _p, o in pairs if starts(o, base))
         del pairs, predicates
         self.po, self.incoming_links = po, incoming
         self.files = {u: str(u)[len(base):] for u in mentioned if str(u)[len(base):] in existing}
         hashed: dict[URIRef, list[URIRef]] = defaultdict(list)
+        documents: dict[str, URIRef] = {}  # a document's IRI made once, not once a hash IRI
         for u in mentioned:
             if "#" in u and u not in self.files:
-                hashed[URIRef(u[:u.index("#")])].append(u)
+                name = u[:u.index("#")]
+                doc = documents.get(name)
+                if doc is None:
+                    doc = documents[name] = URIRef(name)
+                hashed[doc].append(u)
         plain = {u for u in mentioned if "#" not in u and u not in self.files and u not in hashed}
         # sorted as their IRIs (key=str: rdflib's __lt__ is Python; the same order for URIs)
         self.resources = {u: Resource(u, page_stem(base, u), tuple(sorted(hashed.get(u, ()), key=str)))

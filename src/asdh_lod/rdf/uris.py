@@ -77,23 +77,41 @@ class Uris:
         self.dataset_id = dataset_id
         self.asdh = Namespace(base + "def/")
         self.ontology = URIRef(base + "def/")
+        self._made: dict[str, URIRef] = {}  # `_iri`
+
+    def _iri(self, iri: str) -> URIRef:
+        """One URIRef per IRI for the URIs that every figure repeats (its codes, period, source,
+        dataset, document): made once (rdflib checks each new IRI, in Python), then the same
+        object. Half the mapper's IRIs are these: one object, not one a triple, saves memory,
+        and the indexes that follow find them by identity instead of rdflib's `__eq__`. Not
+        for observations and annotations, one each a figure (the cache would grow with them)."""
+        made = self._made.get(iri)
+        if made is None:
+            made = self._made[iri] = URIRef(iri)
+        return made
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_made"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _made={})
 
     def scheme(self, scheme: str) -> URIRef:
-        return URIRef(f"{self.base}code/{_seg(scheme)}")
+        return self._iri(f"{self.base}code/{_seg(scheme)}")
 
     def concept(self, scheme: str, code: str) -> URIRef:
-        return URIRef(f"{self.base}code/{_seg(scheme)}/{_seg(code)}")
+        return self._iri(f"{self.base}code/{_seg(scheme)}/{_seg(code)}")
 
     @property
     def dataset(self) -> URIRef:
-        return URIRef(f"{self.base}data/{_seg(self.dataset_id)}")
+        return self._iri(f"{self.base}data/{_seg(self.dataset_id)}")
 
     @property
     def structure(self) -> URIRef:
-        return URIRef(f"{self.dataset}/structure")
+        return self._iri(f"{self.dataset}/structure")
 
     def component(self, name: str) -> URIRef:
-        return URIRef(f"{self.structure}/{_seg(name)}")
+        return self._iri(f"{self.structure}/{_seg(name)}")
 
     def observation(self, key: tuple[str, str, str, str, str, str]) -> URIRef:
         """A hash IRI: at national scale a page per figure would mean hundreds of thousands
@@ -104,7 +122,7 @@ class Uris:
 
     def observation_document(self, province: str, period: str) -> URIRef:
         """The document that describes the observations of one province and period."""
-        return URIRef(f"{self.dataset}/obs/{_seg(province)}/{_seg(period)}")
+        return self._iri(f"{self.dataset}/obs/{_seg(province)}/{_seg(period)}")
 
     def fact(self, fact: Fact) -> URIRef:
         return self.observation(fact.key)
@@ -119,35 +137,35 @@ class Uris:
 
     def period(self, period: Period | str) -> URIRef:
         notation = period if isinstance(period, str) else period.notation
-        return URIRef(f"{self.base}id/period/{_seg(notation)}")
+        return self._iri(f"{self.base}id/period/{_seg(notation)}")
 
     def instant(self, d: date) -> URIRef:
-        return URIRef(f"{self.base}id/instant/{d.isoformat()}")
+        return self._iri(f"{self.base}id/instant/{d.isoformat()}")
 
     def source(self, doc_id: str) -> URIRef:
-        return URIRef(f"{self.base}id/source/{_seg(doc_id)}")
+        return self._iri(f"{self.base}id/source/{_seg(doc_id)}")
 
     def source_text(self, doc_id: str) -> URIRef:
-        return URIRef(f"{self.base}sources/{_seg(doc_id)}.txt")
+        return self._iri(f"{self.base}sources/{_seg(doc_id)}.txt")
 
     def facility(self, ident: str) -> URIRef:
-        return URIRef(f"{self.base}id/facility/{_seg(ident)}")
+        return self._iri(f"{self.base}id/facility/{_seg(ident)}")
 
     def project(self, ident: str) -> URIRef:
-        return URIRef(f"{self.base}id/project/{_seg(ident)}")
+        return self._iri(f"{self.base}id/project/{_seg(ident)}")
 
     def milestone(self, project: str, event: str) -> URIRef:
         return URIRef(f"{self.project(project)}/milestone/{_seg(event)}")
 
     def rule(self, ident: str) -> URIRef:
-        return URIRef(f"{self.base}id/rule/{_seg(ident)}")
+        return self._iri(f"{self.base}id/rule/{_seg(ident)}")
 
     def parameter(self, rule: str, role: str, unit: str) -> URIRef:
         return URIRef(f"{self.rule(rule)}/parameter/{_seg(role)}-{_seg(unit)}")
 
     def graph(self, name: str) -> URIRef:
         """A named graph of the TriG/N-Quads dumps (see publish.NAMED_GRAPHS)."""
-        return URIRef(f"{self.base}graph/{_seg(name)}")
+        return self._iri(f"{self.base}graph/{_seg(name)}")
 
     def wikidata(self, qid: str) -> URIRef:
         return URIRef(f"http://www.wikidata.org/entity/{_seg(qid)}")

@@ -171,7 +171,13 @@ class _Mapper:
             unitMeasure=SDMX_ATTRIBUTE.unitMeasure, approximate=A.approximate, precision=A.precision,
             sourceDocument=A.sourceDocument, sourceQuote=A.sourceQuote, identifier=DCTERMS.identifier,
             wasDerivedFrom=PROV.wasDerivedFrom, isReplacedBy=DCTERMS.isReplacedBy, true=Literal(True),
-            false=Literal(False))
+            false=Literal(False), changeNote=SKOS.changeNote)
+        # the annotations' terms, made once: rdflib's Namespace makes a new URIRef at each
+        # `OA.x`, and an observation's quotes are a dozen triples each
+        self._oa = SimpleNamespace(**{name: OA[name] for name in (
+            "Annotation", "motivatedBy", "describing", "hasBody", "hasTarget", "SpecificResource",
+            "hasSource", "hasSelector", "TextQuoteSelector", "exact", "prefix", "suffix",
+            "TextPositionSelector", "start", "end")}, type=RDF.type, nonNegativeInteger=XSD.nonNegativeInteger)
         kinds = model.schemes["period-kind"].concepts if "period-kind" in model.schemes else {}
         self._retired = {new: (old, fits) for new, (old, fits) in RETIRED_KINDS.items()
                          if old in kinds and kinds[old].deprecated and kinds[old].replaced_by == new}
@@ -346,7 +352,7 @@ class _Mapper:
             key = fact.key
             add((self.u.observation((*key[:2], retired[0], *key[3:])), T.isReplacedBy, o))
         if fact.revision_note:  # why it differs from an earlier release (stages/changes.py)
-            add((o, SKOS.changeNote, Literal(fact.revision_note)))
+            add((o, T.changeNote, Literal(fact.revision_note)))
         return o
 
     def annotations(self, o: URIRef, fact: Fact, text: str) -> None:
@@ -355,7 +361,7 @@ class _Mapper:
         it and by its position in Unicode code points (a Python str index), at its first
         occurrence (the check stage proved it occurs). The observation is the body: it describes,
         as data, what the span says."""
-        add, u = self.data.add, self.u
+        add, u, W = self.data.add, self.u, self._oa
         source_text = u.source_text(fact.document)
         for n, q in enumerate([fact.quote, *fact.also_quoted], start=1):
             start = text.find(q.quote)
@@ -364,23 +370,23 @@ class _Mapper:
             end = start + len(q.quote)
             a, target = u.annotation(o, n), u.annotation(o, n, "target")
             by_quote, by_position = u.annotation(o, n, "text-quote"), u.annotation(o, n, "text-position")
-            add((a, RDF.type, OA.Annotation))
-            add((a, OA.motivatedBy, OA.describing))
-            add((a, OA.hasBody, o))
-            add((a, OA.hasTarget, target))
-            add((target, RDF.type, OA.SpecificResource))
-            add((target, OA.hasSource, source_text))
-            add((target, OA.hasSelector, by_quote))
-            add((target, OA.hasSelector, by_position))
-            add((by_quote, RDF.type, OA.TextQuoteSelector))
-            add((by_quote, OA.exact, Literal(q.quote)))
+            add((a, W.type, W.Annotation))
+            add((a, W.motivatedBy, W.describing))
+            add((a, W.hasBody, o))
+            add((a, W.hasTarget, target))
+            add((target, W.type, W.SpecificResource))
+            add((target, W.hasSource, source_text))
+            add((target, W.hasSelector, by_quote))
+            add((target, W.hasSelector, by_position))
+            add((by_quote, W.type, W.TextQuoteSelector))
+            add((by_quote, W.exact, Literal(q.quote)))
             if start:
-                add((by_quote, OA.prefix, Literal(text[max(0, start - QUOTE_CONTEXT):start])))
+                add((by_quote, W.prefix, Literal(text[max(0, start - QUOTE_CONTEXT):start])))
             if end < len(text):
-                add((by_quote, OA.suffix, Literal(text[end:end + QUOTE_CONTEXT])))
-            add((by_position, RDF.type, OA.TextPositionSelector))
-            add((by_position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-            add((by_position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+                add((by_quote, W.suffix, Literal(text[end:end + QUOTE_CONTEXT])))
+            add((by_position, W.type, W.TextPositionSelector))
+            add((by_position, W.start, Literal(start, datatype=W.nonNegativeInteger)))
+            add((by_position, W.end, Literal(end, datatype=W.nonNegativeInteger)))
 
     def _concept(self, scheme: str, code: str) -> URIRef:
         key = (scheme, code)
