@@ -567,6 +567,24 @@ def test_each_kind_of_page_has_its_view_and_every_resource_view_is_used(built):
     assert {"home", "description-document"} <= set(views.VIEWS)
 
 
+def test_the_index_prepared_before_workers_fork_is_the_index_made_when_asked(built):
+    """`SiteIndex.prepare` makes, in the parent, what each page worker would otherwise make
+    for itself on its first page: the same indexes."""
+    from asdh_lod.publish.site_index import SiteIndex
+    from asdh_lod.rdf.serialise import ntriples
+
+    nt = ntriples(built.mapped.union())
+    lazy, ready = SiteIndex(built.model, built.mapped, set(), nt), SiteIndex(built.model, built.mapped, set(), nt)
+    ready.prepare()
+    assert {"_fact_concepts", "_period_uris", "_indicator_uris", "_compactor"} <= set(vars(ready))
+    assert not {"_fact_concepts", "_period_uris", "_indicator_uris", "_compactor"} & set(vars(lazy))
+    assert ready.fact_concepts == lazy.fact_concepts
+    assert len(ready.fact_concepts.get(built.mapped.uris.concept("indicator", "payments"), ())) > 0
+    assert ready.period_uris == lazy.period_uris and ready.indicator_uris == lazy.indicator_uris
+    r = next(r for r in ready.resources.values() if r.members)
+    assert ready.jsonld_text(ready.description_nt(r)) == lazy.jsonld_text(lazy.description_nt(r))
+
+
 # -- every chart and map gives its figures: a CSV beside the page and the SPARQL query ---------------
 
 def _figure_blocks(html: str) -> list[tuple[str, str]]:

@@ -138,9 +138,11 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
             if progress:
                 progress()
     todo = [r for r in resources if r.uri not in reused]
-    for r, files in zip(todo, parallel.ordered(_resource_files, todo, (site, ttl_prefixes),
-                                               parallel.page_workers(len(todo)), before_fork=before_fork,
-                                               recycle=parallel.RECYCLE)):
+    workers = parallel.page_workers(len(todo))
+    if workers > 1:
+        index.prepare()  # made once, here, and shared by the forked workers
+    for r, files in zip(todo, parallel.ordered(_resource_files, todo, (site, ttl_prefixes), workers,
+                                               before_fork=before_fork, recycle=parallel.RECYCLE)):
         for path, data in files:
             yield checked(path, data)
         if made is not None:

@@ -211,6 +211,13 @@ class SiteIndex:
             self._fact_concepts = idx
         return self._fact_concepts
 
+    def prepare(self) -> None:
+        """Make the indexes the pages make when first asked (`fact_concepts` …) now: before
+        page workers are forked, so that they share them rather than each making its own
+        (a recycled worker would make them again: `parallel.RECYCLE`)."""
+        self.fact_concepts, self.period_uris, self.indicator_uris
+        self._json_tools()
+
     # -- descriptions ----------------------------------------------------------------------------
     def description_nt(self, r: Resource) -> bytes:
         """The resource's concise bounded description (for a document of hash IRIs: theirs), as
@@ -242,10 +249,13 @@ class SiteIndex:
         prefixes (the context is embedded): one node a line, keys sorted (json's C encoder,
         without making one each time; an indented dump is pure Python). The N-Triples are read
         as text (`serialise.jsonld_nodes_of_lines`), not by pyoxigraph."""
+        self._json_tools()
+        encode = self._encode
+        nodes = [encode(n) for n in jsonld_nodes_of_lines(nt, self._compactor)]
+        return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"
+
+    def _json_tools(self) -> None:
         if not hasattr(self, "_compactor"):
             self._compactor = Compactor(self.context)
             self._context_text = json.dumps(self.context, ensure_ascii=False, sort_keys=True)
             self._encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-        encode = self._encode
-        nodes = [encode(n) for n in jsonld_nodes_of_lines(nt, self._compactor)]
-        return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"
