@@ -215,7 +215,7 @@ class SiteIndex:
         """Make the indexes the pages make when first asked (`fact_concepts` …) now: before
         page workers are forked, so that they share them rather than each making its own
         (a recycled worker would make them again: `parallel.RECYCLE`)."""
-        self.fact_concepts, self.period_uris, self.indicator_uris
+        _made = self.fact_concepts, self.period_uris, self.indicator_uris
         self._json_tools()
 
     # -- descriptions ----------------------------------------------------------------------------

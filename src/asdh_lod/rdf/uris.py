@@ -82,8 +82,9 @@ class Uris:
     def _iri(self, iri: str) -> URIRef:
         """One URIRef per IRI for the URIs that every figure repeats (its codes, period, source,
         dataset, document): made once (rdflib checks each new IRI, in Python), then the same
-        object. Half the mapper's IRIs are these: one object, not one a triple, saves memory,
-        and the indexes that follow find them by identity instead of rdflib's `__eq__`. Not
+        object. An observation's codes, period, source and document are these: one object,
+        not one a triple, and the indexes that follow find them by identity instead of
+        rdflib's `__eq__` (at 30k, 277,000 of the mapper's IRI objects were such copies). Not
         for observations and annotations, one each a figure (the cache would grow with them)."""
         made = self._made.get(iri)
         if made is None:
