@@ -170,7 +170,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def broken_build(published: Path, tmp_path: Path, monkeypatch, edit) -> tuple:
     shutil.copytree(published / "data", tmp_path / "data")  # edited below: a copy
-    # the site's files are hard links, not copies (18 MB a test, about 300 tests): a failed
+    # the site's files are hard links, not copies (18 MB a test, 60 tests): a failed
     # build must leave them as they are, which the snapshots check (a write into one would
     # show in both the link and the original)
     shutil.copytree(published / "site", tmp_path / "site", copy_function=os.link)

@@ -42,12 +42,12 @@ def test_recycled_workers_are_fresh_forks_and_keep_the_order(small_chunks):
     items = list(range(24))  # 8 chunks of 3; 2 workers × 1 chunk a pool: 4 pools
     out = list(parallel.ordered(_tag, items, "s", 2, recycle=1))
     assert [item for item, _, _ in out] == items
-    pool_of_chunk = [{pid for _, _, pid in out[i:i + 6]} for i in range(0, 24, 6)]  # a pool: 2 chunks
-    assert all(1 <= len(pids) <= 2 for pids in pool_of_chunk)
+    pids_of_pool = [{pid for _, _, pid in out[i:i + 6]} for i in range(0, 24, 6)]  # a pool: 2 chunks
+    assert all(1 <= len(pids) <= 2 for pids in pids_of_pool)
     for a in range(4):
         for b in range(a + 1, 4):
-            assert not pool_of_chunk[a] & pool_of_chunk[b], "a later pool is made of new processes"
-    assert os.getpid() not in set().union(*pool_of_chunk)
+            assert not pids_of_pool[a] & pids_of_pool[b], "a later pool is made of new processes"
+    assert os.getpid() not in set().union(*pids_of_pool)
 
 
 def test_stopping_early_ends_the_recycled_pool(small_chunks):
