@@ -159,3 +159,31 @@ def test_gzip_dump_is_one_member_of_separately_deflated_chunks(tmp_path):
     with open(tmp_path / "b.gz", "wb") as f, pytest.raises(ValueError, match="no space left"):
         gz = Broken(f, "b.gz")
         write_chunked(data, [gz], 50)  # the thread's error, reported by close
+
+
+def test_one_pass_hashes_each_chunk_once_for_all_its_dumps(national, tmp_path, monkeypatch):
+    """The Turtle, JSON-LD and gzip dumps cut from one pass share each chunk's key (`write_dumps`):
+    hashing 3 M lines once, not three times; a TriG graph's key is the chunk's with the graph's name."""
+    from asdh_lod.publish import dumps
+    from asdh_lod.rdf.serialise import chunk_key
+    nt = (national.out / FILES["n-triples"].path).read_bytes()
+    base = national.mapped.uris.base
+    calls = []
+
+    def counted(*parts):
+        calls.append(parts)
+        return chunk_key(*parts)
+
+    monkeypatch.setattr(dumps, "chunk_key", counted)
+    pieces = DumpPieces(None, {})
+    with open(tmp_path / "t", "wb") as f, open(tmp_path / "j", "wb") as g, open(tmp_path / "z", "wb") as z:
+        three = [Turtle(f, base, "t", pieces), JsonLd(g, jsonld_context(base), "j", pieces), Gzip(z, "z", pieces)]
+        write_chunked(nt, three)
+    chunks = sum(d.made for d in three) // 3
+    assert chunks > 1 and len(calls) == chunks == len(pieces.new["t"])
+    assert set(pieces.new["t"]) == set(pieces.new["j"]) == set(pieces.new["z"])  # one key, three pieces
+    calls.clear()
+    with open(tmp_path / "g", "wb") as f:
+        write_trig([("http://example.org/g1", nt), ("http://example.org/g2", nt)], f, base, "g", pieces)
+    assert len(calls) == 4 * chunks  # each chunk's key, then its piece's key in each graph
+    assert len(pieces.new["g"]) == 2 * chunks  # the same chunk in two graphs: two pieces

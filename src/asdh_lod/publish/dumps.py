@@ -54,8 +54,10 @@ class Dump:
     def tail(self) -> bytes:
         return b""
 
-    def key(self, chunk: bytes) -> bytes:
-        return chunk_key(chunk)
+    def key(self, plain: bytes) -> bytes:
+        """The key of a chunk's piece, given the chunk's own key (`chunk_key(chunk)`, made once
+        a chunk for all the dumps cut from one pass: `write_dumps`)."""
+        return plain
 
     def make(self, chunk: bytes) -> bytes:
         raise NotImplementedError
@@ -71,14 +73,16 @@ class Dump:
     def abandon(self) -> None:
         """Stop after a failure (the file is left incomplete)."""
 
-    def lookup(self, chunk: bytes) -> tuple[bytes, bytes | None]:
-        """The key of `chunk`'s piece, and the previous build's piece of it (None: to be made)."""
-        key = self.key(chunk)
+    def lookup(self, chunk: bytes, plain: bytes | None = None) -> tuple[bytes, bytes | None]:
+        """The key of `chunk`'s piece, and the previous build's piece of it (None: to be made);
+        `plain`: the chunk's own key, if already made."""
+        key = self.key(chunk_key(chunk) if plain is None else plain)
         return key, self.pieces.get(self.path, key) if self.pieces is not None else None
 
-    def add(self, chunk: bytes) -> None:
-        """Write the piece of `chunk`: the previous build's, or made now; remember where it lies."""
-        key, body = self.lookup(chunk)
+    def add(self, chunk: bytes, plain: bytes | None = None) -> None:
+        """Write the piece of `chunk`: the previous build's, or made now; remember where it lies.
+        `plain`: the chunk's own key, if already made (`lookup`)."""
+        key, body = self.lookup(chunk, plain)
         if body is None:
             body = self.make(chunk)
             self.made += 1
@@ -173,13 +177,13 @@ class Gzip(Dump):
             while self._queue.get() is not None:  # let the caller finish
                 pass
 
-    def add(self, chunk: bytes) -> None:
+    def add(self, chunk: bytes, plain: bytes | None = None) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, daemon=True)
             self._thread.start()
         self.crc = zlib.crc32(chunk, self.crc)
         self.size += len(chunk)
-        self._queue.put((*self.lookup(chunk), chunk))
+        self._queue.put((*self.lookup(chunk, plain), chunk))
 
     def abandon(self) -> None:
         if self._thread is not None:
@@ -218,8 +222,9 @@ def write_dumps(lines: Iterable[bytes], dumps: Sequence[Dump], every: int = CHUN
         d.raw(d.head())
     try:
         for chunk in subject_chunks(lines, every, starts):
+            plain = chunk_key(chunk)  # once, for every dump
             for d in dumps:
-                d.add(chunk)
+                d.add(chunk, plain)
     except BaseException:
         for d in dumps:  # a Gzip's thread is stopped
             d.abandon()
@@ -242,8 +247,8 @@ class _TrigGraph(Dump):
         super().__init__(f, path, pieces)
         self.name, self.prefixes = name, prefixes
 
-    def key(self, chunk: bytes) -> bytes:
-        return chunk_key(self.name.encode("utf-8"), chunk)
+    def key(self, plain: bytes) -> bytes:
+        return chunk_key(self.name.encode("utf-8"), plain)  # the same chunk in another graph: another piece
 
     def make(self, chunk: bytes) -> bytes:
         block = trig_block(chunk, self.name, self.prefixes)
