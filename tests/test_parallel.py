@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
+import time
 
 import pytest
 
@@ -127,3 +129,56 @@ def test_background_cancel_stops_a_function_that_checks_and_waits_for_it():
     started.wait(5)
     job.cancel()
     assert seen == ["stopped"] and not job._thread.is_alive()
+
+
+# --- Forked: one function in a child process ----------------------------------------------
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_forked_runs_in_a_child_and_sends_its_result_back():
+    big = ["ğ" * 100] * 2000  # more than a pipe holds: drained while the child writes
+    job = parallel.Forked(lambda: (os.getpid(), big))
+    assert job.pid is not None and job.pid != os.getpid()
+    pid, value = job.result()
+    assert pid == job.pid and value == big
+    assert job.result()[0] == pid and _reaped(job.pid)
+
+
+def test_forked_raises_what_the_child_raised():
+    job = parallel.Forked(lambda: int("x"))
+    with pytest.raises(ValueError, match="invalid literal"):
+        job.result()
+    assert job.pid != os.getpid() and _reaped(job.pid)
+
+
+def test_a_child_that_dies_without_a_word_is_child_failed():
+    with pytest.raises(parallel.ChildFailed, match=r"killed by signal 9; out of memory\?"):
+        parallel.Forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
+    with pytest.raises(parallel.ChildFailed, match="exit status 3"):
+        parallel.Forked(lambda: os._exit(3)).result()
+
+
+def test_forked_cancel_kills_a_running_child():
+    job = parallel.Forked(lambda: time.sleep(60))
+    t = time.perf_counter()
+    job.cancel()
+    assert time.perf_counter() - t < 10 and _reaped(job.pid)
+    with pytest.raises(parallel.ChildFailed, match="was stopped"):
+        job.result()
+
+
+def test_forked_runs_here_without_fork_or_with_one_worker(monkeypatch):
+    job = parallel.Forked(os.getpid, fork=False)
+    assert job.pid is None and job.result() == os.getpid()
+    monkeypatch.setenv(parallel.ENV, "1")
+    assert not parallel.can_fork()
+    job = parallel.Forked(lambda: int("x"))  # run at once, raised by result() as a child's error would be
+    assert job.pid is None
+    with pytest.raises(ValueError):
+        job.result()

@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 from rdflib import Graph, URIRef
 
+from ..core import parallel
 from ..core.fsio import Scratch, stage_site, swap_in
 from ..core.problems import ProblemsFound, Report
 from ..core.resources import ontology_for, queries_for, shapes_for, web_for
@@ -120,6 +121,9 @@ class Timings:
         self.cpu: dict[str, float] = {}
         self.peak_rss: dict[str, int] = {}
         self.peak_rss_workers: dict[str, int] = {}
+        # stages that ran in a child process beside later ones (the validation: `Gate`): their
+        # own wall time; `seconds` has only the time this process spent on them
+        self.overlapped: dict[str, float] = {}
         self.progress = progress or Progress()
 
     @contextmanager
@@ -167,8 +171,9 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
     everything across sources is always redone."""
     timings = timings or Timings()
     with gc_paused():
-        result, inputs = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                                    validator=validator, timings=timings, cache_dir=cache_dir)
+        result, inputs, gate = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
+                                          validator=validator, timings=timings, cache_dir=cache_dir)
+        gate()  # validated here, before anything is made
         stats: dict = {}
         with timings.stage("render"):
             result.files = render(result.model, result.mapped, inputs.shapes, inputs.queries,
@@ -177,11 +182,61 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
     return result
 
 
+class Gate:
+    """The end of the validate stage: `gate()` adds the SHACL gate's problems (and then the
+    output formats' checks') to the report and raises `ProblemsFound` on any error, as if they
+    had been found in that order; it returns at once if it passed before.
+
+    With `overlap`, the validator runs in a forked child process (`parallel.Forked`) while the
+    build goes on (the render stage makes the dumps in its scratch folder), and `gate()` waits
+    for it: `build` calls it before the first file goes into the site's temporary folder.
+    The child gets the core the page workers have not yet taken, and its index of every
+    triple (0.6 GB at 100k observations) is never in this process. Otherwise (or without
+    fork, or ``ASDH_LOD_WORKERS=1``) the validator has run here, before `_validated` returned."""
+
+    def __init__(self, mapped: Mapped, shapes: Graph, validator: Validator, report: Report, outputs: Report,
+                 timings: Timings, overlap: bool):
+        self.report, self.outputs, self.timings = report, outputs, timings
+        self._run = lambda: _validate(validator, mapped, shapes, report.limit)
+        self._job = parallel.Forked(self._run, fork=overlap)
+        self.forked = self._job.pid is not None
+        self._passed = False
+
+    def __call__(self) -> None:
+        if self._passed:
+            return
+        try:
+            found, seconds = self._job.result()
+        except parallel.ChildFailed:  # the child died without a word (killed for memory?): validate here,
+            found, seconds = self._run()  # which needs less than this process and the child together
+        if self.forked:
+            self.timings.overlapped["validate"] = seconds
+        self.report.merge(found)
+        if not self.report.ok:
+            raise ProblemsFound("validate", self.report)
+        self.report.merge(self.outputs)
+        if not self.report.ok:
+            raise ProblemsFound("outputs", self.report)
+        self._passed = True
+
+    def cancel(self) -> None:
+        """Stop the validator if it still runs (the build failed elsewhere)."""
+        if not self._passed:
+            self._job.cancel()
+
+
+def _validate(validator: Validator, mapped: Mapped, shapes: Graph, limit: int) -> tuple[Report, float]:
+    """The validator's problems, in a report of their own, and the seconds it took."""
+    t = time.perf_counter()
+    found = validator(mapped, shapes, mapped.origins, Report(limit=limit))
+    return found, time.perf_counter() - t
+
+
 def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
                shapes_dir: Path | None, validator: Validator | None, timings: Timings,
-               cache_dir: Path | None) -> tuple[BuildResult, _Inputs]:
-    """Load, check, map and validate (raising `ProblemsFound` on any error); the result, not
-    yet rendered, and what rendering needs."""
+               cache_dir: Path | None, overlap: bool = False) -> tuple[BuildResult, _Inputs, Gate]:
+    """Load, check and map (raising `ProblemsFound` on any error) and start validating; the
+    result, not yet rendered, what rendering needs, and the `Gate` that ends validation."""
     ontology = ontology or ontology_for(data_dir)
     shapes_dir = shapes_dir or shapes_for(data_dir)
     cache = None
@@ -202,21 +257,23 @@ def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontol
                            reuse=cache.mapped if cache else None)
     # no rdflib graph of everything is built: the validator, the catalogue and the pages read
     # the mapper's triple lists (at 100k observations such a graph took 12 s and 1.1 GB)
+    queries = load_queries(queries_for(data_dir))
+    outputs = check_outputs(model, queries, Report(limit=report.limit))  # what the CSV and the query pages cannot carry
     with timings.stage("validate"):
         shapes = load_shapes(mapped.uris, shapes_dir)
-        (validator or VALIDATE)(mapped, shapes, mapped.origins, report)
-    if not report.ok:
-        raise ProblemsFound("validate", report)
-    queries = load_queries(queries_for(data_dir))
-    check_outputs(model, queries, report)  # what the CSV and the query pages cannot carry
-    if not report.ok:
-        raise ProblemsFound("outputs", report)
-    web = web_for(data_dir)
-    web_assets = load_web_assets(web) if queries and web is not None else None
-    outlines = load_outlines(web) if web is not None else None  # no web/ (an installed package): no maps
+        gate = Gate(mapped, shapes, validator or VALIDATE, report, outputs, timings, overlap)
+    if not gate.forked:
+        gate()
+    try:
+        web = web_for(data_dir)
+        web_assets = load_web_assets(web) if queries and web is not None else None
+        outlines = load_outlines(web) if web is not None else None  # no web/ (an installed package): no maps
+    except BaseException:
+        gate.cancel()
+        raise
     result = BuildResult(model=model, mapped=mapped, files=None, report=report, triples=0,
                          seconds=timings.seconds, peak_rss=timings.peak_rss, cache=cache)
-    return result, _Inputs(shapes, queries, web_assets, outlines)
+    return result, _Inputs(shapes, queries, web_assets, outlines), gate
 
 
 def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: int | None = None,
@@ -234,24 +291,36 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
     The files are written as they are made (stage "render"), into a temporary folder beside
     `out_dir`, never all held in memory (`result.files` stays None); the folder is then
     swapped in (stage "write"). A failure at any point removes the folder and leaves
-    `out_dir` as it was."""
+    `out_dir` as it was.
+
+    The SHACL validation runs in a forked child process while the render stage makes the
+    dumps in its scratch folder (`Gate`); the first file goes into the temporary folder only
+    once it has passed, and its problems are reported as when it ran before."""
     timings = timings or Timings()
     with gc_paused():
-        result, inputs = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                                    validator=validator, timings=timings, cache_dir=cache_dir)
+        result, inputs, gate = _validated(data_dir, base_iri, limit=limit, ontology=ontology,
+                                          shapes_dir=shapes_dir, validator=validator, timings=timings,
+                                          cache_dir=cache_dir, overlap=True)
         stats: dict = {}
         cache, made = result.cache, PagesMade()
-        with timings.stage("render"), Scratch(near=Path(out_dir)) as scratch:
-            # made and written into the temporary folder; the dumps made in `scratch` and moved in
-            result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
-            reuse = cache.page_reuse(Path(out_dir), result.mapped.sources, result.mapped.shared) if cache else None
-            pieces = cache.dump_pieces(Path(out_dir)) if cache else None
-            files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
-                                inputs.web_assets, stats=stats, scratch=scratch, releases=result.releases,
-                                outlines=inputs.outlines, reuse=reuse, made=made,
-                                depends=_page_inputs(cache, inputs, result.releases) if cache else b"", kept=cache,
-                                pieces=pieces, stores=cache)
-            staged, result.paths = stage_site(files, Path(out_dir))
+        try:
+            with timings.stage("render"), Scratch(near=Path(out_dir)) as scratch:
+                # made and written into the temporary folder; the dumps made in `scratch` and moved in
+                try:
+                    result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
+                except ProblemsFound:
+                    gate()  # the SHACL gate's problems come first, as when it ran before
+                    raise
+                reuse = cache.page_reuse(Path(out_dir), result.mapped.sources, result.mapped.shared) if cache else None
+                pieces = cache.dump_pieces(Path(out_dir)) if cache else None
+                files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
+                                    inputs.web_assets, stats=stats, scratch=scratch, releases=result.releases,
+                                    outlines=inputs.outlines, reuse=reuse, made=made,
+                                    depends=_page_inputs(cache, inputs, result.releases) if cache else b"", kept=cache,
+                                    pieces=pieces, stores=cache, gate=gate)
+                staged, result.paths = stage_site(files, Path(out_dir))
+        finally:
+            gate.cancel()  # still running only if the build failed before the gate
         result.triples = stats["triples"]
         result.pages_reused = made.reused
         result.pieces_reused = stats["pieces reused"]

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import signal
 import threading
 from collections import deque
 from itertools import islice
@@ -68,6 +70,12 @@ def page_workers(items: int) -> int:
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(_cores(), 8))
+
+
+def can_fork() -> bool:
+    """Whether work may go to a forked child process: fork exists and ``ASDH_LOD_WORKERS`` is
+    not 1 (which keeps everything in this process)."""
+    return os.environ.get(ENV, "").strip() != "1" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _cores() -> int:
@@ -167,3 +175,93 @@ class Background(Generic[R]):
     def cancel(self) -> None:
         self.stop.set()
         self._thread.join()
+
+
+class ChildFailed(RuntimeError):
+    """A forked child process ended without sending its result (e.g. killed for memory)."""
+
+
+class Forked(Generic[R]):
+    """`fn()` run in a forked child process while the caller goes on: for Python work (the
+    SHACL validation) that needs a core of its own and memory the caller should not keep.
+
+    The child inherits what this process holds (nothing is pickled to it) and sends its result
+    back pickled through a pipe, which a thread here drains, so that the child ends, and its
+    memory goes, as soon as it is done. `result()` waits for it and returns it, or raises what
+    the child raised (`ChildFailed` if it ended without a word: killed, out of memory);
+    `cancel()` kills the child if it still runs. Fork while no other thread runs (a forked
+    child has only the thread that forked it, and locks others held stay held in it). Without
+    fork, or with `fork=False`, `fn` runs here, at once."""
+
+    def __init__(self, fn: Callable[[], R], fork: bool = True):
+        self.pid: int | None = None
+        self._payload = b""
+        self._status = 0
+        self._value: R | None = None
+        self._error: BaseException | None = None
+        self._reader: threading.Thread | None = None
+        if not (fork and can_fork()):
+            try:
+                self._value = fn()
+            except Exception as err:  # handed to the caller by result(), as a child's would be
+                self._error = err
+            return
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child (its work is covered where it runs in-process)
+            code = 1
+            try:
+                os.close(r)
+                try:
+                    payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as err:  # noqa: BLE001 - sent to the parent, which raises it
+                    try:
+                        payload = pickle.dumps((False, err), protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception:  # noqa: BLE001 - an error that cannot be pickled: its text
+                        payload = pickle.dumps((False, ChildFailed(f"{type(err).__name__}: {err}")))
+                with os.fdopen(w, "wb") as out:
+                    out.write(payload)
+                code = 0
+            finally:
+                os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+        os.close(w)
+        self.pid = pid
+        self._reader = threading.Thread(target=self._drain, args=(r,), daemon=True)
+        self._reader.start()
+
+    def _drain(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            self._payload = pipe.read()
+        _pid, self._status = os.waitpid(self.pid, 0)
+
+    def result(self) -> R:
+        if self._reader is not None:
+            self._reader.join()
+            self._reader = None
+            if self._payload:
+                ok, value = pickle.loads(self._payload)
+                self._payload = b""
+                if ok:
+                    self._value = value
+                else:
+                    self._error = value
+            elif self._error is None:
+                how = (f"killed by signal {os.WTERMSIG(self._status)}" if os.WIFSIGNALED(self._status)
+                       else f"exit status {os.WEXITSTATUS(self._status)}")
+                self._error = ChildFailed(f"the worker process {self.pid} ended without a result ({how}; "
+                                          "out of memory? try ASDH_LOD_WORKERS=1)")
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        """Kill the child if it still runs, and reap it; `result()` then raises."""
+        if self._reader is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)  # type: ignore[arg-type]
+            except ProcessLookupError:  # already ended
+                pass
+            self._reader.join()
+            self._reader = None
+            self._payload = b""
+            self._error = ChildFailed(f"the worker process {self.pid} was stopped")

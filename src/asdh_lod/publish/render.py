@@ -158,7 +158,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 releases: Sequence[Release] = (), outlines: Outlines | None = None,
                 reuse: PageReuse | None = None, made: PagesMade | None = None, depends: bytes = b"",
                 kept: KeptLines | None = None, pieces: Pieces | None = None,
-                stores: QueryStores | None = None) -> Iterator[tuple[str, bytes | Path | Linked]]:
+                stores: QueryStores | None = None,
+                gate: Callable[[], object] | None = None) -> Iterator[tuple[str, bytes | Path | Linked]]:
     """Every output file of the site, one (relative path, bytes) at a time; the whole-dataset
     dumps as the `Path` of a finished file in the `scratch` folder (`core.fsio.stage_site`
     moves it in; the caller keeps `scratch` until the files are moved).
@@ -182,12 +183,16 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     `depends`: an incremental build's reuse of the previous site's pages (`pages.render_pages`);
     `kept`: where it keeps each source's sorted N-Triples (`sorted_data_lines`); `pieces`: the
     previous site's serialised chunks of the Turtle, TriG and JSON-LD dumps (`dumps.Pieces`);
-    `stores`: where the example queries' store is kept and updated (`QueryStores`)."""
+    `stores`: where the example queries' store is kept and updated (`QueryStores`).
+
+    `gate()`, if given, is called before the first file is yielded (and may raise): the
+    pipeline's end of validation, which runs in another process while the dumps are made in
+    `scratch` (`pipeline.Gate`)."""
     if scratch is None:
         with Scratch() as own:
             yield from render_iter(model, mapped, shapes, queries, web_assets, progress, stats, own,
                                    releases=releases, outlines=outlines, reuse=reuse, made=made, depends=depends,
-                                   kept=kept, pieces=pieces, stores=stores)
+                                   kept=kept, pieces=pieces, stores=stores, gate=gate)
         return
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
@@ -200,9 +205,6 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         return path, data
 
     releases = sorted(releases, key=lambda r: r.key)
-    for r in releases:  # frozen: carried over byte for byte
-        for path, data in sorted(r.files.items()):
-            yield out(path, data)
     base = mapped.uris.base
     context = jsonld_context(base)
     # each named graph's N-Triples once, sorted on disk; the plain dump is their sorted union
@@ -246,6 +248,11 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
             spans = SubjectSpans()  # where each subject's lines are, for the pages' descriptions
             write_chunked(nt_path, whole, starts=spans)
         spans.close(len(nt))
+        if gate is not None:
+            gate()  # nothing is yielded (written into the site) before validation has passed
+        for r in releases:  # frozen: carried over byte for byte
+            for path, data in sorted(r.files.items()):
+                yield out(path, data)
         yield out(FILES["n-triples-gzip"].path, nt_gz)
         yield out(FILES["turtle"].path, ttl)
         yield out(FILES["json-ld"].path, jl)

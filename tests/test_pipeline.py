@@ -1,0 +1,105 @@
+"""The pipeline's SHACL gate (`build.pipeline.Gate`): in `build` the validator runs in a forked
+child process while the render stage makes the dumps in its scratch folder; nothing goes into the
+site before it has passed, and its problems are reported as when it ran first."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from asdh_lod.build import pipeline
+from asdh_lod.core.problems import ProblemsFound, problem
+from asdh_lod.publish import render
+from asdh_lod.stages.fastcheck import validate_fast
+
+
+def _validator(error: bool = False, die: bool = False):
+    """The build's validator, which also says (a warning, or an error) which process ran it."""
+    def run(mapped, shapes, origins, report):
+        if die and os.getpid() != parent:  # in the child: killed, as the kernel kills one out of memory
+            os.kill(os.getpid(), signal.SIGKILL)
+        validate_fast(mapped, shapes, origins, report)
+        report.add(problem("shacl", "data/x.yaml", 1, severity="error" if error else "warning",
+                           message=f"validated in process {os.getpid()}"))
+        return report
+    parent = os.getpid()
+    return run
+
+
+def _validated_in(report) -> list[int]:
+    return [int(p.message.rsplit(" ", 1)[1]) for p in report.problems if "validated in process" in p.message]
+
+
+def _folder(path: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def test_validation_runs_in_a_child_beside_the_dumps_and_before_any_file(tiny, tmp_path, monkeypatch):
+    events: list[str] = []
+    real_gate, real_stage, real_chunked = pipeline.Gate.__call__, pipeline.stage_site, render.write_chunked
+
+    def gate(self):
+        real_gate(self)
+        events.append("gate passed")
+
+    def stage_site(files, out):
+        def watched():
+            for i, item in enumerate(files):
+                if i == 0:
+                    events.append("first file")
+                yield item
+        return real_stage(watched(), out)
+
+    def write_chunked(*args, **kwargs):
+        real_chunked(*args, **kwargs)
+        events.append("dumps made")
+
+    monkeypatch.setattr(pipeline.Gate, "__call__", gate)
+    monkeypatch.setattr(pipeline, "stage_site", stage_site)
+    monkeypatch.setattr(render, "write_chunked", write_chunked)
+    timings = pipeline.Timings()
+    result = pipeline.build(tiny, tmp_path / "site", validator=_validator(), timings=timings)
+    assert events[:3] == ["dumps made", "gate passed", "first file"]
+    (pid,) = _validated_in(result.report)
+    assert pid != os.getpid()  # a forked child
+    assert timings.overlapped["validate"] > 0 and timings.seconds["validate"] < timings.overlapped["validate"] + 1
+
+
+def test_one_worker_validates_here_first(tiny, tmp_path, monkeypatch):
+    monkeypatch.setenv("ASDH_LOD_WORKERS", "1")
+    timings = pipeline.Timings()
+    result = pipeline.build(tiny, tmp_path / "site", validator=_validator(), timings=timings)
+    assert _validated_in(result.report) == [os.getpid()] and "validate" not in timings.overlapped
+
+
+def test_a_failed_gate_writes_nothing_and_its_problems_come_first(tiny, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    pipeline.build(tiny, site)
+    before, beside = _folder(site), sorted(tmp_path.iterdir())
+
+    def outputs(model, queries, report):  # a problem of the output formats' checks too
+        report.add(problem("quote-has-separator", "data/y.yaml", 7, separator=" | "))
+        return report
+
+    monkeypatch.setattr(pipeline, "check_outputs", outputs)
+    with pytest.raises(ProblemsFound) as err:
+        pipeline.build(tiny, site, validator=_validator(error=True))
+    assert err.value.stage == "validate"
+    assert [p.code for p in err.value.report.problems] == ["shacl"]  # the outputs' problem is not reached
+    assert _validated_in(err.value.report)[0] != os.getpid()
+    assert _folder(site) == before and sorted(tmp_path.iterdir()) == beside  # nothing written, nothing left
+    with pytest.raises(ProblemsFound) as err:  # the gate passed: then the outputs' problems
+        pipeline.build(tiny, site, validator=_validator())
+    assert err.value.stage == "outputs"
+    assert [(p.code, p.severity) for p in err.value.report.problems] == [("shacl", "warning"),
+                                                                         ("quote-has-separator", "error")]
+    assert _folder(site) == before and sorted(tmp_path.iterdir()) == beside
+
+
+def test_a_killed_validation_child_means_validating_here(tiny, tmp_path):
+    result = pipeline.build(tiny, tmp_path / "site", validator=_validator(die=True))
+    assert _validated_in(result.report) == [os.getpid()]  # the child died; validated here instead
+    assert (tmp_path / "site" / "index.html").is_file()
