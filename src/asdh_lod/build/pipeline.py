@@ -187,18 +187,20 @@ class Gate:
     output formats' checks') to the report and raises `ProblemsFound` on any error, as if they
     had been found in that order; it returns at once if it passed before.
 
-    With `overlap`, the validator runs in a forked child process (`parallel.Forked`) while the
-    build goes on (the render stage makes the dumps in its scratch folder), and `gate()` waits
-    for it: `build` calls it before the first file goes into the site's temporary folder.
-    The child gets the core the page workers have not yet taken, and its index of every
-    triple (0.6 GB at 100k observations) is never in this process. Otherwise (or without
-    fork, or ``ASDH_LOD_WORKERS=1``) the validator has run here, before `_validated` returned."""
+    With `fork`, the validator runs in a forked child process (`parallel.Forked`): its index of
+    every triple (0.6 GB at 100k observations) is never in this process, whose memory the page
+    workers later start from. `build` then either waits for it at once (a full build: the
+    second core is busy enough with the dumps' threads — the example-query store's loader,
+    gzip — that running beside them measured slower), or, in an incremental build, goes on
+    while it runs (the render stage makes the dumps in its scratch folder) and calls `gate()`
+    before the first file goes into the site's temporary folder. Without `fork` (or without
+    fork on the platform, or with ``ASDH_LOD_WORKERS=1``) the validator runs here, at once."""
 
     def __init__(self, mapped: Mapped, shapes: Graph, validator: Validator, report: Report, outputs: Report,
-                 timings: Timings, overlap: bool):
+                 timings: Timings, fork: bool):
         self.report, self.outputs, self.timings = report, outputs, timings
         self._run = lambda: _validate(validator, mapped, shapes, report.limit)
-        self._job = parallel.Forked(self._run, fork=overlap)
+        self._job = parallel.Forked(self._run, fork=fork)
         self.forked = self._job.pid is not None
         self._passed = False
 
@@ -234,9 +236,11 @@ def _validate(validator: Validator, mapped: Mapped, shapes: Graph, limit: int) -
 
 def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
                shapes_dir: Path | None, validator: Validator | None, timings: Timings,
-               cache_dir: Path | None, overlap: bool = False) -> tuple[BuildResult, _Inputs, Gate]:
-    """Load, check and map (raising `ProblemsFound` on any error) and start validating; the
-    result, not yet rendered, what rendering needs, and the `Gate` that ends validation."""
+               cache_dir: Path | None, fork: bool = False,
+               defer: Callable[[BuildCache | None], bool] | None = None) -> tuple[BuildResult, _Inputs, Gate]:
+    """Load, check and map (raising `ProblemsFound` on any error) and validate (`Gate`: in a
+    forked child with `fork`; not waited for if `defer(cache)` says so); the result, not yet
+    rendered, what rendering needs, and the `Gate`."""
     ontology = ontology or ontology_for(data_dir)
     shapes_dir = shapes_dir or shapes_for(data_dir)
     cache = None
@@ -261,9 +265,9 @@ def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontol
     outputs = check_outputs(model, queries, Report(limit=report.limit))  # what the CSV and the query pages cannot carry
     with timings.stage("validate"):
         shapes = load_shapes(mapped.uris, shapes_dir)
-        gate = Gate(mapped, shapes, validator or VALIDATE, report, outputs, timings, overlap)
-    if not gate.forked:
-        gate()
+        gate = Gate(mapped, shapes, validator or VALIDATE, report, outputs, timings, fork)
+        if not (gate.forked and defer is not None and defer(cache)):
+            gate()
     try:
         web = web_for(data_dir)
         web_assets = load_web_assets(web) if queries and web is not None else None
@@ -293,24 +297,22 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
     swapped in (stage "write"). A failure at any point removes the folder and leaves
     `out_dir` as it was.
 
-    The SHACL validation runs in a forked child process while the render stage makes the
-    dumps in its scratch folder (`Gate`); the first file goes into the temporary folder only
-    once it has passed, and its problems are reported as when it ran before."""
+    The SHACL validation runs in a forked child process (`Gate`); in an incremental build,
+    while the render stage makes the dumps in its scratch folder. The first file goes into
+    the temporary folder only once it has passed, and its problems are reported as when it
+    ran before."""
     timings = timings or Timings()
     with gc_paused():
         result, inputs, gate = _validated(data_dir, base_iri, limit=limit, ontology=ontology,
                                           shapes_dir=shapes_dir, validator=validator, timings=timings,
-                                          cache_dir=cache_dir, overlap=True)
+                                          cache_dir=cache_dir, fork=True,
+                                          defer=lambda cache: cache is not None and cache.republishes(Path(out_dir)))
         stats: dict = {}
         cache, made = result.cache, PagesMade()
         try:
             with timings.stage("render"), Scratch(near=Path(out_dir)) as scratch:
                 # made and written into the temporary folder; the dumps made in `scratch` and moved in
-                try:
-                    result.releases = _releases(result, inputs, Path(out_dir), release)  # read, checked (and made)
-                except ProblemsFound:
-                    gate()  # the SHACL gate's problems come first, as when it ran before
-                    raise
+                result.releases = _releases(result, inputs, Path(out_dir), release, gate)  # read, checked (and made)
                 reuse = cache.page_reuse(Path(out_dir), result.mapped.sources, result.mapped.shared) if cache else None
                 pieces = cache.dump_pieces(Path(out_dir)) if cache else None
                 files = render_iter(result.model, result.mapped, inputs.shapes, inputs.queries,
@@ -345,13 +347,21 @@ def _page_inputs(cache: BuildCache, inputs: _Inputs, releases: list) -> bytes:
     return b"\0".join(parts)
 
 
-def _releases(result: BuildResult, inputs: _Inputs, out_dir: Path, request: ReleaseRequest | None) -> list:
-    """The releases of `out_dir`, verified, and with `request` the new one (build/releases.py)."""
-    releases = read_releases(out_dir, result.mapped.uris, result.report)
-    if not result.report.ok:
-        raise ProblemsFound("releases", result.report)
+def _releases(result: BuildResult, inputs: _Inputs, out_dir: Path, request: ReleaseRequest | None,
+              gate: Gate) -> list:
+    """The releases of `out_dir`, verified, and with `request` the new one (build/releases.py).
+    Their problems come after the SHACL gate's, as when validation ran first; a new release
+    freezes the edition only once it has passed the gate."""
+    found = Report(limit=result.report.limit)
+    releases = read_releases(out_dir, result.mapped.uris, found)
+    if found.total:
+        gate()
+        result.report.merge(found)
+        if not result.report.ok:
+            raise ProblemsFound("releases", result.report)
     if request is None:
         return releases
+    gate()
     live = {p for p, on in ((QUERIES_PAGE, bool(inputs.queries)), (SPARQL_PAGE, inputs.web_assets is not None)) if on}
     made = make_release(result.model, result.mapped, shapes_turtle(inputs.shapes, result.mapped), releases,
                         request, live)

@@ -423,6 +423,12 @@ class BuildCache:
         dumps' pieces and the query store all start from it)."""
         return self._unpickled(SITE_STATE, SiteState)
 
+    def republishes(self, out_dir: Path) -> bool:
+        """Whether the last published build with this cache went into `out_dir`: this build
+        may reuse its pages and dumps' pieces (an incremental republish)."""
+        state = self.previous
+        return state is not None and state.out_dir == str(Path(out_dir).absolute())
+
     def _entry(self, key: str) -> Entry | None:
         return self._unpickled(f"{key}.pickle", Entry)
 
@@ -430,9 +436,9 @@ class BuildCache:
         """What of the site last published into `out_dir` with this cache may be reused (None:
         nothing: no such site, an entry of it gone, a source not cached). The renderer checks
         the fingerprint."""
-        state = self.previous
-        if state is None or state.out_dir != str(Path(out_dir).absolute()):
+        if not self.republishes(out_dir):
             return None
+        state = self.previous
         now = {doc: self.keys.get(doc) for doc in parts}
         triples: list = []
         for doc in sorted(set(now) | set(state.sources)):
@@ -459,10 +465,9 @@ class BuildCache:
     def dump_pieces(self, out_dir: Path) -> DumpPieces:
         """The serialised chunks of the dumps last published into `out_dir` with this cache
         (none if the site was published elsewhere or under another global key)."""
-        state = self.previous
-        if state is None or state.out_dir != str(Path(out_dir).absolute()) or state.dumps[0] != self.global_key:
+        if not self.republishes(out_dir) or self.previous.dumps[0] != self.global_key:
             return DumpPieces(None, {})
-        return DumpPieces(Path(out_dir).absolute(), state.dumps[1])
+        return DumpPieces(Path(out_dir).absolute(), self.previous.dumps[1])
 
     def store_site(self, out_dir: Path, made: PagesMade, shared: list, pieces: DumpPieces | None = None) -> None:
         """Remember the pages and the dumps' pieces just published into `out_dir` (after `store`)."""
