@@ -96,6 +96,7 @@ def child(kind: str, data: str, out: str, validator: str = "") -> None:
     total = time.perf_counter() - t
     print(json.dumps({**info, "seconds": timings.seconds, "peak_rss": timings.peak_rss, "total": total,
                       "cpu_stages": getattr(timings, "cpu", {}), "cpu": pipeline.cpu_seconds(),
+                      "forked": getattr(timings, "forked", {}),  # stages run in a forked child: their time there
                       "peak": max(timings.peak_rss.values()),
                       "peak_workers": max(getattr(timings, "peak_rss_workers", {}).values() or [0])}))
 
@@ -376,8 +377,9 @@ def main() -> None:
             rp = run_child("cache", edition, work / f"site-inc-{n}", args.fast_cap)
             rp["changed"] = what
             print(f"  republish after one changed figure ({what}): {rp['total']:.2f} s, peak RSS {mb(rp['peak'])} MB, "
-                  f"{rp.get('pages_reused', 0):,} pages linked, {rp.get('pieces_reused', 0):,} dump pieces reused",
-                  file=sys.stderr)
+                  f"{rp.get('pages_reused', 0):,} pages linked, {rp.get('pieces_reused', 0):,} dump pieces reused"
+                  + (f", validated in a child beside the render stage in {rp['forked']['validate']:.2f} s"
+                     if "validate" in rp.get("forked", {}) else ""), file=sys.stderr)
         results.append({"observations": n, "fast": fast, "naive": naive, "floor": fl, "republish": rp})
     text = table(results)
     print(text)

@@ -76,7 +76,7 @@ def test_a_full_build_validates_in_a_child_first(tiny, tmp_path, events):
     assert events == ["gate passed", "dumps made", "first file"]
     (pid,) = _validated_in(result.report)
     assert pid != os.getpid()  # a forked child: its index never in this process
-    assert timings.overlapped["validate"] > 0
+    assert timings.forked["validate"] > 0
 
 
 def test_a_republish_validates_in_a_child_beside_the_dumps_and_before_any_file(tiny, tmp_path, events):
@@ -89,7 +89,7 @@ def test_a_republish_validates_in_a_child_beside_the_dumps_and_before_any_file(t
     assert events == ["dumps made", "gate passed", "first file"]
     (pid,) = _validated_in(result.report)
     assert pid != os.getpid()
-    assert timings.overlapped["validate"] > 0 and timings.seconds["validate"] < timings.overlapped["validate"]
+    assert timings.forked["validate"] > 0 and timings.seconds["validate"] < timings.forked["validate"]
     # published elsewhere with the same cache: not a republish, validated first
     events.clear()
     pipeline.build(tiny, tmp_path / "elsewhere", validator=_validator(), cache_dir=tmp_path / "cache")
@@ -100,7 +100,7 @@ def test_one_worker_validates_here_first(tiny, tmp_path, monkeypatch):
     monkeypatch.setenv("ASDH_LOD_WORKERS", "1")
     timings = pipeline.Timings()
     result = pipeline.build(tiny, tmp_path / "site", validator=_validator(), timings=timings)
-    assert _validated_in(result.report) == [os.getpid()] and "validate" not in timings.overlapped
+    assert _validated_in(result.report) == [os.getpid()] and "validate" not in timings.forked
 
 
 def test_a_failed_gate_writes_nothing_and_its_problems_come_first(tiny, tmp_path, monkeypatch):

@@ -1,7 +1,10 @@
 """The build: load → check → map → validate → render → publish, in that order.
 
 Nothing is written unless every stage before publishing found no error; a failed build
-raises `ProblemsFound` carrying the report and leaves the output folder untouched.
+raises `ProblemsFound` carrying the report and leaves the output folder untouched. `build`
+validates in a forked child process (`Gate`); in an incremental republish the render stage
+makes the dumps in its scratch folder meanwhile, and puts nothing into the site's temporary
+folder before the gate has passed.
 """
 
 from __future__ import annotations
@@ -121,9 +124,10 @@ class Timings:
         self.cpu: dict[str, float] = {}
         self.peak_rss: dict[str, int] = {}
         self.peak_rss_workers: dict[str, int] = {}
-        # stages that ran in a child process beside later ones (the validation: `Gate`): their
-        # own wall time; `seconds` has only the time this process spent on them
-        self.overlapped: dict[str, float] = {}
+        # stages run in a forked child process (the validation: `Gate`): their wall time there;
+        # `seconds` has the time this process spent on them (in a republish, where the child
+        # runs beside the render stage, only the fork and the wait at the gate)
+        self.forked: dict[str, float] = {}
         self.progress = progress or Progress()
 
     @contextmanager
@@ -212,7 +216,7 @@ class Gate:
         except parallel.ChildFailed:  # the child died without a word (killed for memory?): validate here,
             found, seconds = self._run()  # which needs less than this process and the child together
         if self.forked:
-            self.timings.overlapped["validate"] = seconds
+            self.timings.forked["validate"] = seconds
         self.report.merge(found)
         if not self.report.ok:
             raise ProblemsFound("validate", self.report)
