@@ -182,3 +182,12 @@ def test_forked_runs_here_without_fork_or_with_one_worker(monkeypatch):
     assert job.pid is None
     with pytest.raises(ValueError):
         job.result()
+
+
+def test_forked_runs_here_when_no_child_can_be_forked(monkeypatch):
+    def no_fork():
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    job = parallel.Forked(os.getpid)
+    assert job.pid is None and job.result() == os.getpid()

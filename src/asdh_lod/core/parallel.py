@@ -191,7 +191,8 @@ class Forked(Generic[R]):
     the child raised (`ChildFailed` if it ended without a word: killed, out of memory);
     `cancel()` kills the child if it still runs. Fork while no other thread runs (a forked
     child has only the thread that forked it, and locks others held stay held in it). Without
-    fork, or with `fork=False`, `fn` runs here, at once."""
+    fork, with `fork=False`, or when no child can be forked (no memory left), `fn` runs here,
+    at once."""
 
     def __init__(self, fn: Callable[[], R], fork: bool = True):
         self.pid: int | None = None
@@ -201,13 +202,16 @@ class Forked(Generic[R]):
         self._error: BaseException | None = None
         self._reader: threading.Thread | None = None
         if not (fork and can_fork()):
-            try:
-                self._value = fn()
-            except Exception as err:  # handed to the caller by result(), as a child's would be
-                self._error = err
+            self._here(fn)
             return
         r, w = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or processes left for a child: here, at once
+            os.close(r)
+            os.close(w)
+            self._here(fn)
+            return
         if pid == 0:  # pragma: no cover - the child (its work is covered where it runs in-process)
             code = 1
             try:
@@ -228,6 +232,12 @@ class Forked(Generic[R]):
         self.pid = pid
         self._reader = threading.Thread(target=self._drain, args=(r,), daemon=True)
         self._reader.start()
+
+    def _here(self, fn: Callable[[], R]) -> None:
+        try:
+            self._value = fn()
+        except Exception as err:  # handed to the caller by result(), as a child's would be
+            self._error = err
 
     def _drain(self, fd: int) -> None:
         with os.fdopen(fd, "rb") as pipe:
