@@ -1,7 +1,7 @@
 """The pipeline's SHACL gate (`build.pipeline.Gate`): in `build` the validator runs in a forked
-child process — in a republish, while the render stage makes the dumps in its scratch folder;
-nothing goes into the site before it has passed, and its problems are reported as when it ran
-first."""
+child process while the render stage sorts the data graph's lines (in a republish, also makes
+the dumps) in its scratch folder; nothing goes into the site before it has passed, and its
+problems are reported as when it ran first."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def events(monkeypatch) -> list[str]:
     """What happens, in order: the gate passed, the dumps were made, the first file was staged."""
     seen: list[str] = []
     real_gate, real_stage, real_chunked = pipeline.Gate.__call__, pipeline.stage_site, render.write_chunked
+    real_sorted = render.sorted_data_lines
 
     def gate(self):
         passed = self._passed
@@ -64,16 +65,21 @@ def events(monkeypatch) -> list[str]:
         real_chunked(*args, **kwargs)
         seen.append("dumps made")
 
+    def sorted_data_lines(*args, **kwargs):
+        yield from real_sorted(*args, **kwargs)
+        seen.append("data lines sorted")
+
     monkeypatch.setattr(pipeline.Gate, "__call__", gate)
     monkeypatch.setattr(pipeline, "stage_site", stage_site)
     monkeypatch.setattr(render, "write_chunked", write_chunked)
+    monkeypatch.setattr(render, "sorted_data_lines", sorted_data_lines)
     return seen
 
 
-def test_a_full_build_validates_in_a_child_first(tiny, tmp_path, events):
+def test_a_full_build_validates_in_a_child_beside_the_sorting_and_before_the_dumps(tiny, tmp_path, events):
     timings = pipeline.Timings()
     result = pipeline.build(tiny, tmp_path / "site", validator=_validator(), timings=timings)
-    assert events == ["gate passed", "dumps made", "first file"]
+    assert events == ["data lines sorted", "gate passed", "dumps made", "first file"]
     (pid,) = _validated_in(result.report)
     assert pid != os.getpid()  # a forked child: its index never in this process
     assert timings.forked["validate"] > 0
@@ -86,14 +92,14 @@ def test_a_republish_validates_in_a_child_beside_the_dumps_and_before_any_file(t
     result = pipeline.build(tiny, tmp_path / "site", validator=_validator(), timings=timings,
                             cache_dir=tmp_path / "cache")
     assert result.cache.reused == 1 and result.pages_reused > 0  # an incremental build
-    assert events == ["dumps made", "gate passed", "first file"]
+    assert events == ["data lines sorted", "dumps made", "gate passed", "first file"]
     (pid,) = _validated_in(result.report)
     assert pid != os.getpid()
     assert timings.forked["validate"] > 0 and timings.seconds["validate"] < timings.forked["validate"]
-    # published elsewhere with the same cache: not a republish, validated first
+    # published elsewhere with the same cache: not a republish, the gate before the dumps
     events.clear()
     pipeline.build(tiny, tmp_path / "elsewhere", validator=_validator(), cache_dir=tmp_path / "cache")
-    assert events == ["gate passed", "dumps made", "first file"]
+    assert events == ["data lines sorted", "gate passed", "dumps made", "first file"]
 
 
 def test_one_worker_validates_here_first(tiny, tmp_path, monkeypatch):

@@ -2,9 +2,9 @@
 
 Nothing is written unless every stage before publishing found no error; a failed build
 raises `ProblemsFound` carrying the report and leaves the output folder untouched. `build`
-validates in a forked child process (`Gate`); in an incremental republish the render stage
-makes the dumps in its scratch folder meanwhile, and puts nothing into the site's temporary
-folder before the gate has passed.
+validates in a forked child process (`Gate`) while the render stage makes the dumps' sorted
+lines (in a republish, the dumps) in its scratch folder; it puts nothing into the site's
+temporary folder before the gate has passed.
 """
 
 from __future__ import annotations
@@ -193,12 +193,14 @@ class Gate:
 
     With `fork`, the validator runs in a forked child process (`parallel.Forked`): its index of
     every triple (0.6 GB at 100k observations) is never in this process, whose memory the page
-    workers later start from. `build` then either waits for it at once (a full build: the
-    second core is busy enough with the dumps' threads — the example-query store's loader,
-    gzip — that running beside them measured slower), or, in an incremental build, goes on
-    while it runs (the render stage makes the dumps in its scratch folder) and calls `gate()`
-    before the first file goes into the site's temporary folder. Without `fork` (or without
-    fork on the platform, or with ``ASDH_LOD_WORKERS=1``) the validator runs here, at once."""
+    workers later start from. `build` goes on while it runs — the render stage sorts the data
+    graph's lines and makes the dumps in its scratch folder — and the render stage calls
+    `gate()` before the first file goes into the site's temporary folder; in a full build
+    already before the threads that load the example-query store and compress the dumps
+    start (beside them, the validation measured slower than before them), in an incremental
+    republish, where those threads have little to do, after the dumps (`render_iter`'s
+    `gate_early`). Without `fork` (or without fork on the platform, or with
+    ``ASDH_LOD_WORKERS=1``) the validator runs here, at once."""
 
     def __init__(self, mapped: Mapped, shapes: Graph, validator: Validator, report: Report, outputs: Report,
                  timings: Timings, fork: bool):
@@ -240,10 +242,9 @@ def _validate(validator: Validator, mapped: Mapped, shapes: Graph, limit: int) -
 
 def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
                shapes_dir: Path | None, validator: Validator | None, timings: Timings,
-               cache_dir: Path | None, fork: bool = False,
-               defer: Callable[[BuildCache | None], bool] | None = None) -> tuple[BuildResult, _Inputs, Gate]:
+               cache_dir: Path | None, fork: bool = False, defer: bool = False) -> tuple[BuildResult, _Inputs, Gate]:
     """Load, check and map (raising `ProblemsFound` on any error) and validate (`Gate`: in a
-    forked child with `fork`; not waited for if `defer(cache)` says so); the result, not yet
+    forked child with `fork`; with `defer` too, not waited for here); the result, not yet
     rendered, what rendering needs, and the `Gate`."""
     ontology = ontology or ontology_for(data_dir)
     shapes_dir = shapes_dir or shapes_for(data_dir)
@@ -270,7 +271,7 @@ def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontol
     with timings.stage("validate"):
         shapes = load_shapes(mapped.uris, shapes_dir)
         gate = Gate(mapped, shapes, validator or VALIDATE, report, outputs, timings, fork)
-        if not (gate.forked and defer is not None and defer(cache)):
+        if not (gate.forked and defer):
             gate()
     try:
         web = web_for(data_dir)
@@ -301,16 +302,15 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
     swapped in (stage "write"). A failure at any point removes the folder and leaves
     `out_dir` as it was.
 
-    The SHACL validation runs in a forked child process (`Gate`); in an incremental build,
-    while the render stage makes the dumps in its scratch folder. The first file goes into
-    the temporary folder only once it has passed, and its problems are reported as when it
-    ran before."""
+    The SHACL validation runs in a forked child process (`Gate`) while the render stage sorts
+    the data graph's lines (and, in an incremental republish, makes the dumps) in its scratch
+    folder. The first file goes into the temporary folder only once it has passed, and its
+    problems are reported as when it ran before."""
     timings = timings or Timings()
     with gc_paused():
         result, inputs, gate = _validated(data_dir, base_iri, limit=limit, ontology=ontology,
                                           shapes_dir=shapes_dir, validator=validator, timings=timings,
-                                          cache_dir=cache_dir, fork=True,
-                                          defer=lambda cache: cache is not None and cache.republishes(Path(out_dir)))
+                                          cache_dir=cache_dir, fork=True, defer=True)
         stats: dict = {}
         cache, made = result.cache, PagesMade()
         try:
@@ -323,7 +323,8 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
                                     inputs.web_assets, stats=stats, scratch=scratch, releases=result.releases,
                                     outlines=inputs.outlines, reuse=reuse, made=made,
                                     depends=_page_inputs(cache, inputs, result.releases) if cache else b"", kept=cache,
-                                    pieces=pieces, stores=cache, gate=gate)
+                                    pieces=pieces, stores=cache, gate=gate,
+                                    gate_early=not (cache is not None and cache.republishes(Path(out_dir))))
                 staged, result.paths = stage_site(files, Path(out_dir))
         finally:
             gate.cancel()  # still running only if the build failed before the gate

@@ -159,7 +159,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 reuse: PageReuse | None = None, made: PagesMade | None = None, depends: bytes = b"",
                 kept: KeptLines | None = None, pieces: Pieces | None = None,
                 stores: QueryStores | None = None,
-                gate: Callable[[], object] | None = None) -> Iterator[tuple[str, bytes | Path | Linked]]:
+                gate: Callable[[], object] | None = None,
+                gate_early: bool = False) -> Iterator[tuple[str, bytes | Path | Linked]]:
     """Every output file of the site, one (relative path, bytes) at a time; the whole-dataset
     dumps as the `Path` of a finished file in the `scratch` folder (`core.fsio.stage_site`
     moves it in; the caller keeps `scratch` until the files are moved).
@@ -187,12 +188,14 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
 
     `gate()`, if given, is called before the first file is yielded (and may raise): the
     pipeline's end of validation, which runs in another process while the dumps are made in
-    `scratch` (`pipeline.Gate`)."""
+    `scratch` (`pipeline.Gate`); with `gate_early`, already once the data graph's lines are
+    sorted, before the threads that load the query store and compress the dumps start (the
+    validation then has the second core to itself)."""
     if scratch is None:
         with Scratch() as own:
             yield from render_iter(model, mapped, shapes, queries, web_assets, progress, stats, own,
                                    releases=releases, outlines=outlines, reuse=reuse, made=made, depends=depends,
-                                   kept=kept, pieces=pieces, stores=stores, gate=gate)
+                                   kept=kept, pieces=pieces, stores=stores, gate=gate, gate_early=gate_early)
         return
     paths: set[str] = set()
     described = {p for d in DISTRIBUTIONS for p in (d.path, FILES[d.schema].path if d.schema else None) if p}
@@ -226,6 +229,8 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                 yield piece
 
         write_chunks(nt_path, count(merge_sorted([read_chunks(p) for p in parts.values()])))
+        if gate is not None and gate_early:
+            gate()
         # the example queries' store, on disk, is loaded from the sorted files in a thread while
         # the other dumps are made here (pyoxigraph's loader releases the GIL): each release in
         # its own named graphs too (not in the default graph); the catalogue's graph is added
