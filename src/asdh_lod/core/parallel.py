@@ -201,6 +201,7 @@ class Forked(Generic[R]):
         self._value: R | None = None
         self._error: BaseException | None = None
         self._reader: threading.Thread | None = None
+        self._reaping, self._reaped = threading.Lock(), False
         if not (fork and can_fork()):
             self._here(fn)
             return
@@ -242,7 +243,9 @@ class Forked(Generic[R]):
     def _drain(self, fd: int) -> None:
         with os.fdopen(fd, "rb") as pipe:
             self._payload = pipe.read()
-        _pid, self._status = os.waitpid(self.pid, 0)
+        with self._reaping:  # once reaped, the pid may be another process's: `cancel` must not kill it
+            _pid, self._status = os.waitpid(self.pid, 0)
+            self._reaped = True
 
     def result(self) -> R:
         if self._reader is not None:
@@ -267,10 +270,9 @@ class Forked(Generic[R]):
     def cancel(self) -> None:
         """Kill the child if it still runs, and reap it; `result()` then raises."""
         if self._reader is not None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)  # type: ignore[arg-type]
-            except ProcessLookupError:  # already ended
-                pass
+            with self._reaping:
+                if not self._reaped:  # ended or not, not yet reaped: still ours
+                    os.kill(self.pid, signal.SIGKILL)  # type: ignore[arg-type]
             self._reader.join()
             self._reader = None
             self._payload = b""
