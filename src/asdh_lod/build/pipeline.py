@@ -175,9 +175,9 @@ def prepare(data_dir: Path, base_iri: str | None = None, *, limit: int | None = 
     everything across sources is always redone."""
     timings = timings or Timings()
     with gc_paused():
-        result, inputs, gate = _validated(data_dir, base_iri, limit=limit, ontology=ontology, shapes_dir=shapes_dir,
-                                          validator=validator, timings=timings, cache_dir=cache_dir)
-        gate()  # validated here, before anything is made
+        result, inputs, _passed = _validated(data_dir, base_iri, limit=limit, ontology=ontology,
+                                             shapes_dir=shapes_dir, validator=validator, timings=timings,
+                                             cache_dir=cache_dir)  # validated here: the gate has passed
         stats: dict = {}
         with timings.stage("render"):
             result.files = render(result.model, result.mapped, inputs.shapes, inputs.queries,
@@ -242,10 +242,11 @@ def _validate(validator: Validator, mapped: Mapped, shapes: Graph, limit: int) -
 
 def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontology: Path | None,
                shapes_dir: Path | None, validator: Validator | None, timings: Timings,
-               cache_dir: Path | None, fork: bool = False, defer: bool = False) -> tuple[BuildResult, _Inputs, Gate]:
-    """Load, check and map (raising `ProblemsFound` on any error) and validate (`Gate`: in a
-    forked child with `fork`; with `defer` too, not waited for here); the result, not yet
-    rendered, what rendering needs, and the `Gate`."""
+               cache_dir: Path | None, in_child: bool = False) -> tuple[BuildResult, _Inputs, Gate]:
+    """Load, check and map (raising `ProblemsFound` on any error) and validate: here, the
+    `Gate` passed before this returns, or with `in_child` in a forked child the caller goes on
+    beside and must pass the `Gate` itself; the result, not yet rendered, what rendering needs,
+    and the `Gate`."""
     ontology = ontology or ontology_for(data_dir)
     shapes_dir = shapes_dir or shapes_for(data_dir)
     cache = None
@@ -270,8 +271,8 @@ def _validated(data_dir: Path, base_iri: str | None, *, limit: int | None, ontol
     outputs = check_outputs(model, queries, Report(limit=report.limit))  # what the CSV and the query pages cannot carry
     with timings.stage("validate"):
         shapes = load_shapes(mapped.uris, shapes_dir)
-        gate = Gate(mapped, shapes, validator or VALIDATE, report, outputs, timings, fork)
-        if not (gate.forked and defer):
+        gate = Gate(mapped, shapes, validator or VALIDATE, report, outputs, timings, in_child)
+        if not gate.forked:  # not asked, or no child could be forked: validated here
             gate()
     try:
         web = web_for(data_dir)
@@ -310,7 +311,7 @@ def build(data_dir: Path, out_dir: Path, base_iri: str | None = None, *, limit: 
     with gc_paused():
         result, inputs, gate = _validated(data_dir, base_iri, limit=limit, ontology=ontology,
                                           shapes_dir=shapes_dir, validator=validator, timings=timings,
-                                          cache_dir=cache_dir, fork=True, defer=True)
+                                          cache_dir=cache_dir, in_child=True)
         stats: dict = {}
         cache, made = result.cache, PagesMade()
         try:

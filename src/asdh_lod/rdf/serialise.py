@@ -131,9 +131,9 @@ def subject_chunks(lines: Iterable[bytes], every: int = CHUNK_SUBJECTS,
 def chunk_key(*parts: bytes) -> bytes:
     """The key of a chunk (`subject_chunks`), and of what else its use depends on (a graph's name).
 
-    SHA-256: with the CPU's SHA extensions (x86 SHA-NI, ARMv8), OpenSSL's is about three times
-    as fast as BLAKE2b here (0.14 s against 0.40 s for the 205 MB of a 30k edition's N-Triples),
-    and every chunk of every dump is hashed."""
+    SHA-256: with the CPU's SHA extensions (x86 SHA-NI, ARMv8), OpenSSL's is about twice as
+    fast as BLAKE2b here (0.14 s against 0.27 s for the 205 MB of a 30k edition's N-Triples,
+    `benchmarks/chunk_keys.py`), and every chunk of every dump is hashed."""
     h = hashlib.sha256()
     for p in parts:
         h.update(len(p).to_bytes(8, "big"))
