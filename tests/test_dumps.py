@@ -16,11 +16,12 @@ from asdh_lod.build.pipeline import build
 from asdh_lod.build.synth import write_synth
 from asdh_lod.core.fsio import FileBytes, Scratch, sorted_unique_lines, unique_merge
 from asdh_lod.publish import catalog
-from asdh_lod.publish.dumps import Gzip, JsonLd, Turtle, write_chunked, write_gzip, write_trig
+from asdh_lod.publish.dumps import Gzip, JsonLd, Turtle, TurtleBlocks, write_chunked, write_gzip, write_trig
 from asdh_lod.publish.render import CATALOG_GRAPH, named_graphs
 from asdh_lod.rdf.files import FILES
 from asdh_lod.stages.incremental import DumpPieces
-from asdh_lod.rdf.serialise import jsonld, jsonld_context, nquads, ntriples, trig, turtle_dump, turtle_prefixes
+from asdh_lod.rdf.serialise import (jsonld, jsonld_context, nquads, ntriples, trig, trig_of_turtle, trig_prefixes,
+                                    turtle_dump, turtle_prefixes)
 from helpers import DATA
 
 
@@ -187,3 +188,53 @@ def test_one_pass_hashes_each_chunk_once_for_all_its_dumps(national, tmp_path, m
         write_trig([("http://example.org/g1", nt), ("http://example.org/g2", nt)], f, base, "g", pieces)
     assert len(calls) == 4 * chunks  # each chunk's key, then its piece's key in each graph
     assert len(pieces.new["g"]) == 2 * chunks  # the same chunk in two graphs: two pieces
+
+
+def _turtle_and_blocks(nt: bytes, base: str, folder: Path) -> TurtleBlocks:
+    """The Turtle dump of `nt` written chunk by chunk, and its pieces as TriG blocks."""
+    with open(folder / "t.ttl", "wb") as f:
+        t = Turtle(f, base, "t.ttl")
+        write_chunked(nt, [t], 7)
+    assert t.made == len(t.written) > 20
+    return TurtleBlocks(folder / "t.ttl", t.written, t.prefixes, trig_prefixes(base))
+
+
+def test_trig_copies_the_turtle_pieces_of_the_chunks_it_shares(national, tmp_path):
+    """A chunk in a named graph is its Turtle piece indented by a tab (`trig_of_turtle`): the
+    TriG dump copies the Turtle dump's pieces rather than serialising the data graph again."""
+    nt = (national.out / FILES["n-triples"].path).read_bytes()
+    base = national.mapped.uris.base
+    graph = str(national.mapped.uris.graph("data"))
+    reference = trig(b"".join(line[:-2] + f"<{graph}> .\n".encode() for line in nt.splitlines(keepends=True)), base)
+    blocks = _turtle_and_blocks(nt, base, tmp_path)
+    with open(tmp_path / "copied.trig", "wb") as f:
+        reused, made = write_trig([(graph, nt)], f, base, "copied.trig", None, 7, turtle=blocks)
+    blocks.close()
+    assert (tmp_path / "copied.trig").read_bytes() == reference
+    assert reused == 0 and blocks.used == made == len(blocks.written)  # every chunk copied, none serialised
+    # a graph of other chunks (another chunking): none of them is in the Turtle dump, each is serialised
+    blocks = _turtle_and_blocks(nt, base, tmp_path)
+    with open(tmp_path / "other.trig", "wb") as f:
+        write_trig([(graph, nt)], f, base, "other.trig", None, 11, turtle=blocks)
+    blocks.close()
+    assert (tmp_path / "other.trig").read_bytes() == reference and blocks.used < made / 5
+
+
+def test_a_chunk_under_a_namespace_only_trig_declares_is_serialised_not_copied(tmp_path):
+    """TriG declares the catalogue's vocabularies too (vcard:, spdx:): a chunk naming one of them
+    compacts otherwise in TriG than in Turtle, so its Turtle piece is not copied."""
+    base = "https://w3id.org/asdh-lod/"
+    lines = sorted(f'<{base}id/x{i:03d}> <http://www.w3.org/2006/vcard/ns#fn> "ç\\n{i}" .\n'.encode() if i % 9 == 0
+                   else f'<{base}id/x{i:03d}> <http://purl.org/dc/terms/title> "ğ {i}"@tr .\n'.encode()
+                   for i in range(300))
+    nt = b"".join(lines)
+    graph = base + "graph/data"
+    reference = trig(b"".join(line[:-2] + f"<{graph}> .\n".encode() for line in lines), base)
+    assert b"> vcard:fn " in reference and b"> dct:title " in reference and b"\n\t<" in reference  # compacted, indented
+    blocks = _turtle_and_blocks(nt, base, tmp_path)
+    with open(tmp_path / "g.trig", "wb") as f:
+        _reused, made = write_trig([(graph, nt)], f, base, "g.trig", None, 7, turtle=blocks)
+    blocks.close()
+    assert (tmp_path / "g.trig").read_bytes() == reference
+    assert 0 < blocks.used < made  # the chunks without a vcard: IRI copied, the others serialised
+    assert trig_of_turtle(b"") == b""

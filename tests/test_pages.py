@@ -22,7 +22,9 @@ from rdflib.compare import isomorphic
 from asdh_lod.publish import charts
 from asdh_lod.publish import figures, i18n, links, maps, views
 from asdh_lod.build.pipeline import build
-from asdh_lod.publish.site_index import subject_spans
+from asdh_lod.publish.dumps import JsonLd, write_chunked
+from asdh_lod.publish.site_index import NodeTexts, SiteIndex, SubjectSpans, subject_spans
+from asdh_lod.rdf.serialise import jsonld_context, ntriples
 from helpers import DATA
 
 class _Page(HTMLParser):
@@ -716,12 +718,40 @@ def test_a_document_of_hash_iris_is_one_slice_equal_to_its_members_lines():
         b"<http://x/d> <http://x/p> \"4\" .\n", b"<http://x/d/e> <http://x/p> \"5\" .\n",
         b"<http://x/d#m3> <http://x/p> \"6\" .\n", b"_:b1 <http://x/p> \"7\" .\n"]))
     spans = subject_spans(nt)
-    start, end = spans[b"<http://x/d#"]
+    start, end, first, stop = spans[b"<http://x/d#"]
     members = [line for line in nt.splitlines(keepends=True) if line.startswith(b"<http://x/d#")]
     assert nt[start:end] == b"".join(members) and len(members) == 4
-    assert nt[slice(*spans[b"<http://x/d>"])] == b"<http://x/d> <http://x/p> \"4\" .\n"
-    assert nt[slice(*spans[b"_:b1"])] == b"_:b1 <http://x/p> \"7\" .\n"
+    assert (first, stop) == (1, 4)  # the subjects' ordinals: <a>, then d#m1, d#m2, d#m3 (their JSON-LD nodes)
+    assert nt[slice(*spans[b"<http://x/d>"][:2])] == b"<http://x/d> <http://x/p> \"4\" .\n"
+    assert spans[b"<http://x/d/e>"][2:] == (4, 5) and spans[b"<http://x/d>"][2:] == (5, 6)
+    assert nt[slice(*spans[b"_:b1"][:2])] == b"_:b1 <http://x/p> \"7\" .\n" and spans[b"_:b1"][2:] == (6, 7)
     assert b"<http://x/d#m1>" not in spans
+
+
+def test_a_pages_json_ld_is_sliced_from_the_json_ld_dump(built, tmp_path):
+    """The JSON-LD dump is a node a subject, in the sorted N-Triples' order (`dumps.JsonLd`):
+    a page's JSON-LD is its description's nodes read back from it (`SiteIndex.description_jsonld`),
+    the same text as made from its N-Triples; the ontology's (not a slice) and those with blank
+    nodes are made."""
+    nt = ntriples(built.mapped.union())
+    spans = SubjectSpans()
+    with open(tmp_path / "d.jsonld", "wb") as f:
+        dump = JsonLd(f, jsonld_context(built.mapped.uris.base), "d.jsonld", nodes=True)
+        write_chunked(nt, [dump], 7, starts=spans)  # about 7 subjects a chunk: many pieces
+    spans.close(len(nt))
+    assert dump.made > 20 and len(dump.node_starts) == spans.subjects + 1
+    nodes = NodeTexts(tmp_path / "d.jsonld", dump.node_starts, spans.subjects)
+    index = SiteIndex(built.model, built.mapped, set(), nt, spans.spans, nodes)
+    made, sliced = [], 0
+    for r in index.resources.values():
+        text = index.description_jsonld(r)
+        if text is None:  # the ontology; a resource with blank nodes, or no lines of its own
+            made.append(r.uri)
+        else:
+            assert text == index.jsonld_text(index.description_nt(r)), r.uri
+            sliced += 1
+    nodes.close()
+    assert built.mapped.uris.ontology in made and sliced > 10 * len(made) and sliced > 100
 
 
 def test_bounded_caches_do_not_change_a_byte(built, tmp_path, monkeypatch):
@@ -754,9 +784,11 @@ def test_the_dumps_pass_finds_each_subjects_lines(built):
     assert spans == subject_spans(nt)
     tiles = sorted(spans.values())
     assert tiles[0][0] == 0 and tiles[-1][1] == len(nt)
-    assert all(a[1] == b[0] for a, b in zip(tiles, tiles[1:]))
+    assert all(a[1] == b[0] and a[3] == b[2] for a, b in zip(tiles, tiles[1:]))  # bytes and ordinals
+    assert tiles[0][2] == 0 and tiles[-1][3] == collected.subjects
     lines = nt.splitlines(keepends=True)
-    for key, (start, end) in spans.items():
+    for key, (start, end, first, stop) in spans.items():
         own = [line for line in lines if line.startswith(key if key.endswith(b"#") else key + b" ")]
         assert nt[start:end] == b"".join(own), key
+        assert stop - first == len({line[:line.index(b" ")] for line in own}), key  # its subjects
     assert any(key.endswith(b"#") for key in spans)  # observations: by document

@@ -20,13 +20,15 @@ import queue
 import struct
 import threading
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from ..core.fsio import read_lines
+from ..core.fsio import FileBytes, read_lines
 from ..rdf.serialise import (CHUNK_SUBJECTS, JSONLD_SEPARATOR, JSONLD_TAIL, Compactor, chunk_key, jsonld_body, jsonld_head,
-                             prefix_head, subject_chunks, trig_block, trig_prefixes, turtle_body, turtle_prefixes)
+                             prefix_head, subject_chunks, trig_block, trig_of_turtle, trig_prefixes, turtle_body,
+                             turtle_prefixes)
 
 
 class Pieces(Protocol):
@@ -59,7 +61,8 @@ class Dump:
         a chunk for all the dumps cut from one pass: `write_dumps`)."""
         return plain
 
-    def make(self, chunk: bytes) -> bytes:
+    def make(self, chunk: bytes, plain: bytes) -> bytes:
+        """The piece of `chunk` (`plain`: its own key, `chunk_key(chunk)`)."""
         raise NotImplementedError
 
     def raw(self, data: bytes) -> None:
@@ -82,42 +85,71 @@ class Dump:
     def add(self, chunk: bytes, plain: bytes | None = None) -> None:
         """Write the piece of `chunk`: the previous build's, or made now; remember where it lies.
         `plain`: the chunk's own key, if already made (`lookup`)."""
+        plain = chunk_key(chunk) if plain is None else plain
         key, body = self.lookup(chunk, plain)
         if body is None:
-            body = self.make(chunk)
+            body = self.make(chunk, plain)
             self.made += 1
         else:
             self.reused += 1
         if not self._first:
             self.raw(self.separator)
         self._first = False
-        if self.pieces is not None:
-            self.pieces.record(self.path, key, self.at, len(body))
+        self.placed(key, self.at, body)
         self.raw(body)
+
+    def placed(self, key: bytes, at: int, body: bytes) -> None:
+        """The piece `body` of key `key` is written at byte `at` of the file."""
+        if self.pieces is not None:
+            self.pieces.record(self.path, key, at, len(body))
 
 
 class Turtle(Dump):
-    """Our Turtle: sorted @prefix lines, then pyoxigraph's subject blocks (`turtle_body`)."""
+    """Our Turtle: sorted @prefix lines, then pyoxigraph's subject blocks (`turtle_body`).
+    `written`: where each chunk's piece lies in the file, by the chunk's key (`TurtleBlocks`)."""
 
     def __init__(self, f: BinaryIO, base: str, path: str, pieces: Pieces | None = None):
         super().__init__(f, path, pieces)
         self.prefixes = turtle_prefixes(base)
+        self.written: dict[bytes, tuple[int, int]] = {}
 
     def head(self) -> bytes:
         return prefix_head(self.prefixes)
 
-    def make(self, chunk: bytes) -> bytes:
+    def make(self, chunk: bytes, plain: bytes) -> bytes:
         return turtle_body(chunk, self.prefixes)
+
+    def placed(self, key: bytes, at: int, body: bytes) -> None:
+        super().placed(key, at, body)
+        self.written[key] = (at, len(body))
 
 
 class JsonLd(Dump):
-    """JSON-LD, the context embedded: one node object a line in one "@graph" array."""
+    """JSON-LD, the context embedded: one node object a line in one "@graph" array, one a
+    subject, in the subjects' order. With `nodes`, `node_starts` gets where each node starts
+    in the file, and at the end where one more would (`site_index.NodeTexts`)."""
 
     separator = JSONLD_SEPARATOR
 
-    def __init__(self, f: BinaryIO, context: dict, path: str, pieces: Pieces | None = None):
+    def __init__(self, f: BinaryIO, context: dict, path: str, pieces: Pieces | None = None, nodes: bool = False):
         super().__init__(f, path, pieces)
         self.context, self.compactor = context, Compactor(context["@context"])
+        self.node_starts: array | None = array("Q") if nodes else None
+
+    def placed(self, key: bytes, at: int, body: bytes) -> None:
+        super().placed(key, at, body)
+        starts = self.node_starts
+        if starts is not None and body:  # a node a line: JSON escapes a line end inside a string
+            starts.append(at)
+            find, i = body.find, body.find(b"\n")
+            while i >= 0:
+                starts.append(at + i + 1)
+                i = find(b"\n", i + 1)
+
+    def close(self) -> None:
+        if self.node_starts is not None:
+            self.node_starts.append(self.at + len(self.separator))
+        super().close()
 
     def head(self) -> bytes:
         return jsonld_head(self.context)
@@ -125,7 +157,7 @@ class JsonLd(Dump):
     def tail(self) -> bytes:
         return JSONLD_TAIL
 
-    def make(self, chunk: bytes) -> bytes:
+    def make(self, chunk: bytes, plain: bytes) -> bytes:
         return jsonld_body(chunk, self.compactor)
 
 
@@ -157,7 +189,7 @@ class Gzip(Dump):
     def tail(self) -> bytes:
         return DEFLATE_END + struct.pack("<II", self.crc, self.size & 0xFFFFFFFF)
 
-    def make(self, chunk: bytes) -> bytes:
+    def make(self, chunk: bytes, plain: bytes | None = None) -> bytes:
         c = zlib.compressobj(self.level, zlib.DEFLATED, -15)
         return c.compress(chunk) + c.flush(zlib.Z_SYNC_FLUSH)
 
@@ -240,17 +272,50 @@ def write_chunked(nt: Path | bytes, dumps: Sequence[Dump], every: int = CHUNK_SU
     write_dumps(_lines(nt), dumps, every, starts)
 
 
+class TurtleBlocks:
+    """The Turtle dump's pieces of this build (`Turtle.written`, read back from its file), as
+    TriG graph blocks: pyoxigraph writes a chunk in a named graph as it writes it in Turtle,
+    each line indented by a tab (`serialise.trig_of_turtle`), when the two prefix maps compact
+    its IRIs alike — when the chunk names no namespace the TriG and Turtle prefixes declare
+    differently (the catalogue's vocabularies). The data graph, nearly every quad, is mostly
+    chunks of the Turtle dump too: its TriG is then copied, not serialised again."""
+
+    def __init__(self, turtle: Path, written: dict[bytes, tuple[int, int]], turtle_prefixes: dict[str, str],
+                 trig_prefixes: dict[str, str]):
+        self.file, self.written = FileBytes(turtle), written
+        differing = set(turtle_prefixes.items()) ^ set(trig_prefixes.items())
+        self.namespaces = tuple(sorted({ns.encode("utf-8") for _p, ns in differing}))
+        self.used = 0  # blocks made from a Turtle piece
+
+    def block(self, chunk: bytes, plain: bytes) -> bytes | None:
+        """The TriG block (without its opening and closing lines) of `chunk` (`plain`: its own
+        key), if the Turtle dump has its piece and the prefixes allow; else None."""
+        span = self.written.get(plain)
+        if span is None or any(ns in chunk for ns in self.namespaces):
+            return None
+        self.used += 1
+        return trig_of_turtle(self.file[span[0]:span[0] + span[1]])
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class _TrigGraph(Dump):
     """One named graph of a TriG dump: its blocks without their opening and closing lines."""
 
-    def __init__(self, f: BinaryIO, path: str, pieces: Pieces | None, name: str, prefixes: dict[str, str]):
+    def __init__(self, f: BinaryIO, path: str, pieces: Pieces | None, name: str, prefixes: dict[str, str],
+                 turtle: TurtleBlocks | None = None):
         super().__init__(f, path, pieces)
-        self.name, self.prefixes = name, prefixes
+        self.name, self.prefixes, self.turtle = name, prefixes, turtle
 
     def key(self, plain: bytes) -> bytes:
         return chunk_key(self.name.encode("utf-8"), plain)  # the same chunk in another graph: another piece
 
-    def make(self, chunk: bytes) -> bytes:
+    def make(self, chunk: bytes, plain: bytes) -> bytes:
+        if self.turtle is not None:
+            copied = self.turtle.block(chunk, plain)
+            if copied is not None:
+                return copied
         block = trig_block(chunk, self.name, self.prefixes)
         if not block.endswith(b"}\n"):
             raise ValueError(f"not a TriG graph block: {block[-40:]!r}")
@@ -258,21 +323,23 @@ class _TrigGraph(Dump):
 
 
 def write_trig(graphs: Iterable[tuple[str, Path | bytes]], f: BinaryIO, base: str, path: str,
-               pieces: Pieces | None = None, every: int = CHUNK_SUBJECTS) -> tuple[int, int]:
+               pieces: Pieces | None = None, every: int = CHUNK_SUBJECTS,
+               turtle: TurtleBlocks | None = None) -> tuple[int, int]:
     """TriG of named graphs given as (name, sorted N-Triples: a file or bytes) into `f`, graphs
     in IRI order: the same bytes as pyoxigraph writing their N-Quads (`serialise.trig`).
+    `turtle`: this build's Turtle dump's pieces, copied for the chunks it has (`TurtleBlocks`).
     Returns the pieces reused and made."""
     declared = trig_prefixes(base)
     f.write(prefix_head(declared))
     at, reused, made = len(prefix_head(declared)), 0, 0
     for name, nt in sorted(graphs, key=lambda g: g[0]):
-        graph = _TrigGraph(f, path, pieces, name, declared)
+        graph = _TrigGraph(f, path, pieces, name, declared, turtle)
         graph.at = at
         for chunk in subject_chunks(_lines(nt), every):
             if graph.made + graph.reused == 0:  # the graph's opening line, as pyoxigraph writes it
                 block = trig_block(chunk[:chunk.index(b"\n") + 1], name, declared)  # (one triple's block)
                 graph.raw(block[:block.index(b"\n") + 1])
-            graph.add(chunk)
+            graph.add(chunk, chunk_key(chunk))
         if graph.made + graph.reused:
             graph.raw(b"}\n")
         at, reused, made = graph.at, reused + graph.reused, made + graph.made

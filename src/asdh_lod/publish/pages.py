@@ -64,7 +64,7 @@ from ..stages.mapping import Mapped
 from ..rdf.files import FILES, source_text
 from .links import FAVICON, STYLESHEET
 from .maps import Outlines
-from .site_index import Resource, SiteIndex
+from .site_index import NodeTexts, Resource, SiteIndex
 from .views import Pages
 
 
@@ -72,7 +72,7 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
                  documents: dict[str, Graph] | None = None, progress=None,
                  outlines: Outlines | None = None, releases=(), reuse: PageReuse | None = None,
                  made: PagesMade | None = None, depends: bytes = b"",
-                 spans: dict[bytes, tuple[int, int]] | None = None,
+                 spans: dict[bytes, tuple[int, int, int, int]] | None = None, nodes: NodeTexts | None = None,
                  before_fork: Callable[[], object] | None = None) -> Iterator[tuple[str, bytes | Linked]]:
     """The pages and RDF variants of every resource, the home page and the stylesheet, and
     the HTML page of each description document (`documents`: name → graph, from
@@ -80,7 +80,9 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     at a time.
 
     `nt` is the sorted N-Triples of every published triple (each description is a slice of
-    it; `spans`: where each subject's lines are in it, if known, `site_index.SubjectSpans`);
+    it; `spans`: where each subject's lines are in it, if known, `site_index.SubjectSpans`;
+    `nodes`: the JSON-LD dump's nodes of it, if written, which the pages' JSON-LD is sliced from,
+    `site_index.NodeTexts`);
     `existing` are the paths of the other published files: a URI naming one of them is
     that file and gets no page of its own. `progress()` is called once per resource.
     `outlines`: the provinces' outlines (maps.load_outlines), for the maps; None: no maps.
@@ -95,7 +97,7 @@ def render_pages(model: Model, mapped: Mapped, nt: bytes, existing: set[str],
     site (`core.fsio.Linked`). The home page, the description documents' pages and the
     server files are always rendered. `before_fork` is called before page workers are forked
     (to join a thread of the caller's: fork copies no thread)."""
-    index = SiteIndex(model, mapped, existing, nt, spans)
+    index = SiteIndex(model, mapped, existing, nt, spans, nodes)
     ttl_prefixes = turtle_prefixes(mapped.uris.base)
     index.add_documents(documents or {})
     site = Pages(index, outlines, releases)
@@ -180,7 +182,7 @@ def _resource_files(state: tuple[Pages, dict[str, str]], chunk: list[Resource]) 
     for r in chunk:
         site.links.trim()  # bounded caches
         desc = site.index.description_nt(r)
-        text = site.index.jsonld_text(desc)
+        text = site.index.description_jsonld(r) or site.index.jsonld_text(desc)
         out.append([*((unquote(path), data) for path, data in site.page(r, text)),
                     (r.file_stem + ".ttl", turtle_dump(desc, prefixes)),  # pyoxigraph: rdflib's took most of the render stage
                     (r.file_stem + ".jsonld", (text + "\n").encode("utf-8")),

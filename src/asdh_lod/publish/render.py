@@ -26,19 +26,19 @@ from ..core.problems import Report
 from ..model.records import Model
 from ..rdf.files import DISTRIBUTIONS, FILES, release_path, source_text
 from ..rdf.query import edition_store_of, load_graphs
-from ..rdf.serialise import batched, jsonld_context, ntriple_lines, ntriples, quad_piece, turtle
+from ..rdf.serialise import batched, jsonld_context, ntriple_lines, ntriples, quad_piece, trig_prefixes, turtle
 from ..rdf.uris import Uris
 from ..rdf.vocab import bind_prefixes, sparql_prefixes
 from ..stages.changes import Release
 from ..stages.incremental import PageReuse, PagesMade
 from ..stages.mapping import Mapped
 from . import catalog, csvw, querypage, sdmx
-from .dumps import Gzip, JsonLd, Pieces, Turtle, write_chunked, write_gzip, write_trig
+from .dumps import Gzip, JsonLd, Pieces, Turtle, TurtleBlocks, write_chunked, write_gzip, write_trig
 from . import releases as versions
 from .links import chrome
 from .maps import Outlines
 from .pages import render_pages
-from .site_index import SubjectSpans
+from .site_index import NodeTexts, SubjectSpans
 from .querypage import ExampleQuery
 
 
@@ -218,7 +218,7 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         parts[str(name)] = stores.data_file() if stores is not None and name == data_graph else scratch.file("graph.nt")
         write_chunks(parts[str(name)], sorted_data_lines(mapped, scratch, kept) if name == data_graph
                      else batched(sorted_unique_lines(ntriple_lines(g), scratch)))
-    loading = answering = None
+    loading = answering = turtle_blocks = nodes = None
     try:
         nt_path = scratch.file("dump.nt")
         counted = [0]
@@ -247,12 +247,18 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         # Turtle, JSON-LD and the gzip from one pass over the sorted file's chunks (`dumps.py`)
         ttl, jl, nt_gz = scratch.file("dump.ttl"), scratch.file("dump.jsonld"), scratch.file("dump.nt.gz")
         with open_for_writing(ttl) as f, open_for_writing(jl) as g, open_for_writing(nt_gz) as z:
-            whole = [Turtle(f, base, FILES["turtle"].path, pieces),
-                     JsonLd(g, context, FILES["json-ld"].path, pieces),  # self-contained: the context embedded
-                     Gzip(z, FILES["n-triples-gzip"].path, pieces)]
+            turtle_whole = Turtle(f, base, FILES["turtle"].path, pieces)
+            json_whole = JsonLd(g, context, FILES["json-ld"].path, pieces, nodes=True)  # the context embedded
+            whole = [turtle_whole, json_whole, Gzip(z, FILES["n-triples-gzip"].path, pieces)]
             spans = SubjectSpans()  # where each subject's lines are, for the pages' descriptions
             write_chunked(nt_path, whole, starts=spans)
         spans.close(len(nt))
+        # the pages' JSON-LD is sliced from the JSON-LD dump's nodes (read through an open file:
+        # the dump is moved into the site before the pages are made)
+        assert json_whole.node_starts is not None
+        nodes = NodeTexts(jl, json_whole.node_starts, spans.subjects)
+        # the TriG dump copies the Turtle's pieces of the chunks the data graph shares with it
+        turtle_blocks = TurtleBlocks(ttl, turtle_whole.written, turtle_whole.prefixes, trig_prefixes(base))
         if gate is not None:
             gate()  # nothing is yielded (written into the site) before validation has passed
         for r in releases:  # frozen: carried over byte for byte
@@ -284,20 +290,6 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
             yield out(path, data)
         # … and the named-graph dumps, which hold it in its own graph, after it
         parts[str(mapped.uris.graph(CATALOG_GRAPH))] = ntriples(documents[catalog.CATALOG])
-        nq_gz = scratch.file("dump.nq.gz")
-        with open_for_writing(nq_gz) as f:
-            merged = merge_sorted([map(quad_piece(name), [p] if isinstance(p, bytes) else read_chunks(p))
-                                   for name, p in parts.items()])
-            quads = write_gzip(chain.from_iterable(q.splitlines(keepends=True) for q in merged),
-                               f, FILES["n-quads-gzip"].path, pieces)
-        yield out(FILES["n-quads-gzip"].path, nq_gz)
-        tg = scratch.file("dump.trig")
-        with open_for_writing(tg) as f:
-            reused, _made = write_trig(parts.items(), f, base, FILES["trig"].path, pieces)
-        yield out(FILES["trig"].path, tg)
-        if stats is not None:  # the dumps' pieces read back from the previous site
-            stats["pieces reused"] = reused + sum(d.reused for d in (*whole, quads))
-
         def store(default_graph: bool):
             """The edition's store, once loaded; the catalogue's graph added (it is made last)."""
             assert loading is not None and default_graph == union
@@ -314,15 +306,29 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
                                    web_assets=web_assets,
                                    chrome=lambda stem, own: chrome(stem, mapped.uris, model.dataset.title, own))
 
-        # the example queries run in a thread while the pages are made here: pyoxigraph releases
-        # the GIL while it evaluates a query, so they take the second core (joined before the
-        # page workers are forked: `before_fork`)
+        # the example queries run in a thread, from now on, while the N-Quads and TriG dumps and
+        # the pages are made here: pyoxigraph releases the GIL while it evaluates a query, so
+        # they take the second core (joined before the page workers are forked: `before_fork`)
         answering = Background(query_files)
+        nq_gz = scratch.file("dump.nq.gz")
+        with open_for_writing(nq_gz) as f:
+            merged = merge_sorted([map(quad_piece(name), [p] if isinstance(p, bytes) else read_chunks(p))
+                                   for name, p in parts.items()])
+            quads = write_gzip(chain.from_iterable(q.splitlines(keepends=True) for q in merged),
+                               f, FILES["n-quads-gzip"].path, pieces)
+        yield out(FILES["n-quads-gzip"].path, nq_gz)
+        tg = scratch.file("dump.trig")
+        with open_for_writing(tg) as f:
+            reused, _made = write_trig(parts.items(), f, base, FILES["trig"].path, pieces, turtle=turtle_blocks)
+        yield out(FILES["trig"].path, tg)
+        if stats is not None:  # the dumps' pieces read back from the previous site
+            stats["pieces reused"] = reused + sum(d.reused for d in (*whole, quads))
+
         query_paths = querypage.page_paths(list(queries), web_assets)
         # HTML + RDF per resource, and the pages of the catalogue and VoID documents (pages.py)
         for path, data in render_pages(model, mapped, nt, set(paths) | query_paths | {FILES["n-triples"].path},
                                        documents=documents, progress=progress, releases=releases, outlines=outlines,
-                                       reuse=reuse, made=made, depends=depends, spans=spans.spans,
+                                       reuse=reuse, made=made, depends=depends, spans=spans.spans, nodes=nodes,
                                        before_fork=answering.result):
             yield out(path, data)
         query_pages = answering.result()
@@ -331,6 +337,10 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
         if stores is not None and loading is not None:  # kept for the next build: written out whole
             loading.result().flush()
     finally:
+        if turtle_blocks is not None:
+            turtle_blocks.close()
+        if nodes is not None:
+            nodes.close()
         if answering is not None:
             answering.cancel()  # done by now, unless something failed
         if loading is not None:

@@ -14,14 +14,17 @@ once, here; the links and labels (`links`) and the page views (`views`) read thi
 from __future__ import annotations
 
 import json
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote
 
 from rdflib import BNode, Graph, URIRef
 
 from ..model.records import Fact, Model
-from ..rdf.serialise import Compactor, jsonld_nodes_of_lines, ntriples
+from ..core.fsio import FileBytes
+from ..rdf.serialise import JSONLD_SEPARATOR, Compactor, jsonld_nodes_of_lines, ntriples
 from ..rdf.vocab import JSONLD_OWN, prefixes
 from ..stages.mapping import Mapped
 
@@ -39,19 +42,22 @@ class Resource:
 
 
 class SubjectSpans:
-    """Where each subject's lines are in sorted N-Triples, {subject as written: (start, end)},
-    collected from where a pass over them sees each subject start (`starts` of
-    `serialise.subject_chunks`, which the dumps' pass makes anyway: no pass of its own).
-    Sorted N-Triples keep a subject's lines together, so a resource's description is a slice.
+    """Where each subject's lines are in sorted N-Triples, {subject as written: (start, end,
+    first, stop)}: the bytes, and the subjects' ordinals (the first subject's, and one past
+    the last: their JSON-LD nodes, `NodeTexts`), collected from where a pass over them sees
+    each subject start (`starts` of `serialise.subject_chunks`, which the dumps' pass makes
+    anyway: no pass of its own). Sorted N-Triples keep a subject's lines together, so a
+    resource's description is a slice.
 
     Hash IRIs are kept by document: every subject `<doc#…>` is under the one key `<doc#` (their
     lines are together too, `#` being part of the prefix they share). A national edition has
     100,000 observations but a few thousand documents of them: that many fewer entries held."""
 
     def __init__(self) -> None:
-        self.spans: dict[bytes, tuple[int, int]] = {}
+        self.spans: dict[bytes, tuple[int, int, int, int]] = {}
         self._prev: bytes | None = None
-        self._start = 0
+        self._start = self._first = 0
+        self.subjects = 0  # seen so far
 
     def __call__(self, subject: bytes, start: int) -> None:
         hashed = subject.find(b"#")
@@ -59,18 +65,39 @@ class SubjectSpans:
             subject = subject[:hashed + 1]
         if subject != self._prev:
             if self._prev is not None:
-                self.spans[self._prev] = (self._start, start)
-            self._prev, self._start = subject, start
+                self.spans[self._prev] = (self._start, start, self._first, self.subjects)
+            self._prev, self._start, self._first = subject, start, self.subjects
+        self.subjects += 1
 
-    def close(self, end: int) -> dict[bytes, tuple[int, int]]:
+    def close(self, end: int) -> dict[bytes, tuple[int, int, int, int]]:
         """The spans, once the pass is over (`end`: the size of the lines)."""
         if self._prev is not None:
-            self.spans[self._prev] = (self._start, end)
+            self.spans[self._prev] = (self._start, end, self._first, self.subjects)
             self._prev = None
         return self.spans
 
 
-def subject_spans(nt: bytes) -> dict[bytes, tuple[int, int]]:
+class NodeTexts:
+    """The JSON-LD dump's node objects, one a subject in the sorted N-Triples' order, read back
+    from its file by the subjects' ordinals (`SubjectSpans`): a page's JSON-LD is the nodes of
+    its description, the same text as the dump's (`SiteIndex.description_jsonld`), not made
+    again. `starts`: where each node starts in the file, and where one more would
+    (`dumps.JsonLd.node_starts`); the nodes are separated by ",\n"."""
+
+    def __init__(self, path: Path, starts: array, subjects: int):
+        if len(starts) != subjects + 1:  # pragma: no cover - a node a subject, or a bug
+            raise AssertionError(f"{len(starts) - 1} JSON-LD nodes for {subjects} subjects")
+        self.file, self.starts = FileBytes(path), starts
+
+    def text(self, first: int, stop: int) -> str:
+        """The nodes of the subjects `first` to `stop` (exclusive), separated by ",\n"."""
+        return self.file[self.starts[first]:self.starts[stop] - len(JSONLD_SEPARATOR)].decode("utf-8")
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def subject_spans(nt: bytes) -> dict[bytes, tuple[int, int, int, int]]:
     """`SubjectSpans` of sorted N-Triples, in a pass of their own."""
     spans, pos, subject = SubjectSpans(), 0, b"\0"
     for line in nt.splitlines(keepends=True):
@@ -89,11 +116,12 @@ def page_stem(base: str, u: URIRef) -> str:
 
 class SiteIndex:
     def __init__(self, model: Model, mapped: Mapped, existing: set[str] | dict, nt: bytes,
-                 spans: dict[bytes, tuple[int, int]] | None = None):
+                 spans: dict[bytes, tuple[int, int, int, int]] | None = None, nodes: NodeTexts | None = None):
         """`nt`: the sorted N-Triples of every published triple (`publish.ntriples`), from which
         each resource's description is sliced; the triples themselves are indexed once here.
         `existing`: the paths of the other published files. `spans`: `subject_spans(nt)`, if
-        a pass over `nt` collected them already (`SubjectSpans`)."""
+        a pass over `nt` collected them already (`SubjectSpans`). `nodes`: the JSON-LD dump's
+        nodes of `nt`, if written (`NodeTexts`): the pages' JSON-LD is sliced from them."""
         self.model, self.mapped = model, mapped
         self.uris = mapped.uris
         self.base = base = mapped.uris.base
@@ -152,6 +180,7 @@ class SiteIndex:
                           for u in sorted(plain | set(hashed), key=str)}
         self.hash_doc = {m: r for r in self.resources.values() for m in r.members}
         self.nt, self.spans = nt, spans if spans is not None else subject_spans(nt)
+        self.nodes = nodes
         self.existing = existing
         # description documents (catalog.py) → their graphs; their URIs and hash IRIs → page#anchor
         self.documents: dict[str, Graph] = {}
@@ -225,13 +254,10 @@ class SiteIndex:
         if r.uri == self.uris.ontology:
             return ntriples(self.mapped.ontology)
         parts, seen = [], set()
-        if r.members:  # their lines are one slice (`subject_spans`), and then their blank nodes
-            span = self.spans.get(f"<{r.uri}#".encode("utf-8"))
-            if span is not None:
-                parts.append(self.nt[span[0]:span[1]])
-            todo = [o for m in r.members for _p, o in self.po.get(m, ()) if type(o) is BNode]
-        else:
-            todo = [r.uri]
+        span = self.spans.get(self._span_key(r))
+        if span is not None:  # its lines (a document's members': one slice), then its blank nodes
+            parts.append(self.nt[span[0]:span[1]])
+        todo = self._blank_objects(r)
         while todo:
             s = todo.pop()
             if s in seen:
@@ -243,6 +269,28 @@ class SiteIndex:
                 parts.append(self.nt[span[0]:span[1]])
             todo.extend(o for _p, o in self.po.get(s, ()) if type(o) is BNode)
         return b"".join(sorted(parts))
+
+    @staticmethod
+    def _span_key(r: Resource) -> bytes:
+        """The key of its lines in `spans` (`SubjectSpans`)."""
+        return (f"<{r.uri}#" if r.members else f"<{r.uri}>").encode("utf-8")
+
+    def _blank_objects(self, r: Resource) -> list[BNode]:
+        """The blank nodes its triples (a document's: its members') have as objects."""
+        return [o for m in (r.members or (r.uri,)) for _p, o in self.po.get(m, ()) if type(o) is BNode]
+
+    def description_jsonld(self, r: Resource) -> str | None:
+        """`jsonld_text(description_nt(r))` sliced from the JSON-LD dump's nodes (`NodeTexts`):
+        when its description is its own lines only (no blank node), their nodes are the dump's,
+        one after another. None when it cannot be sliced (no dump's nodes, blank nodes, the
+        ontology): make it from `description_nt`."""
+        if self.nodes is None or r.uri == self.uris.ontology or self._blank_objects(r):
+            return None
+        span = self.spans.get(self._span_key(r))
+        if span is None:
+            return None
+        self._json_tools()
+        return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + self.nodes.text(span[2], span[3]) + "\n]}"
 
     def jsonld_text(self, nt: bytes) -> str:
         """The description (sorted N-Triples: `description_nt`) as JSON-LD, compacted with our

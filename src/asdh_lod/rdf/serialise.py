@@ -172,6 +172,13 @@ def trig_block(chunk: bytes, graph: str, prefixes: dict[str, str]) -> bytes:
     return _without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes))
 
 
+def trig_of_turtle(body: bytes) -> bytes:
+    """A graph block of TriG (without its opening and closing lines) from the Turtle body of
+    the same triples under the same prefixes (`turtle_body`): pyoxigraph writes each line of
+    it indented by a tab. Every line end in its Turtle is one (a literal's is escaped)."""
+    return b"\t" + body[:-1].replace(b"\n", b"\n\t") + b"\n" if body else b""
+
+
 def trig_prefixes(base: str) -> dict[str, str]:
     """The prefixes our TriG declares: Turtle's and the catalogue's vocabularies (its graph)."""
     return turtle_prefixes(base, CATALOGUE_VOCABULARIES)
