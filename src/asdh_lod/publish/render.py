@@ -171,8 +171,9 @@ def render_iter(model: Model, mapped: Mapped, shapes: Graph,
     are merges of those sorted files (`fsio.merge_sorted`); Turtle, TriG, JSON-LD and both
     gzip files are written from them chunk by chunk (`dumps.py`; the gzip compressed in a
     thread); the example-query store is loaded from them, on disk, and the example queries
-    run on it in a thread beside the pages; each page's description is a slice read from the
-    N-Triples file.
+    run on it in a thread beside the N-Quads and TriG dumps and the pages; each page's
+    description is a slice read from the N-Triples file, its JSON-LD from the JSON-LD dump's
+    (`site_index.NodeTexts`), and the TriG dump copies the Turtle dump's pieces (`TurtleBlocks`).
     Held until the end: the downloads' sizes and checksums (for the catalogue), the list of
     paths (for the sitemap). `queries` are the example queries (queries/*.rq), run on the
     edition for their page; `web_assets` the vendored browser files of the in-browser SPARQL
