@@ -289,8 +289,7 @@ class SiteIndex:
         span = self.spans.get(self._span_key(r))
         if span is None:
             return None
-        self._json_tools()
-        return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + self.nodes.text(span[2], span[3]) + "\n]}"
+        return self._jsonld_document(self.nodes.text(span[2], span[3]))
 
     def jsonld_text(self, nt: bytes) -> str:
         """The description (sorted N-Triples: `description_nt`) as JSON-LD, compacted with our
@@ -300,7 +299,13 @@ class SiteIndex:
         self._json_tools()
         encode = self._encode
         nodes = [encode(n) for n in jsonld_nodes_of_lines(nt, self._compactor)]
-        return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + ",\n".join(nodes) + "\n]}"
+        return self._jsonld_document(",\n".join(nodes))
+
+    def _jsonld_document(self, nodes: str) -> str:
+        """A page's JSON-LD: the context embedded, then its node objects (one a line, separated
+        by ",\n", as the JSON-LD dump writes them) in "@graph"."""
+        self._json_tools()
+        return '{"@context": ' + self._context_text + ',\n"@graph": [\n' + nodes + "\n]}"
 
     def _json_tools(self) -> None:
         if not hasattr(self, "_compactor"):
